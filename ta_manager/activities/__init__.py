@@ -1,0 +1,1 @@
+"""Activities: workshops, trainings, legal advice and the rest, with who benefited."""

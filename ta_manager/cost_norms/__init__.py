@@ -1,0 +1,1 @@
+"""Cost norms: unit costs by year, currency and place, used to cost proposals."""

@@ -1,0 +1,1 @@
+"""PostgreSQL: the engine, the embedded server, SQL helpers and migrations."""

@@ -1,0 +1,23 @@
+"""Apply pending migrations programmatically (used by `ta-manager migrate`, `serve` and tests)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+
+os.environ.setdefault("PICCOLO_CONF", "ta_manager.piccolo_conf")
+
+
+class MigrationFailed(RuntimeError):
+    pass
+
+
+async def migrate(quiet: bool = True) -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+        result = await run_forwards(app_name="ta_manager")
+    if not result.success:
+        raise MigrationFailed(result.message or sink.getvalue())

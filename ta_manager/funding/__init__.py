@@ -1,0 +1,1 @@
+"""Funding: contributions, exchange rates, allocations and expenditure."""

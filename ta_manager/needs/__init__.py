@@ -1,0 +1,1 @@
+"""Assistance requests: the needs States state."""

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from piccolo.columns import BigInt, BigSerial, Date, Text
+from piccolo.table import Table
+
+from ta_manager.database.columns import Archivable, Stamped
+from ta_manager.database.engine import DB
+
+
+class AssistanceRequest(Stamped, Archivable, Table, tablename="assistance_request", db=DB):
+    code = Text(unique=True)
+    country_id = BigInt()
+    priority_area_id = BigInt()
+    assistance_type_id = BigInt(null=True)
+    description = Text(default="")
+    source = Text(default="questionnaire")
+    source_reference = Text(default="")
+    stated_on = Date(null=True, default=None)
+    status = Text(default="open")
+    priority = Text(default="medium")
+
+
+class AssistanceRequestInstrument(Table, tablename="assistance_request_instrument", db=DB):
+    id = BigSerial(primary_key=True)
+    assistance_request_id = BigInt()
+    instrument_id = BigInt()

@@ -1,0 +1,1 @@
+"""Projects and programmes: the frame activities and money belong to."""

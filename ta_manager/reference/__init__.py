@@ -1,0 +1,1 @@
+"""Reference data: States, regions, instruments, ratifications, priority areas, codelists."""

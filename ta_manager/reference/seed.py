@@ -1,0 +1,143 @@
+"""Load reference data (States, regions, instruments, priority areas, codelists).
+
+Idempotent: existing rows (matched by code) are left as they are, so edits made by the
+secretariat survive a re-seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ta_manager.database import sql
+
+DATA = Path(__file__).parent / "data"
+
+
+@cache
+def reference_data() -> dict[str, Any]:
+    with (DATA / "reference.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def country_rows() -> list[dict[str, str]]:
+    with (DATA / "countries.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+async def seed_reference() -> None:
+    async with sql.transaction():
+        await _seed_regions()
+        await _seed_countries()
+        await _seed_memberships()
+        await _seed_instruments()
+        await _seed_priority_areas()
+        await _seed_codelists()
+
+
+async def _seed_regions() -> None:
+    ref = reference_data()
+    rows = [(r["code"], r["name"], "m49_region", r.get("m49_code")) for r in ref["region"]]
+    rows += [(r["code"], r["name"], "m49_sub_region", r.get("m49_code")) for r in ref["sub_region"]]
+    rows += [(r["code"], r["name"], "grouping", r.get("m49_code")) for r in ref["grouping"]]
+    await sql.executemany(
+        "INSERT INTO region (code, name, kind, m49_code) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (code) DO NOTHING",
+        rows,
+    )
+
+
+async def _seed_countries() -> None:
+    region_of = {r["code"]: r["region"] for r in reference_data()["sub_region"]}
+    rows = [
+        (
+            c["iso2"], c["iso3"], c["m49_code"] or None, c["name"], c["official_name"],
+            region_of.get(c["sub_region"]), c["sub_region"] or None, c["un_member"] == "1",
+        )
+        for c in country_rows()
+    ]
+    await sql.executemany(
+        """
+        INSERT INTO country (iso2, iso3, m49_code, name, official_name, region_id, sub_region_id,
+                             un_member)
+        VALUES ($1, $2, $3, $4, $5,
+                (SELECT id FROM region WHERE code = $6), (SELECT id FROM region WHERE code = $7), $8)
+        ON CONFLICT (iso3) DO NOTHING
+        """,
+        rows,
+    )
+
+
+async def _seed_memberships() -> None:
+    # M49 regions and sub-regions: from the countries' own columns.
+    await sql.execute(
+        """
+        INSERT INTO region_member (region_id, country_id)
+        SELECT region_id, id FROM country WHERE region_id IS NOT NULL
+        UNION SELECT sub_region_id, id FROM country WHERE sub_region_id IS NOT NULL
+        ON CONFLICT DO NOTHING
+        """
+    )
+    for g in reference_data()["grouping"]:
+        await sql.execute(
+            """
+            INSERT INTO region_member (region_id, country_id)
+            SELECT g.id, c.id FROM region g, country c
+            WHERE g.code = $1
+              AND (c.iso3 = ANY($2::text[])
+                   OR c.sub_region_id IN (SELECT id FROM region WHERE code = ANY($3::text[])))
+            ON CONFLICT DO NOTHING
+            """,
+            g["code"], g.get("countries", []), g.get("include_regions", []),
+        )
+
+
+async def _seed_instruments() -> None:
+    for i in reference_data()["instrument"]:
+        await sql.execute(
+            """
+            INSERT INTO instrument (code, short_name, name, parent_id, adopted_on, entry_into_force)
+            VALUES ($1, $2, $3, (SELECT id FROM instrument WHERE code = $4), $5, $6)
+            ON CONFLICT (code) DO NOTHING
+            """,
+            i["code"], i["short_name"], i["name"], i.get("parent"), i.get("adopted_on"),
+            i.get("entry_into_force"),
+        )
+
+
+async def _seed_priority_areas() -> None:
+    for order, pa in enumerate(reference_data()["priority_area"], start=1):
+        await sql.execute(
+            """
+            INSERT INTO priority_area (code, name, description, mandate, instrument_id, sort_order)
+            VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE code = $5), $6)
+            ON CONFLICT (code) DO NOTHING
+            """,
+            pa["code"], pa["name"], pa.get("description", ""), pa.get("mandate", ""),
+            pa.get("instrument"), order,
+        )
+        await sql.executemany(
+            """
+            INSERT INTO assistance_type (code, priority_area_id, name, sort_order)
+            VALUES ($1, (SELECT id FROM priority_area WHERE code = $2), $3, $4)
+            ON CONFLICT (code) DO NOTHING
+            """,
+            [(t["code"], pa["code"], t["name"], n) for n, t in enumerate(pa["assistance_types"], 1)],
+        )
+
+
+async def _seed_codelists() -> None:
+    ref = reference_data()
+    await sql.executemany(
+        "INSERT INTO activity_type (code, name, sort_order) VALUES ($1, $2, $3)"
+        " ON CONFLICT (code) DO NOTHING",
+        [(t["code"], t["name"], n) for n, t in enumerate(ref["activity_type"], 1)],
+    )
+    await sql.executemany(
+        "INSERT INTO sector (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING",
+        [(s["code"], s["name"]) for s in ref["sector"]],
+    )

@@ -1,0 +1,73 @@
+"""All configuration comes from environment variables, read in this one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    data_dir: Path
+    host: str
+    port: int
+    secret_key: str
+    log_level: str
+    max_request_bytes: int
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def embedded(self) -> bool:
+        """No DATABASE_URL means the service runs its own PostgreSQL in TA_DATA_DIR."""
+        return not self.database_url
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(
+            os.environ.get("TA_DATA_DIR") or platformdirs.user_data_dir("ta-manager", "ta-manager")
+        ).expanduser()
+        log_level = (os.environ.get("TA_LOG_LEVEL") or "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError(f"TA_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        port = _int("TA_PORT", 8000)
+        if not 0 < port < 65536:
+            raise SettingsError(f"TA_PORT must be between 1 and 65535, got {port}")
+        origins = tuple(
+            o.strip() for o in (os.environ.get("TA_CORS_ORIGINS") or "").split(",") if o.strip()
+        )
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or None,
+            data_dir=data_dir,
+            host=os.environ.get("TA_HOST") or "127.0.0.1",
+            port=port,
+            # A random key per process is safe (tokens simply expire on restart); set it in production.
+            secret_key=os.environ.get("TA_SECRET_KEY") or secrets.token_urlsafe(32),
+            log_level=log_level,
+            max_request_bytes=_int("TA_MAX_REQUEST_BYTES", 10 * 1024 * 1024),
+            cors_origins=origins,
+        )
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,50 @@
+"""Every Piccolo table, for the Piccolo app registry and for tests that reset data."""
+
+from __future__ import annotations
+
+from piccolo.table import Table
+
+from ta_manager.activities.tables import (
+    Activity,
+    ActivityAssistanceType,
+    ActivityCountry,
+    ActivityInstitution,
+    ActivityInstrument,
+    ActivityNeed,
+    ActivityParticipantGroup,
+    ActivityPartner,
+    ActivityPriorityArea,
+    ActivitySector,
+)
+from ta_manager.cost_norms.tables import CostNorm
+from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
+from ta_manager.needs.tables import AssistanceRequest, AssistanceRequestInstrument
+from ta_manager.projects.tables import (
+    Project,
+    ProjectCountry,
+    ProjectDonor,
+    ProjectPriorityArea,
+    ProjectSector,
+)
+from ta_manager.reference.tables import (
+    ActivityType,
+    AssistanceType,
+    Country,
+    Instrument,
+    Organization,
+    PriorityArea,
+    Ratification,
+    Region,
+    RegionMember,
+    Sector,
+)
+
+ALL_TABLES: tuple[type[Table], ...] = (
+    Region, Country, RegionMember, Instrument, Ratification, PriorityArea, AssistanceType,
+    ActivityType, Sector, Organization,
+    Project, ProjectDonor, ProjectPriorityArea, ProjectCountry, ProjectSector,
+    AssistanceRequest, AssistanceRequestInstrument,
+    Activity, ActivityPriorityArea, ActivityAssistanceType, ActivityInstrument, ActivityCountry,
+    ActivityInstitution, ActivityPartner, ActivitySector, ActivityNeed, ActivityParticipantGroup,
+    ExchangeRate, Contribution, Allocation, Expenditure, CostNorm,
+)
