@@ -1,3 +1,3 @@
-"""ta-manager: a system of record for technical assistance against organized crime and corruption."""
+"""ta-manager: the system of record for technical assistance against crime and corruption."""
 
 __version__ = "0.1.0"

@@ -61,7 +61,7 @@ class Settings:
             data_dir=data_dir,
             host=os.environ.get("TA_HOST") or "127.0.0.1",
             port=port,
-            # A random key per process is safe (tokens simply expire on restart); set it in production.
+            # A random key per process is safe (tokens expire on restart); set it in production.
             secret_key=os.environ.get("TA_SECRET_KEY") or secrets.token_urlsafe(32),
             log_level=log_level,
             max_request_bytes=_int("TA_MAX_REQUEST_BYTES", 10 * 1024 * 1024),

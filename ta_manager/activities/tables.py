@@ -90,4 +90,4 @@ class ActivityParticipantGroup(Table, tablename="activity_participant_group", db
     id = BigSerial(primary_key=True)
     activity_id = BigInt()
     profession = Text()
-    count = Integer()
+    participants = Integer()

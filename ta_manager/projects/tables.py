@@ -41,4 +41,3 @@ class ProjectSector(Table, tablename="project_sector", db=DB):
     id = BigSerial(primary_key=True)
     project_id = BigInt()
     sector_id = BigInt()
-

@@ -55,8 +55,14 @@ async def _seed_countries() -> None:
     region_of = {r["code"]: r["region"] for r in reference_data()["sub_region"]}
     rows = [
         (
-            c["iso2"], c["iso3"], c["m49_code"] or None, c["name"], c["official_name"],
-            region_of.get(c["sub_region"]), c["sub_region"] or None, c["un_member"] == "1",
+            c["iso2"],
+            c["iso3"],
+            c["m49_code"] or None,
+            c["name"],
+            c["official_name"],
+            region_of.get(c["sub_region"]),
+            c["sub_region"] or None,
+            c["un_member"] == "1",
         )
         for c in country_rows()
     ]
@@ -65,7 +71,8 @@ async def _seed_countries() -> None:
         INSERT INTO country (iso2, iso3, m49_code, name, official_name, region_id, sub_region_id,
                              un_member)
         VALUES ($1, $2, $3, $4, $5,
-                (SELECT id FROM region WHERE code = $6), (SELECT id FROM region WHERE code = $7), $8)
+                (SELECT id FROM region WHERE code = $6),
+                (SELECT id FROM region WHERE code = $7), $8)
         ON CONFLICT (iso3) DO NOTHING
         """,
         rows,
@@ -92,7 +99,9 @@ async def _seed_memberships() -> None:
                    OR c.sub_region_id IN (SELECT id FROM region WHERE code = ANY($3::text[])))
             ON CONFLICT DO NOTHING
             """,
-            g["code"], g.get("countries", []), g.get("include_regions", []),
+            g["code"],
+            g.get("countries", []),
+            g.get("include_regions", []),
         )
 
 
@@ -104,7 +113,11 @@ async def _seed_instruments() -> None:
             VALUES ($1, $2, $3, (SELECT id FROM instrument WHERE code = $4), $5, $6)
             ON CONFLICT (code) DO NOTHING
             """,
-            i["code"], i["short_name"], i["name"], i.get("parent"), i.get("adopted_on"),
+            i["code"],
+            i["short_name"],
+            i["name"],
+            i.get("parent"),
+            i.get("adopted_on"),
             i.get("entry_into_force"),
         )
 
@@ -117,8 +130,12 @@ async def _seed_priority_areas() -> None:
             VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE code = $5), $6)
             ON CONFLICT (code) DO NOTHING
             """,
-            pa["code"], pa["name"], pa.get("description", ""), pa.get("mandate", ""),
-            pa.get("instrument"), order,
+            pa["code"],
+            pa["name"],
+            pa.get("description", ""),
+            pa.get("mandate", ""),
+            pa.get("instrument"),
+            order,
         )
         await sql.executemany(
             """
@@ -126,7 +143,10 @@ async def _seed_priority_areas() -> None:
             VALUES ($1, (SELECT id FROM priority_area WHERE code = $2), $3, $4)
             ON CONFLICT (code) DO NOTHING
             """,
-            [(t["code"], pa["code"], t["name"], n) for n, t in enumerate(pa["assistance_types"], 1)],
+            [
+                (t["code"], pa["code"], t["name"], n)
+                for n, t in enumerate(pa["assistance_types"], 1)
+            ],
         )
 
 

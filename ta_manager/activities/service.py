@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ta_manager.database import sql
+from ta_manager.errors import FieldError
+from ta_manager.projects.service import end_before_start
+from ta_manager.records import references as R
+from ta_manager.records.filters import Where, split_values
+from ta_manager.records.service import LinkField, RecordService, RefField
+
+# The date an activity is placed at in time: when it happened, or else when it is planned.
+START = "coalesce(t.actual_start, t.planned_start)"
+END = "coalesce(t.actual_end, t.actual_start, t.planned_end, t.planned_start)"
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    country: list[str] | None = None
+    region: list[str] | None = None
+    priority_area: list[str] | None = None
+    assistance_type: list[str] | None = None
+    instrument: list[str] | None = None
+    type: list[str] | None = None
+    status: list[str] | None = None
+    activity_scope: list[str] | None = field(default=None, metadata={"query": "scope"})
+    project: list[str] | None = None
+    partner: list[str] | None = None
+    donor: list[str] | None = None
+    need: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _link(field: str, table: str, target: str, ref: R.Reference) -> LinkField:
+    return LinkField(field, table, "activity_id", target, ref)
+
+
+class ActivityService(RecordService):
+    resource = "activity"
+    table = "activity"
+    columns = (
+        "code",
+        "title",
+        "status",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "venue_city",
+        "scope",
+        "description",
+        "outputs",
+        "participants_total",
+        "participants_female",
+        "participants_male",
+        "planned_cost",
+        "actual_cost",
+        "cost_currency",
+    )
+    refs = (
+        RefField("type", "activity_type_id", R.ACTIVITY_TYPE),
+        RefField("venue_country", "venue_country_id", R.COUNTRY),
+        RefField("project", "project_id", R.PROJECT),
+    )
+    links = (
+        _link("priority_areas", "activity_priority_area", "priority_area_id", R.PRIORITY_AREA),
+        _link(
+            "assistance_types", "activity_assistance_type", "assistance_type_id", R.ASSISTANCE_TYPE
+        ),
+        _link("instruments", "activity_instrument", "instrument_id", R.INSTRUMENT),
+        _link("beneficiary_countries", "activity_country", "country_id", R.COUNTRY),
+        _link(
+            "beneficiary_institutions", "activity_institution", "organization_id", R.ORGANIZATION
+        ),
+        _link("partners", "activity_partner", "organization_id", R.ORGANIZATION),
+        _link("sectors", "activity_sector", "sector_id", R.SECTOR),
+        _link("needs", "activity_need", "assistance_request_id", R.NEED),
+    )
+    archivable = True
+    search_columns = ("code", "title", "venue_city")
+    sortable = (
+        "code",
+        "title",
+        "status",
+        "planned_start",
+        "actual_start",
+        "participants_total",
+        "actual_cost",
+        "planned_cost",
+        "created_at",
+        "updated_at",
+    )
+    default_sort = "code"
+
+    def extra_select(self) -> list[str]:
+        return [
+            "coalesce((SELECT jsonb_object_agg(g.profession, g.participants)"
+            " FROM activity_participant_group g WHERE g.activity_id = t.id), '{}'::jsonb)"
+            " AS participants_by_profession"
+        ]
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        errors = end_before_start(record, "planned_start", "planned_end")
+        errors += end_before_start(record, "actual_start", "actual_end")
+        total = record.get("participants_total")
+        female = record.get("participants_female") or 0
+        male = record.get("participants_male") or 0
+        if total is not None and female + male > total:
+            errors.append(
+                FieldError(
+                    "participants_female",
+                    f"female ({female}) + male ({male}) exceeds participants_total ({total})",
+                    female,
+                )
+            )
+        professions = record.get("participants_by_profession")
+        if professions is None and record_id is not None:
+            professions = await _professions(record_id)
+        by_profession = sum((professions or {}).values())
+        if total is not None and by_profession > total:
+            errors.append(
+                FieldError(
+                    "participants_by_profession",
+                    f"professions add up to {by_profession}, above participants_total ({total})",
+                    by_profession,
+                )
+            )
+        return errors
+
+    async def after_write(self, record_id: int, values: Mapping[str, Any]) -> None:
+        professions = values.get("participants_by_profession")
+        if professions is None:
+            return
+        await sql.execute(
+            "DELETE FROM activity_participant_group WHERE activity_id = $1", record_id
+        )
+        await sql.executemany(
+            "INSERT INTO activity_participant_group (activity_id, profession, participants)"
+            " VALUES ($1, $2, $3)",
+            [(record_id, p, n) for p, n in professions.items()],
+        )
+
+    async def filter(self, where: Where, f: ActivityFilters) -> None:
+        await add_activity_filters(where, f, "t")
+
+
+async def _professions(activity_id: int) -> dict[str, int]:
+    rows = await sql.fetch(
+        "SELECT profession, participants FROM activity_participant_group WHERE activity_id = $1",
+        activity_id,
+    )
+    return {r["profession"]: r["participants"] for r in rows}
+
+
+def _in_link(alias: str, table: str, column: str) -> str:
+    return f"{alias}.id IN (SELECT activity_id FROM {table} WHERE {column} = ANY({{}}))"
+
+
+async def add_activity_filters(where: Where, f: ActivityFilters, alias: str) -> None:
+    """Activity filters, shared with reports so that the API and spreadsheets agree."""
+    if v := split_values(f.country):
+        ids = await R.COUNTRY.ids(v, "country")
+        where.add(_in_link(alias, "activity_country", "country_id"), ids)
+    if split_values(f.region):
+        ids = await R.REGION.ids(split_values(f.region), "region")
+        where.add(
+            f"{alias}.id IN (SELECT ac.activity_id FROM activity_country ac JOIN region_member rm"
+            " ON rm.country_id = ac.country_id WHERE rm.region_id = ANY({}))",
+            ids,
+        )
+    if v := split_values(f.priority_area):
+        ids = await R.PRIORITY_AREA.ids(v, "priority_area")
+        where.add(_in_link(alias, "activity_priority_area", "priority_area_id"), ids)
+    if v := split_values(f.assistance_type):
+        ids = await R.ASSISTANCE_TYPE.ids(v, "assistance_type")
+        where.add(_in_link(alias, "activity_assistance_type", "assistance_type_id"), ids)
+    if v := split_values(f.instrument):
+        ids = await R.INSTRUMENT.ids(v, "instrument")
+        where.add(_in_link(alias, "activity_instrument", "instrument_id"), ids)
+    if v := split_values(f.partner):
+        ids = await R.ORGANIZATION.ids(v, "partner")
+        where.add(_in_link(alias, "activity_partner", "organization_id"), ids)
+    if v := split_values(f.need):
+        ids = await R.NEED.ids(v, "need")
+        where.add(_in_link(alias, "activity_need", "assistance_request_id"), ids)
+    if v := split_values(f.type):
+        where.add(f"{alias}.activity_type_id = ANY({{}})", await R.ACTIVITY_TYPE.ids(v, "type"))
+    if v := split_values(f.project):
+        where.add(f"{alias}.project_id = ANY({{}})", await R.PROJECT.ids(v, "project"))
+    if v := split_values(f.status):
+        where.add(f"{alias}.status = ANY({{}})", v)
+    if v := split_values(f.activity_scope):
+        where.add(f"{alias}.scope = ANY({{}})", v)
+    if v := split_values(f.donor):
+        ids = await R.ORGANIZATION.ids(v, "donor")
+        where.add(
+            f"({alias}.id IN (SELECT a.activity_id FROM allocation a JOIN contribution c"
+            " ON c.id = a.contribution_id WHERE c.donor_id = ANY({0}))"
+            f" OR {alias}.project_id IN (SELECT a.project_id FROM allocation a JOIN contribution c"
+            " ON c.id = a.contribution_id WHERE c.donor_id = ANY({0})))".replace("{0}", "{}"),
+            ids,
+            ids,
+        )
+    start, end = START.replace("t.", f"{alias}."), END.replace("t.", f"{alias}.")
+    if f.date_from:
+        where.add(f"{end} >= {{}}", f.date_from)
+    if f.date_to:
+        where.add(f"{start} <= {{}}", f.date_to)

@@ -1,0 +1,159 @@
+"""One controller shape for every kind of record: list, get, create, update, archive, delete.
+
+Controllers stay thin: they parse HTTP (paging, If-Match) and call the record's service.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from ta_manager.api.query import filter_provider
+from ta_manager.errors import InvalidInput
+from ta_manager.records.schemas import page_struct, update_struct
+from ta_manager.records.service import RecordService
+
+Limit = Annotated[int, Parameter(ge=1, le=1000, description="Page size (max 1000)")]
+Offset = Annotated[int, Parameter(ge=0, description="Rows to skip")]
+
+
+@dataclass(frozen=True)
+class Resource:
+    path: str
+    tag: str
+    service: RecordService
+    create: type[msgspec.Struct]
+    read: type[msgspec.Struct]
+    filters: type[Any] | None = None
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def version_from(request: Request[Any, Any, Any], body_version: Any) -> int | None:
+    """The version the client read: `version` in the body wins over If-Match."""
+    if isinstance(body_version, int):
+        return body_version
+    header = request.headers.get("if-match")
+    if header:
+        raw = header.strip().removeprefix("W/").strip('"')
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise InvalidInput.of("If-Match", "must be the ETag of the record", header) from exc
+    return None
+
+
+def crud_controller(res: Resource) -> type[Controller]:
+    service = res.service
+    read_t = res.read
+    base = res.create.__name__.removesuffix("Create")
+    update_t = update_struct(res.create, f"{base}Update")
+    page_t = page_struct(read_t, f"{base}Page")
+    filters_cls = res.filters
+    deps = (
+        {"filters": Provide(filter_provider(filters_cls), sync_to_thread=False)}
+        if filters_cls
+        else {}
+    )
+
+    def to_read(row: dict[str, Any]) -> Any:
+        return msgspec.convert(row, read_t, from_attributes=False, strict=False)
+
+    def one(row: dict[str, Any], status: int = 200) -> Response[Any]:
+        return Response(to_read(row), status_code=status, headers={"ETag": etag(row["version"])})
+
+    @get("/", operation_id=f"list{base}", summary=f"List {res.tag}", dependencies=deps)
+    async def list_records(
+        self: Any,
+        filters: Any = None,
+        q: str | None = Parameter(default=None, description="Free text in titles, names, codes"),
+        sort: str | None = Parameter(
+            default=None,
+            description=f"Comma-separated, '-' for descending: {', '.join(service.sortable)}",
+        ),
+        limit: Limit = 50,
+        offset: Offset = 0,
+        include_archived: bool = False,
+    ) -> page_t:  # type: ignore[valid-type]
+        page = await service.page(
+            filters, q=q, sort=sort, limit=limit, offset=offset, include_archived=include_archived
+        )
+        return page_t(
+            items=[to_read(r) for r in page.items], total=page.total, limit=limit, offset=offset
+        )
+
+    @get("/{record_id:int}", operation_id=f"get{base}", summary=f"Get one of {res.tag}")
+    async def get_record(self: Any, record_id: int) -> Response[read_t]:  # type: ignore[valid-type]
+        return one(await service.get(record_id))
+
+    @post("/", operation_id=f"create{base}", summary=f"Create in {res.tag}")
+    async def create_record(self: Any, data: res.create) -> Response[read_t]:  # type: ignore[name-defined, valid-type]
+        return one(await service.create(data), 201)
+
+    @patch(
+        "/{record_id:int}",
+        operation_id=f"update{base}",
+        summary=f"Update one of {res.tag} (send the version you read)",
+    )
+    async def update_record(
+        self: Any,
+        request: Request[Any, Any, Any],
+        record_id: int,
+        data: update_t,  # type: ignore[valid-type]
+    ) -> Response[read_t]:  # type: ignore[valid-type]
+        changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+        version = version_from(request, changes.pop("version", None))
+        return one(await service.update(record_id, changes, version))
+
+    handlers: dict[str, Any] = {
+        "path": res.path,
+        "tags": [res.tag],
+        "list_records": list_records,
+        "get_record": get_record,
+        "create_record": create_record,
+        "update_record": update_record,
+    }
+
+    if service.archivable:
+
+        @delete(
+            "/{record_id:int}",
+            operation_id=f"archive{base}",
+            summary=f"Archive one of {res.tag} (hidden from lists; ?hard=true deletes)",
+            status_code=204,
+        )
+        async def archive_record(self: Any, record_id: int, hard: bool = False) -> None:
+            if hard:
+                await service.delete(record_id)
+            else:
+                await service.archive(record_id)
+
+        @post(
+            "/{record_id:int}/restore",
+            operation_id=f"restore{base}",
+            summary=f"Restore an archived one of {res.tag}",
+            status_code=200,
+        )
+        async def restore_record(self: Any, record_id: int) -> Response[read_t]:  # type: ignore[valid-type]
+            return one(await service.archive(record_id, archived=False))
+
+        handlers |= {"archive_record": archive_record, "restore_record": restore_record}
+    else:
+
+        @delete(
+            "/{record_id:int}",
+            operation_id=f"delete{base}",
+            summary=f"Delete one of {res.tag}",
+            status_code=204,
+        )
+        async def delete_record(self: Any, record_id: int) -> None:
+            await service.delete(record_id)
+
+        handlers["delete_record"] = delete_record
+
+    return type(f"{base}Controller", (Controller,), handlers)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get
+
+from ta_manager import __version__
+from ta_manager.database import sql
+
+
+@get("/health", tags=["service"], summary="Service and database state")
+async def health() -> Response[dict[str, Any]]:
+    try:
+        server_version = await sql.fetchval("SHOW server_version")
+        migrations = await sql.fetchval("SELECT count(*) FROM migration")
+        body = {
+            "status": "ok",
+            "version": __version__,
+            "database": {
+                "status": "ok",
+                "server_version": server_version,
+                "migrations": migrations,
+            },
+        }
+        return Response(body, status_code=200)
+    except Exception as exc:  # the point of this route is to report, not to fail
+        body = {
+            "status": "degraded",
+            "version": __version__,
+            "database": {"status": "unavailable", "error": type(exc).__name__},
+        }
+        return Response(body, status_code=503)

@@ -1,0 +1,87 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from ta_manager import __version__
+from ta_manager.api.crud import crud_controller
+from ta_manager.api.health import health
+from ta_manager.api.problems import EXCEPTION_HANDLERS
+from ta_manager.api.resources import RESOURCES
+from ta_manager.database import engine
+from ta_manager.database.embedded import resolve_dsn_async
+from ta_manager.reference.controllers import InstrumentPartiesController
+from ta_manager.settings import Settings, get_settings
+
+STATIC = Path(__file__).parent / "api" / "static"
+log = logging.getLogger(__name__)
+
+
+def api_router() -> Router:
+    controllers = [crud_controller(r) for r in RESOURCES]
+    return Router(path="/api/v1", route_handlers=[*controllers, InstrumentPartiesController])
+
+
+def create_app(settings: Settings | None = None, manage_database: bool = True) -> Litestar:
+    """Build the app. Tests pass `manage_database=False` and own the pool themselves."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        dsn = await resolve_dsn_async(settings.database_url, settings.data_dir)
+        engine.configure(dsn)
+        await engine.open_pool()
+        try:
+            yield
+        finally:
+            await engine.close_pool()
+
+    swagger = SwaggerRenderPlugin(
+        js_url="/static/swagger/swagger-ui-bundle.js",
+        css_url="/static/swagger/swagger-ui.css",
+        standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+        favicon="",
+        path="/",
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            api_router(),
+            create_static_files_router(
+                path="/static", directories=[STATIC], include_in_schema=False
+            ),
+        ],
+        lifespan=[database],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="ta-manager",
+            version=__version__,
+            description="Technical assistance against organized crime and corruption: needs, "
+            "activities, beneficiaries and funding.",
+            path="/schema",
+            render_plugins=[swagger],
+        ),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
+        if settings.cors_origins
+        else None,
+        request_max_body_size=settings.max_request_bytes,
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            log_exceptions="debug",
+        ),
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""The `ta-manager` command line."""

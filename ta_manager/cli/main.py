@@ -1,0 +1,29 @@
+"""Entry point of the `ta-manager` command; each concept registers its commands here."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from ta_manager import __version__
+from ta_manager.cli.database import migrate_command, seed_command
+from ta_manager.cli.demo import demo_command
+from ta_manager.cli.serve import serve_command
+
+
+@click.group()
+@click.version_option(__version__, prog_name="ta-manager")
+def cli() -> None:
+    """ta-manager: technical assistance needs, activities, beneficiaries and funding."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+cli.add_command(serve_command)
+cli.add_command(migrate_command)
+cli.add_command(seed_command)
+cli.add_command(demo_command)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,60 @@
+"""`ta-manager serve`: migrate, seed, load demo data on first start, then serve HTTP."""
+
+from __future__ import annotations
+
+import click
+
+from ta_manager.cli.runtime import run_with_database, settings_or_exit
+
+
+async def prepare(load_demo: bool) -> bool:
+    """Migrate and seed; load the demo data set when the database has no activities yet."""
+    from ta_manager.database import sql
+    from ta_manager.database.migrate import migrate
+    from ta_manager.demo.loader import load_demo as load
+    from ta_manager.reference.seed import seed_reference
+
+    await migrate()
+    await seed_reference()
+    if load_demo and not await sql.fetchval("SELECT EXISTS (SELECT 1 FROM activity)"):
+        await load()
+        return True
+    return False
+
+
+@click.command("serve")
+@click.option(
+    "--init/--no-init",
+    default=True,
+    show_default=True,
+    help="Migrate, seed reference data and load demo data into an empty database first.",
+)
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="With --init: load the demo data set when there are no activities yet.",
+)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve_command(init: bool, demo: bool, reload: bool) -> None:
+    """Serve the HTTP API on TA_HOST:TA_PORT (default http://127.0.0.1:8000)."""
+    import uvicorn
+
+    settings = settings_or_exit()
+    if init:
+        loaded = run_with_database(lambda: prepare(demo))
+        if loaded:
+            click.echo("loaded the demo data set (first start)")
+    where = (
+        "embedded PostgreSQL in " + str(settings.data_dir) if settings.embedded else "DATABASE_URL"
+    )
+    click.echo(f"ta-manager on http://{settings.host}:{settings.port} (database: {where})")
+    click.echo(f"API docs: http://{settings.host}:{settings.port}/schema")
+    uvicorn.run(
+        "ta_manager.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        reload=reload,
+    )

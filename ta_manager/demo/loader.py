@@ -1,0 +1,108 @@
+"""Load the demo data set (data/*.toml) through the same services the API uses."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from ta_manager.activities.schemas import ActivityCreate
+from ta_manager.activities.service import ActivityService
+from ta_manager.database import sql
+from ta_manager.funding.schemas import (
+    AllocationCreate,
+    ContributionCreate,
+    ExchangeRateCreate,
+    ExpenditureCreate,
+)
+from ta_manager.funding.service import (
+    AllocationService,
+    ContributionService,
+    ExchangeRateService,
+    ExpenditureService,
+)
+from ta_manager.needs.schemas import NeedCreate
+from ta_manager.needs.service import NeedService
+from ta_manager.projects.schemas import ProjectCreate
+from ta_manager.projects.service import ProjectService
+from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
+from ta_manager.reference.services import OrganizationService, RatificationService
+
+DATA = Path(__file__).parent / "data"
+
+
+@cache
+def demo_file(name: str) -> dict[str, Any]:
+    with (DATA / f"{name}.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _convert(item: dict[str, Any], struct: type[msgspec.Struct]) -> Any:
+    return msgspec.convert(item, struct, strict=False)
+
+
+async def load_demo() -> dict[str, int]:
+    """Create every demo record in one transaction; returns counts per kind."""
+    counts: dict[str, int] = {}
+
+    async def create_all(kind: str, items: list[dict[str, Any]], service: Any, struct: Any) -> None:
+        for item in items:
+            await service.create(_convert(item, struct))
+        counts[kind] = len(items)
+
+    async with sql.transaction():
+        await create_all(
+            "organizations",
+            demo_file("organizations")["organization"],
+            OrganizationService(),
+            OrganizationCreate,
+        )
+        await create_all(
+            "projects", demo_file("projects")["project"], ProjectService(), ProjectCreate
+        )
+        await create_all("needs", demo_file("needs")["need"], NeedService(), NeedCreate)
+        await create_all(
+            "activities", demo_file("activities")["activity"], ActivityService(), ActivityCreate
+        )
+        funding = demo_file("funding")
+        await create_all(
+            "exchange_rates",
+            funding.get("exchange_rate", []),
+            ExchangeRateService(),
+            ExchangeRateCreate,
+        )
+        await _load_contributions(funding.get("contribution", []), counts)
+        await create_all(
+            "ratifications",
+            demo_file("ratifications")["ratification"],
+            RatificationService(),
+            RatificationCreate,
+        )
+    return counts
+
+
+async def _load_contributions(items: list[dict[str, Any]], counts: dict[str, int]) -> None:
+    contributions, allocations, expenditures = (
+        ContributionService(),
+        AllocationService(),
+        ExpenditureService(),
+    )
+    n_alloc = n_exp = 0
+    for item in items:
+        nested = item.pop("allocation", [])
+        await contributions.create(_convert(item, ContributionCreate))
+        for alloc in nested:
+            spent = alloc.pop("expenditure", [])
+            created = await allocations.create(
+                _convert({**alloc, "contribution": item["code"]}, AllocationCreate)
+            )
+            n_alloc += 1
+            for exp in spent:
+                await expenditures.create(
+                    _convert({**exp, "allocation_id": created["id"]}, ExpenditureCreate)
+                )
+                n_exp += 1
+    counts |= {"contributions": len(items), "allocations": n_alloc, "expenditures": n_exp}

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from ta_manager.records.schemas import Code, Currency, Money, Text, read_struct
+
+ContributionStatus = Literal["pledged", "received"]
+Earmarking = Literal["none", "priority_area", "project"]
+BudgetCategory = Literal[
+    "staff",
+    "consultants",
+    "travel",
+    "contractual_services",
+    "operating_costs",
+    "equipment",
+    "programme_support",
+]
+
+
+class ExchangeRateCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """USD per one unit of `currency` on `valid_on`: amount_usd = amount * rate_to_usd."""
+
+    currency: Currency
+    valid_on: dt.date
+    rate_to_usd: Annotated[Decimal, Meta(description="USD per unit; must be > 0")]
+    source: Text = ""
+
+
+ExchangeRateRead = read_struct(ExchangeRateCreate, "ExchangeRateRead")
+
+
+class ContributionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    donor: Code
+    amount: Money
+    currency: Currency
+    status: ContributionStatus = "pledged"
+    pledged_on: dt.date | None = None
+    received_on: dt.date | None = None
+    earmarking: Earmarking = "none"
+    earmarked_priority_area: Code | None = None
+    earmarked_project: Code | None = None
+    description: Text = ""
+
+
+ContributionRead = read_struct(
+    ContributionCreate,
+    "ContributionRead",
+    [
+        ("archived_at", dt.datetime | None, None),
+        ("allocated", Decimal, Decimal(0)),
+        ("spent", Decimal, Decimal(0)),
+        ("unallocated", Decimal, Decimal(0)),
+        ("rate_to_usd", Decimal | None, None),
+        ("rate_date", dt.date | None, None),
+        ("amount_usd", Decimal | None, None),
+    ],
+)
+
+
+class AllocationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Part of a contribution (in its currency) assigned to one project or one activity."""
+
+    contribution: Code
+    amount: Money
+    allocated_on: dt.date
+    project: Code | None = None
+    activity: Code | None = None
+    notes: Text = ""
+
+
+AllocationRead = read_struct(
+    AllocationCreate, "AllocationRead", [("spent", Decimal, Decimal(0)), ("currency", str, "")]
+)
+
+
+class ExpenditureCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Money spent from an allocation, in the contribution's currency."""
+
+    allocation_id: int
+    amount: Money
+    spent_on: dt.date
+    category: BudgetCategory = "operating_costs"
+    activity: Code | None = None
+    description: Text = ""
+
+
+ExpenditureRead = read_struct(ExpenditureCreate, "ExpenditureRead", [("currency", str, "")])

@@ -1,0 +1,314 @@
+"""Contributions, exchange rates, allocations and expenditure, with their money rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ta_manager.database import sql
+from ta_manager.errors import FieldError
+from ta_manager.records import references as R
+from ta_manager.records.filters import Where, split_values
+from ta_manager.records.service import RecordService, RefField
+
+
+@dataclass(frozen=True)
+class FundingFilters:
+    donor: list[str] | None = None
+    currency: list[str] | None = None
+    status: list[str] | None = None
+    project: list[str] | None = None
+    activity: list[str] | None = None
+    contribution: list[str] | None = None
+    priority_area: list[str] | None = None
+    allocation: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+async def rate_exists(currency: str) -> bool:
+    if currency == "USD":
+        return True
+    return bool(await sql.fetchval("SELECT 1 FROM exchange_rate WHERE currency = $1", currency))
+
+
+class ExchangeRateService(RecordService):
+    resource = "exchange rate"
+    table = "exchange_rate"
+    columns = ("currency", "valid_on", "rate_to_usd", "source")
+    sortable = ("currency", "valid_on")
+    default_sort = "currency,valid_on"
+    code_column = None
+
+    async def filter(self, where: Where, f: FundingFilters) -> None:
+        if v := split_values(f.currency):
+            where.add("t.currency = ANY({})", [c.upper() for c in v])
+        if f.date_from:
+            where.add("t.valid_on >= {}", f.date_from)
+        if f.date_to:
+            where.add("t.valid_on <= {}", f.date_to)
+
+
+class ContributionService(RecordService):
+    resource = "contribution"
+    table = "contribution"
+    columns = (
+        "code",
+        "amount",
+        "currency",
+        "status",
+        "pledged_on",
+        "received_on",
+        "earmarking",
+        "description",
+    )
+    refs = (
+        RefField("donor", "donor_id", R.ORGANIZATION),
+        RefField("earmarked_priority_area", "earmarked_priority_area_id", R.PRIORITY_AREA),
+        RefField("earmarked_project", "earmarked_project_id", R.PROJECT),
+    )
+    archivable = True
+    search_columns = ("code", "description")
+    sortable = ("code", "amount", "pledged_on", "received_on", "status", "currency")
+    default_sort = "code"
+
+    def extra_select(self) -> list[str]:
+        return [
+            "coalesce((SELECT sum(a.amount) FROM allocation a WHERE a.contribution_id = t.id), 0)"
+            " AS allocated",
+            "coalesce((SELECT sum(e.amount) FROM expenditure e JOIN allocation a"
+            " ON a.id = e.allocation_id WHERE a.contribution_id = t.id), 0) AS spent",
+            "t.amount - coalesce((SELECT sum(a.amount) FROM allocation a"
+            " WHERE a.contribution_id = t.id), 0) AS unallocated",
+            "r.rate AS rate_to_usd",
+            "r.valid_on AS rate_date",
+            "round(t.amount * r.rate, 2) AS amount_usd",
+        ]
+
+    def select_sql(self) -> str:
+        base = super().select_sql()
+        return (
+            base + " LEFT JOIN LATERAL usd_rate(t.currency,"
+            " coalesce(t.received_on, t.pledged_on)) r ON true"
+        )
+
+    def defaults(self) -> dict[str, Any]:
+        return {"status": "pledged", "earmarking": "none"}
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        errors: list[FieldError] = []
+        if record.get("pledged_on") is None and record.get("received_on") is None:
+            errors.append(FieldError("pledged_on", "give pledged_on or received_on"))
+        if record.get("status") == "received" and record.get("received_on") is None:
+            errors.append(FieldError("received_on", "is required when status is 'received'"))
+        pledged, received = record.get("pledged_on"), record.get("received_on")
+        if pledged and received and received < pledged:
+            errors.append(FieldError("received_on", "is before pledged_on", received.isoformat()))
+        earmark = record.get("earmarking")
+        area, project = record.get("earmarked_priority_area_id"), record.get("earmarked_project_id")
+        if earmark == "priority_area" and area is None:
+            errors.append(FieldError("earmarked_priority_area", "is required for this earmarking"))
+        if earmark == "project" and project is None:
+            errors.append(FieldError("earmarked_project", "is required for this earmarking"))
+        if earmark != "priority_area" and area is not None:
+            errors.append(
+                FieldError("earmarked_priority_area", "set earmarking to 'priority_area'")
+            )
+        if earmark != "project" and project is not None:
+            errors.append(FieldError("earmarked_project", "set earmarking to 'project'"))
+        donor = record.get("donor_id")
+        if donor is not None:
+            roles = await sql.fetchval("SELECT roles FROM organization WHERE id = $1", donor)
+            if roles is not None and "donor" not in roles:
+                errors.append(FieldError("donor", "organization does not have the 'donor' role"))
+        currency = record.get("currency")
+        if currency and not await rate_exists(currency):
+            errors.append(
+                FieldError(
+                    "currency", f"no exchange rate to USD is recorded for {currency}", currency
+                )
+            )
+        if record_id is not None and record.get("amount") is not None:
+            allocated = await sql.fetchval(
+                "SELECT coalesce(sum(amount), 0) FROM allocation WHERE contribution_id = $1",
+                record_id,
+            )
+            if Decimal(record["amount"]) < allocated:
+                errors.append(
+                    FieldError(
+                        "amount", f"is below the {allocated} already allocated", record["amount"]
+                    )
+                )
+        return errors
+
+    async def filter(self, where: Where, f: FundingFilters) -> None:
+        if v := split_values(f.donor):
+            where.add("t.donor_id = ANY({})", await R.ORGANIZATION.ids(v, "donor"))
+        if v := split_values(f.currency):
+            where.add("t.currency = ANY({})", [c.upper() for c in v])
+        if v := split_values(f.status):
+            where.add("t.status = ANY({})", v)
+        if v := split_values(f.project):
+            where.add("t.earmarked_project_id = ANY({})", await R.PROJECT.ids(v, "project"))
+        if v := split_values(f.priority_area):
+            ids = await R.PRIORITY_AREA.ids(v, "priority_area")
+            where.add("t.earmarked_priority_area_id = ANY({})", ids)
+        if f.date_from:
+            where.add("coalesce(t.received_on, t.pledged_on) >= {}", f.date_from)
+        if f.date_to:
+            where.add("coalesce(t.received_on, t.pledged_on) <= {}", f.date_to)
+
+
+class AllocationService(RecordService):
+    resource = "allocation"
+    table = "allocation"
+    columns = ("amount", "allocated_on", "notes")
+    refs = (
+        RefField("contribution", "contribution_id", R.CONTRIBUTION),
+        RefField("project", "project_id", R.PROJECT),
+        RefField("activity", "activity_id", R.ACTIVITY),
+    )
+    sortable = ("allocated_on", "amount", "id")
+    default_sort = "allocated_on"
+    code_column = None
+
+    def extra_select(self) -> list[str]:
+        return [
+            "coalesce((SELECT sum(e.amount) FROM expenditure e WHERE e.allocation_id = t.id), 0)"
+            " AS spent",
+            "(SELECT c.currency::text FROM contribution c WHERE c.id = t.contribution_id)"
+            " AS currency",
+        ]
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        errors: list[FieldError] = []
+        if (record.get("project_id") is None) == (record.get("activity_id") is None):
+            errors.append(FieldError("project", "give exactly one of project or activity"))
+        contribution_id = record.get("contribution_id")
+        if contribution_id is None or record.get("amount") is None:
+            return errors
+        # Lock the contribution so that concurrent allocations cannot together exceed it.
+        row = await sql.fetchrow(
+            "SELECT amount FROM contribution WHERE id = $1 FOR UPDATE", contribution_id
+        )
+        others = await sql.fetchval(
+            "SELECT coalesce(sum(amount), 0) FROM allocation WHERE contribution_id = $1"
+            " AND id IS DISTINCT FROM $2",
+            contribution_id,
+            record_id,
+        )
+        if row is not None and others + Decimal(record["amount"]) > row["amount"]:
+            errors.append(
+                FieldError(
+                    "amount",
+                    f"allocations would total {others + Decimal(record['amount'])},"
+                    f" above the contribution's {row['amount']}",
+                    str(record["amount"]),
+                )
+            )
+        if record_id is not None:
+            spent = await sql.fetchval(
+                "SELECT coalesce(sum(amount), 0) FROM expenditure WHERE allocation_id = $1",
+                record_id,
+            )
+            if Decimal(record["amount"]) < spent:
+                errors.append(FieldError("amount", f"is below the {spent} already spent"))
+        return errors
+
+    async def filter(self, where: Where, f: FundingFilters) -> None:
+        if v := split_values(f.contribution):
+            ids = await R.CONTRIBUTION.ids(v, "contribution")
+            where.add("t.contribution_id = ANY({})", ids)
+        if v := split_values(f.donor):
+            ids = await R.ORGANIZATION.ids(v, "donor")
+            where.add(
+                "t.contribution_id IN (SELECT id FROM contribution WHERE donor_id = ANY({}))", ids
+            )
+        if v := split_values(f.project):
+            where.add("t.project_id = ANY({})", await R.PROJECT.ids(v, "project"))
+        if v := split_values(f.activity):
+            where.add("t.activity_id = ANY({})", await R.ACTIVITY.ids(v, "activity"))
+
+
+class ExpenditureService(RecordService):
+    resource = "expenditure"
+    table = "expenditure"
+    columns = ("allocation_id", "amount", "spent_on", "category", "description")
+    refs = (RefField("activity", "activity_id", R.ACTIVITY),)
+    sortable = ("spent_on", "amount", "id")
+    default_sort = "spent_on"
+    code_column = None
+
+    def extra_select(self) -> list[str]:
+        return [
+            "(SELECT c.currency::text FROM allocation a JOIN contribution c"
+            " ON c.id = a.contribution_id WHERE a.id = t.allocation_id) AS currency"
+        ]
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        allocation_id = record.get("allocation_id")
+        allocation = await sql.fetchrow(
+            "SELECT amount, project_id, activity_id FROM allocation WHERE id = $1 FOR UPDATE",
+            allocation_id,
+        )
+        if allocation is None:
+            return [FieldError("allocation_id", "unknown allocation", allocation_id)]
+        errors: list[FieldError] = []
+        others = await sql.fetchval(
+            "SELECT coalesce(sum(amount), 0) FROM expenditure WHERE allocation_id = $1"
+            " AND id IS DISTINCT FROM $2",
+            allocation_id,
+            record_id,
+        )
+        amount = Decimal(record.get("amount") or 0)
+        if others + amount > allocation["amount"]:
+            errors.append(
+                FieldError(
+                    "amount",
+                    f"spending would total {others + amount}, above the allocation's"
+                    f" {allocation['amount']}",
+                    str(amount),
+                )
+            )
+        activity_id = record.get("activity_id")
+        if activity_id is not None:
+            if allocation["activity_id"] is not None and activity_id != allocation["activity_id"]:
+                errors.append(FieldError("activity", "is not the activity of the allocation"))
+            if allocation["project_id"] is not None:
+                project = await sql.fetchval(
+                    "SELECT project_id FROM activity WHERE id = $1", activity_id
+                )
+                if project != allocation["project_id"]:
+                    errors.append(
+                        FieldError("activity", "does not belong to the allocation's project")
+                    )
+        return errors
+
+    async def after_write(self, record_id: int, values: Mapping[str, Any]) -> None:
+        # Spending from an activity's allocation is spending on that activity.
+        await sql.execute(
+            "UPDATE expenditure e SET activity_id = a.activity_id FROM allocation a"
+            " WHERE e.id = $1 AND a.id = e.allocation_id AND e.activity_id IS NULL"
+            " AND a.activity_id IS NOT NULL",
+            record_id,
+        )
+
+    async def filter(self, where: Where, f: FundingFilters) -> None:
+        if f.allocation is not None:
+            where.add("t.allocation_id = {}", f.allocation)
+        if v := split_values(f.activity):
+            where.add("t.activity_id = ANY({})", await R.ACTIVITY.ids(v, "activity"))
+        if v := split_values(f.donor):
+            ids = await R.ORGANIZATION.ids(v, "donor")
+            where.add(
+                "t.allocation_id IN (SELECT a.id FROM allocation a JOIN contribution c"
+                " ON c.id = a.contribution_id WHERE c.donor_id = ANY({}))",
+                ids,
+            )
+        if f.date_from:
+            where.add("t.spent_on >= {}", f.date_from)
+        if f.date_to:
+            where.add("t.spent_on <= {}", f.date_to)

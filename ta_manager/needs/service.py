@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ta_manager.database import sql
+from ta_manager.errors import FieldError
+from ta_manager.records import references as R
+from ta_manager.records.filters import Where, split_values
+from ta_manager.records.service import LinkField, RecordService, RefField
+from ta_manager.reference.services import add_region_filter
+
+
+@dataclass(frozen=True)
+class NeedFilters:
+    country: list[str] | None = None
+    region: list[str] | None = None
+    priority_area: list[str] | None = None
+    assistance_type: list[str] | None = None
+    instrument: list[str] | None = None
+    status: list[str] | None = None
+    source: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class NeedService(RecordService):
+    resource = "need"
+    table = "assistance_request"
+    columns = (
+        "code",
+        "description",
+        "source",
+        "source_reference",
+        "stated_on",
+        "status",
+        "priority",
+    )
+    refs = (
+        RefField("country", "country_id", R.COUNTRY),
+        RefField("priority_area", "priority_area_id", R.PRIORITY_AREA),
+        RefField("assistance_type", "assistance_type_id", R.ASSISTANCE_TYPE),
+    )
+    links = (
+        LinkField(
+            "instruments",
+            "assistance_request_instrument",
+            "assistance_request_id",
+            "instrument_id",
+            R.INSTRUMENT,
+        ),
+    )
+    archivable = True
+    search_columns = ("code", "description", "source_reference")
+    sortable = ("code", "stated_on", "status", "priority", "created_at", "updated_at")
+    default_sort = "code"
+
+    def extra_select(self) -> list[str]:
+        return [
+            "ARRAY(SELECT a.code FROM activity_need an JOIN activity a ON a.id = an.activity_id"
+            " WHERE an.assistance_request_id = t.id ORDER BY a.code) AS activities"
+        ]
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        type_id = record.get("assistance_type_id")
+        if type_id is None:
+            return []
+        area_id = await sql.fetchval(
+            "SELECT priority_area_id FROM assistance_type WHERE id = $1", type_id
+        )
+        if area_id != record.get("priority_area_id"):
+            return [
+                FieldError(
+                    "assistance_type", "does not belong to the need's priority area", type_id
+                )
+            ]
+        return []
+
+    async def filter(self, where: Where, filters: NeedFilters) -> None:
+        await add_need_filters(where, filters, "t")
+
+
+async def add_need_filters(where: Where, f: NeedFilters, alias: str) -> None:
+    """Need filters, shared with reports so that the API and spreadsheets agree."""
+    if v := split_values(f.country):
+        where.add(f"{alias}.country_id = ANY({{}})", await R.COUNTRY.ids(v, "country"))
+    await add_region_filter(where, f.region, f"{alias}.country_id")
+    if v := split_values(f.priority_area):
+        ids = await R.PRIORITY_AREA.ids(v, "priority_area")
+        where.add(f"{alias}.priority_area_id = ANY({{}})", ids)
+    if v := split_values(f.assistance_type):
+        ids = await R.ASSISTANCE_TYPE.ids(v, "assistance_type")
+        where.add(f"{alias}.assistance_type_id = ANY({{}})", ids)
+    if v := split_values(f.instrument):
+        ids = await R.INSTRUMENT.ids(v, "instrument")
+        where.add(
+            f"{alias}.id IN (SELECT assistance_request_id FROM assistance_request_instrument"
+            " WHERE instrument_id = ANY({}))",
+            ids,
+        )
+    if v := split_values(f.status):
+        where.add(f"{alias}.status = ANY({{}})", v)
+    if v := split_values(f.source):
+        where.add(f"{alias}.source = ANY({{}})", v)
+    if f.date_from:
+        where.add(f"{alias}.stated_on >= {{}}", f.date_from)
+    if f.date_to:
+        where.add(f"{alias}.stated_on <= {{}}", f.date_to)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ta_manager.errors import FieldError
+from ta_manager.records import references as R
+from ta_manager.records.filters import Where, split_values
+from ta_manager.records.service import LinkField, RecordService, RefField
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    country: list[str] | None = None
+    region: list[str] | None = None
+    priority_area: list[str] | None = None
+    donor: list[str] | None = None
+    status: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def end_before_start(record: dict[str, Any], start: str, end: str) -> list[FieldError]:
+    s, e = record.get(start), record.get(end)
+    if s is not None and e is not None and e < s:
+        return [FieldError(end, f"is before {start} ({s.isoformat()})", e.isoformat())]
+    return []
+
+
+class ProjectService(RecordService):
+    resource = "project"
+    table = "project"
+    columns = (
+        "code",
+        "title",
+        "description",
+        "status",
+        "starts_on",
+        "ends_on",
+        "budget",
+        "currency",
+    )
+    refs = (RefField("implementing_office", "implementing_office_id", R.ORGANIZATION),)
+    links = (
+        LinkField("donors", "project_donor", "project_id", "organization_id", R.ORGANIZATION),
+        LinkField(
+            "priority_areas",
+            "project_priority_area",
+            "project_id",
+            "priority_area_id",
+            R.PRIORITY_AREA,
+        ),
+        LinkField("countries", "project_country", "project_id", "country_id", R.COUNTRY),
+        LinkField("sectors", "project_sector", "project_id", "sector_id", R.SECTOR),
+    )
+    archivable = True
+    search_columns = ("code", "title")
+    sortable = ("code", "title", "starts_on", "ends_on", "status", "budget")
+    default_sort = "code"
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        return end_before_start(record, "starts_on", "ends_on")
+
+    async def filter(self, where: Where, f: ProjectFilters) -> None:
+        if v := split_values(f.country):
+            ids = await R.COUNTRY.ids(v, "country")
+            where.add(
+                "t.id IN (SELECT project_id FROM project_country WHERE country_id = ANY({}))", ids
+            )
+        if v := split_values(f.region):
+            ids = await R.REGION.ids(v, "region")
+            where.add(
+                "t.id IN (SELECT pc.project_id FROM project_country pc JOIN region_member rm"
+                " ON rm.country_id = pc.country_id WHERE rm.region_id = ANY({}))",
+                ids,
+            )
+        if v := split_values(f.priority_area):
+            ids = await R.PRIORITY_AREA.ids(v, "priority_area")
+            where.add(
+                "t.id IN (SELECT project_id FROM project_priority_area"
+                " WHERE priority_area_id = ANY({}))",
+                ids,
+            )
+        if v := split_values(f.donor):
+            ids = await R.ORGANIZATION.ids(v, "donor")
+            where.add(
+                "t.id IN (SELECT project_id FROM project_donor WHERE organization_id = ANY({}))",
+                ids,
+            )
+        if v := split_values(f.status):
+            where.add("t.status = ANY({})", v)
+        if f.date_from:
+            where.add("coalesce(t.ends_on, t.starts_on) >= {}", f.date_from)
+        if f.date_to:
+            where.add("t.starts_on <= {}", f.date_to)

@@ -1,0 +1,1 @@
+"""What every kind of record shares: code/id resolution, CRUD, filters and paging."""

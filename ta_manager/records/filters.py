@@ -1,0 +1,36 @@
+"""Building WHERE clauses with numbered asyncpg parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class Where:
+    """Collects conditions; `{}` in a condition becomes the next `$n` parameter."""
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, condition: str, *args: Any) -> None:
+        placeholders = []
+        for arg in args:
+            self.args.append(arg)
+            placeholders.append(f"${len(self.args)}")
+        self.conditions.append(condition.format(*placeholders))
+
+    def sql(self) -> str:
+        return ("WHERE " + " AND ".join(self.conditions)) if self.conditions else ""
+
+
+def split_values(values: Iterable[str] | str | None) -> list[str]:
+    """Accept `?country=BEN&country=TCD` as well as `?country=BEN,TCD`."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out

@@ -1,0 +1,59 @@
+"""Field types and struct builders shared by every resource's schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
+
+Code = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+Name = Annotated[str, Meta(min_length=1, max_length=500)]
+Text = Annotated[str, Meta(max_length=20000)]
+Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD")]
+Money = Annotated[Decimal, Meta(description="Non-negative amount (checked by the service)")]
+Count = Annotated[int, Meta(ge=0, le=10_000_000)]
+CountryCode = Annotated[
+    str, Meta(min_length=2, max_length=200, description="ISO-3, ISO-2 or the State's name")
+]
+
+
+def update_struct(create: type[msgspec.Struct], name: str) -> type[msgspec.Struct]:
+    """The PATCH body: every create field optional (absent = unchanged) plus `version`."""
+    hints = msgspec.structs.fields(create)
+    fields: list[tuple[str, Any, Any]] = [
+        (f.name, f.type | None | msgspec.UnsetType, msgspec.UNSET) for f in hints
+    ]
+    fields.append(("version", int | None | msgspec.UnsetType, msgspec.UNSET))
+    return msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True)
+
+
+STAMPS: list[tuple[str, Any]] = [
+    ("id", int),
+    ("version", int),
+    ("created_at", dt.datetime),
+    ("updated_at", dt.datetime),
+]
+
+
+def read_struct(
+    create: type[msgspec.Struct], name: str, extra: list[tuple[str, Any, Any]] | None = None
+) -> Any:
+    """The read shape: the create fields plus id, version and timestamps (and `extra`)."""
+    return msgspec.defstruct(
+        name,
+        [*STAMPS, *(extra or [])],
+        bases=(create,),
+        kw_only=True,
+        forbid_unknown_fields=False,
+        module=create.__module__,
+    )
+
+
+def page_struct(read: type[msgspec.Struct], name: str) -> type[msgspec.Struct]:
+    return msgspec.defstruct(
+        name,
+        [("items", list[read]), ("total", int), ("limit", int), ("offset", int)],  # type: ignore[valid-type]
+    )

@@ -1,0 +1,29 @@
+"""Reference routes beyond plain CRUD."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from ta_manager.reference.schemas import PartiesCount
+from ta_manager.reference.services import InstrumentService
+
+instruments = InstrumentService()
+
+
+class InstrumentPartiesController(Controller):
+    path = "/instruments"
+    tags = ["Instruments"]
+
+    @get("/{code:str}/parties", operation_id="countParties", summary="Parties on a date")
+    async def parties(
+        self,
+        code: str,
+        as_of: dt.date | None = Parameter(
+            default=None, description="Date (YYYY-MM-DD); default today"
+        ),
+    ) -> PartiesCount:
+        result = await instruments.parties(code, as_of or dt.date.today())
+        return PartiesCount(**result)

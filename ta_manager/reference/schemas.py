@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from ta_manager.records.schemas import Code, CountryCode, Name, Text, read_struct
+
+OrgRole = Literal["donor", "partner", "beneficiary_institution", "implementing_office"]
+RatificationKind = Literal["ratification", "accession", "acceptance", "approval", "succession"]
+RegionKind = Literal["m49_region", "m49_sub_region", "grouping"]
+
+
+class CountryCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    iso2: Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]
+    iso3: Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
+    name: Name
+    official_name: Text = ""
+    m49_code: str | None = None
+    region: Code | None = None
+    sub_region: Code | None = None
+    un_member: bool = False
+
+
+CountryRead = read_struct(CountryCreate, "CountryRead")
+
+
+class RegionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    kind: RegionKind = "grouping"
+    m49_code: str | None = None
+    description: Text = ""
+    members: list[CountryCode] = []
+
+
+RegionRead = read_struct(RegionCreate, "RegionRead")
+
+
+class InstrumentCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    short_name: Name
+    name: Name
+    parent: Code | None = None
+    adopted_on: dt.date | None = None
+    entry_into_force: dt.date | None = None
+
+
+InstrumentRead = read_struct(InstrumentCreate, "InstrumentRead")
+
+
+class PartiesCount(msgspec.Struct, kw_only=True):
+    instrument: str
+    as_of: dt.date
+    parties: int
+    by_kind: dict[str, int]
+
+
+class RatificationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    country: CountryCode
+    instrument: Code
+    deposited_on: dt.date
+    kind: RatificationKind = "ratification"
+    notes: Text = ""
+
+
+RatificationRead = read_struct(RatificationCreate, "RatificationRead")
+
+
+class PriorityAreaCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    description: Text = ""
+    mandate: Text = ""
+    instrument: Code | None = None
+    sort_order: int = 0
+    active: bool = True
+
+
+PriorityAreaRead = read_struct(
+    PriorityAreaCreate, "PriorityAreaRead", [("assistance_types", list[str], [])]
+)
+
+
+class AssistanceTypeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    priority_area: Code
+    name: Name
+    description: Text = ""
+    sort_order: int = 0
+    active: bool = True
+
+
+AssistanceTypeRead = read_struct(AssistanceTypeCreate, "AssistanceTypeRead")
+
+
+class ActivityTypeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    description: Text = ""
+    sort_order: int = 0
+
+
+ActivityTypeRead = read_struct(ActivityTypeCreate, "ActivityTypeRead")
+
+
+class SectorCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Annotated[str, Meta(pattern=r"^[0-9]{5}$", description="OECD DAC 5-digit purpose code")]
+    name: Name
+    description: Text = ""
+
+
+SectorRead = read_struct(SectorCreate, "SectorRead")
+
+
+class OrganizationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    acronym: str = ""
+    roles: list[OrgRole] = []
+    country: CountryCode | None = None
+    iati_org_type: (
+        Literal[10, 11, 15, 21, 22, 23, 24, 30, 40, 60, 70, 71, 72, 73, 80, 90] | None
+    ) = None
+    iati_identifier: str = ""
+    notes: Text = ""
+
+
+OrganizationRead = read_struct(OrganizationCreate, "OrganizationRead")
