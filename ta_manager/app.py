@@ -29,8 +29,23 @@ log = logging.getLogger(__name__)
 
 
 def api_router() -> Router:
+    from importers.api import ROUTES as IMPORT_ROUTES
+    from reports.api import ROUTES as REPORT_ROUTES
+    from ta_manager.accounts.api import ROUTES as ACCOUNT_ROUTES
+    from ta_manager.proposals.api import ROUTES as PROPOSAL_ROUTES
+
     controllers = [crud_controller(r) for r in RESOURCES]
-    return Router(path="/api/v1", route_handlers=[*controllers, InstrumentPartiesController])
+    return Router(
+        path="/api/v1",
+        route_handlers=[
+            *controllers,
+            InstrumentPartiesController,
+            *ACCOUNT_ROUTES,
+            *IMPORT_ROUTES,
+            *REPORT_ROUTES,
+            *PROPOSAL_ROUTES,
+        ],
+    )
 
 
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> Litestar:

@@ -6,10 +6,14 @@ import logging
 
 import click
 
+from importers.cli import COMMANDS as IMPORT_COMMANDS
+from reports.cli import COMMANDS as REPORT_COMMANDS
 from ta_manager import __version__
+from ta_manager.accounts.cli import COMMANDS as ACCOUNT_COMMANDS
 from ta_manager.cli.database import migrate_command, seed_command
 from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
+from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 
 
 @click.group()
@@ -23,6 +27,9 @@ cli.add_command(serve_command)
 cli.add_command(migrate_command)
 cli.add_command(seed_command)
 cli.add_command(demo_command)
+for part_commands in (ACCOUNT_COMMANDS, IMPORT_COMMANDS, REPORT_COMMANDS, PROPOSAL_COMMANDS):
+    for command in part_commands:
+        cli.add_command(command)
 
 
 if __name__ == "__main__":

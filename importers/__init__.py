@@ -1,0 +1,1 @@
+"""Spreadsheet importers: bring officers' existing workbooks in, all-or-nothing."""

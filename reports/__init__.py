@@ -1,0 +1,1 @@
+"""Reports: needs-to-activity matrix, annual activity report, donor funding export."""

@@ -1,0 +1,1 @@
+"""Accounts, roles, authentication and the audit trail."""

@@ -1,0 +1,1 @@
+"""Costed proposals: from unmet needs to a phased, costed, funded-or-not programme."""
