@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import asyncpg
@@ -61,11 +62,19 @@ def validation_error(
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            field = item.get("key") or item.get("source") or "body"
-            field = str(field).removeprefix("$.")
-            errors.append({"field": field, "reason": item.get("message", "invalid")})
+            message = str(item.get("message", "invalid"))
+            field = _field_in(message) or str(item.get("key") or item.get("source") or "body")
+            errors.append({"field": field, "reason": message})
     detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors) or str(exc.detail)
     return problem(400, "Invalid request", detail, errors, instance=request.url.path)
+
+
+def _field_in(message: str) -> str | None:
+    """msgspec names the offending path as "at `$.field`" or "unknown field `field`"."""
+    match = re.search(r"at `\$\.([^`]+)`", message) or re.search(
+        r"unknown field `([^`]+)`", message
+    )
+    return match.group(1) if match else None
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:

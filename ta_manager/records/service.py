@@ -288,8 +288,9 @@ class RecordService:
     async def _check(
         self, record: dict[str, Any], values: Mapping[str, Any], record_id: int | None
     ) -> None:
-        # Links arrive as (ids, codes); checks see codes.
-        view = {k: (v[1] if isinstance(v, tuple) else v) for k, v in record.items()}
+        # Links arrive as (ids, codes); checks see codes, and the submitted values that are
+        # neither columns nor links (e.g. participants by profession).
+        view = {**values, **{k: (v[1] if isinstance(v, tuple) else v) for k, v in record.items()}}
         errors = await self.check(view, record_id)
         if errors:
             raise InvalidInput("; ".join(f"{e.field}: {e.reason}" for e in errors), errors)
