@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+WORKDIR /srv
+COPY requirements.lock pyproject.toml README.md ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY ta_manager ta_manager
+COPY migrations migrations
+COPY importers importers
+COPY reports reports
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
+RUN useradd --create-home ta
+USER ta
+EXPOSE 8000
+CMD ["ta-manager", "serve", "--no-demo"]
