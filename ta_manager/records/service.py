@@ -111,7 +111,7 @@ class RecordService:
                 continue
             desc = key.startswith("-")
             name = key.lstrip("-+")
-            if name not in self.sortable:
+            if name not in self.sortable and name != "id":
                 raise InvalidInput.of(
                     "sort", f"cannot sort by {name!r}; choose from {', '.join(self.sortable)}", key
                 )
