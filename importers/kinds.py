@@ -1,0 +1,273 @@
+"""The kinds of file the importer takes. Columns are the API field names of each kind's
+Create struct, so a file, the API and the template speak the same language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, Literal
+
+import msgspec
+
+from ta_manager.activities.schemas import ActivityCreate
+from ta_manager.activities.service import ActivityService
+from ta_manager.cost_norms.schemas import CostNormCreate
+from ta_manager.cost_norms.service import CostNormService
+from ta_manager.funding.schemas import ContributionCreate, ExchangeRateCreate
+from ta_manager.funding.service import ContributionService, ExchangeRateService
+from ta_manager.needs.schemas import NeedCreate
+from ta_manager.needs.service import NeedService
+from ta_manager.projects.schemas import ProjectCreate
+from ta_manager.projects.service import ProjectService
+from ta_manager.records.references import Reference
+from ta_manager.records.schemas import CountryCode
+from ta_manager.records.service import LinkField, RecordService, RefField
+from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
+from ta_manager.reference.services import OrganizationService, RatificationService
+
+Parse = Literal["text", "date", "number", "integer", "boolean", "choice", "country"]
+# Columns taken as money: must not be negative (the service rejects negative Decimals too).
+NON_NEGATIVE = {"amount", "budget", "planned_cost", "actual_cost", "unit_cost", "rate_to_usd"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One importable column of a kind, derived from a field of its Create struct."""
+
+    name: str
+    parse: Parse
+    required: bool
+    multi: bool
+    choices: tuple[Any, ...]
+    default: Any
+    # Where the value goes: a plain column, a reference by code, or a many-to-many link.
+    ref: RefField | None = None
+    link: LinkField | None = None
+
+    @property
+    def reference(self) -> Reference | None:
+        if self.ref:
+            return self.ref.ref
+        return self.link.ref if self.link else None
+
+    @property
+    def db_column(self) -> str:
+        return self.ref.column if self.ref else self.name
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    create: type[msgspec.Struct]
+    service: type[RecordService]
+    key: tuple[str, ...]
+    example: dict[str, Any]
+    skip: tuple[str, ...] = ()
+
+    @cached_property
+    def columns(self) -> dict[str, Column]:
+        svc = self.service
+        refs = {r.field: r for r in svc.refs}
+        links = {lk.field: lk for lk in svc.links}
+        result: dict[str, Column] = {}
+        for f in msgspec.structs.fields(self.create):
+            if f.name in self.skip:
+                continue
+            parse, multi, choices = _analyse(f.type)
+            default = None if f.default is msgspec.NODEFAULT else f.default
+            if f.default_factory is not msgspec.NODEFAULT:
+                default = f.default_factory()
+            result[f.name] = Column(
+                name=f.name,
+                parse=parse,
+                required=f.required,
+                multi=multi,
+                choices=choices,
+                default=default,
+                ref=refs.get(f.name),
+                link=links.get(f.name),
+            )
+        return result
+
+    @property
+    def plain(self) -> list[Column]:
+        """Columns stored in the kind's own table (plain values and single references)."""
+        return [c for c in self.columns.values() if c.link is None]
+
+    @property
+    def linked(self) -> list[Column]:
+        return [c for c in self.columns.values() if c.link is not None]
+
+
+def _analyse(tp: Any) -> tuple[Parse, bool, tuple[Any, ...]]:
+    """(parser, multi-valued?, choices) of a struct field's type."""
+    if tp == CountryCode:
+        return "country", False, ()
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _analyse(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _analyse(inner[0])
+    if origin is list:
+        parse, _, choices = _analyse(typing.get_args(tp)[0])
+        return parse, True, choices
+    if origin is Literal:
+        return "choice", False, typing.get_args(tp)
+    if tp is dt.date:
+        return "date", False, ()
+    if tp is Decimal:
+        return "number", False, ()
+    if tp is bool:
+        return "boolean", False, ()
+    if tp is int:
+        return "integer", False, ()
+    return "text", False, ()
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "needs",
+            "Needs (assistance requests)",
+            NeedCreate,
+            NeedService,
+            ("code",),
+            {
+                "code": "N-BEN-PA2-LEG",
+                "country": "Benin",
+                "priority_area": "PA2",
+                "assistance_type": "PA2-LEG",
+                "instruments": "UNTOC; TIP",
+                "description": "Legislative assistance (CTOC/COP/2008/16, para 25)",
+                "source": "questionnaire",
+                "stated_on": dt.date(2008, 7, 1),
+            },
+        ),
+        Kind(
+            "activities",
+            "Activities",
+            ActivityCreate,
+            ActivityService,
+            ("code",),
+            {
+                "code": "A-2007-BOG",
+                "title": "Regional workshop on international cooperation",
+                "type": "workshop",
+                "status": "completed",
+                "actual_start": dt.date(2007, 9, 12),
+                "actual_end": dt.date(2007, 9, 14),
+                "venue_city": "Bogotá",
+                "venue_country": "Colombia",
+                "scope": "regional",
+                "priority_areas": "PA3",
+                "beneficiary_countries": "Colombia; Peru; Venezuela (Bolivarian Republic of)",
+                "participants_total": 30,
+                "participants_female": 12,
+                "participants_male": 18,
+                "cost_currency": "USD",
+            },
+            skip=("participants_by_profession",),
+        ),
+        Kind(
+            "projects",
+            "Projects and programmes",
+            ProjectCreate,
+            ProjectService,
+            ("code",),
+            {
+                "code": "GLO-T60",
+                "title": "Global programme against organized crime",
+                "status": "active",
+                "starts_on": dt.date(2009, 1, 1),
+                "budget": Decimal("1500000"),
+                "currency": "USD",
+                "priority_areas": "PA2; PA3",
+            },
+        ),
+        Kind(
+            "contributions",
+            "Contributions",
+            ContributionCreate,
+            ContributionService,
+            ("code",),
+            {
+                "code": "C-2009-001",
+                "donor": "DONOR-CODE",
+                "amount": Decimal("250000"),
+                "currency": "USD",
+                "status": "pledged",
+                "pledged_on": dt.date(2009, 3, 1),
+                "earmarking": "none",
+            },
+        ),
+        Kind(
+            "exchange-rates",
+            "Exchange rates (USD per unit)",
+            ExchangeRateCreate,
+            ExchangeRateService,
+            ("currency", "valid_on"),
+            {
+                "currency": "EUR",
+                "valid_on": dt.date(2009, 1, 1),
+                "rate_to_usd": Decimal("1.35"),
+                "source": "UN operational rates",
+            },
+        ),
+        Kind(
+            "cost-norms",
+            "Cost norms",
+            CostNormCreate,
+            CostNormService,
+            ("item", "year", "currency", "region", "venue_region", "place", "grade"),
+            {
+                "item": "dsa",
+                "unit": "day",
+                "unit_cost": Decimal("250"),
+                "currency": "USD",
+                "year": 2009,
+                "place": "Vienna",
+            },
+        ),
+        Kind(
+            "ratifications",
+            "Ratifications",
+            RatificationCreate,
+            RatificationService,
+            ("country", "instrument"),
+            {
+                "country": "Benin",
+                "instrument": "UNTOC",
+                "deposited_on": dt.date(2004, 8, 30),
+                "kind": "ratification",
+            },
+        ),
+        Kind(
+            "organizations",
+            "Organizations (donors, partners, institutions)",
+            OrganizationCreate,
+            OrganizationService,
+            ("code",),
+            {
+                "code": "OAS",
+                "name": "Organization of American States",
+                "acronym": "OAS",
+                "roles": "partner",
+            },
+        ),
+    )
+}
+
+
+def kind_named(name: str) -> Kind:
+    """The kind for 'needs', 'exchange-rates' or 'exchange_rates' (KeyError lists them)."""
+    key = name.strip().lower().replace("_", "-")
+    if key not in KINDS:
+        raise KeyError(f"unknown kind {name!r}; choose from {', '.join(KINDS)}")
+    return KINDS[key]
