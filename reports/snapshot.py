@@ -1,0 +1,39 @@
+"""One consistent view of the data per report, and the labels of the filters it used."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from ta_manager.database import sql
+from ta_manager.database.engine import DB
+
+
+@asynccontextmanager
+async def snapshot() -> AsyncIterator[dt.datetime]:
+    """Read every query of a report from one REPEATABLE READ snapshot; yields its time.
+
+    Joins the caller's transaction when there is one (its isolation is then the caller's).
+    """
+    if DB.current_transaction.get() is not None:
+        yield await sql.fetchval("SELECT now()")
+        return
+    async with sql.transaction():
+        await sql.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield await sql.fetchval("SELECT now()")
+
+
+def filters_used(filters: Any) -> dict[str, str]:
+    """The filters a report was asked for, as `name: value` labels (empty ones left out)."""
+    out: dict[str, str] = {}
+    for f in dataclasses.fields(filters):
+        value = getattr(filters, f.name)
+        if value is None or value == [] or value == "":
+            continue
+        if isinstance(value, list | tuple):
+            value = ", ".join(map(str, value))
+        out[f.name.replace("_", " ")] = str(value)
+    return out
