@@ -9,7 +9,7 @@ from ta_manager.database import sql
 from ta_manager.errors import FieldError
 from ta_manager.projects.service import end_before_start
 from ta_manager.records import references as R
-from ta_manager.records.filters import Where, split_values
+from ta_manager.records.filters import Where, add_codes, split_values
 from ta_manager.records.service import LinkField, RecordService, RefField
 
 # The date an activity is placed at in time: when it happened, or else when it is planned.
@@ -162,50 +162,53 @@ def _in_link(alias: str, table: str, column: str) -> str:
 
 async def add_activity_filters(where: Where, f: ActivityFilters, alias: str) -> None:
     """Activity filters, shared with reports so that the API and spreadsheets agree."""
-    if v := split_values(f.country):
-        ids = await R.COUNTRY.ids(v, "country")
-        where.add(_in_link(alias, "activity_country", "country_id"), ids)
-    if split_values(f.region):
-        ids = await R.REGION.ids(split_values(f.region), "region")
+    a = alias
+    for values, table, column, ref, name in (
+        (f.country, "activity_country", "country_id", R.COUNTRY, "country"),
+        (
+            f.priority_area,
+            "activity_priority_area",
+            "priority_area_id",
+            R.PRIORITY_AREA,
+            "priority_area",
+        ),
+        (
+            f.assistance_type,
+            "activity_assistance_type",
+            "assistance_type_id",
+            R.ASSISTANCE_TYPE,
+            "assistance_type",
+        ),
+        (f.instrument, "activity_instrument", "instrument_id", R.INSTRUMENT, "instrument"),
+        (f.partner, "activity_partner", "organization_id", R.ORGANIZATION, "partner"),
+        (f.need, "activity_need", "assistance_request_id", R.NEED, "need"),
+    ):
+        await add_codes(where, _in_link(a, table, column), values, ref, name)
+    await add_codes(
+        where,
+        f"{a}.id IN (SELECT ac.activity_id FROM activity_country ac JOIN region_member rm"
+        " ON rm.country_id = ac.country_id WHERE rm.region_id = ANY({}))",
+        f.region,
+        R.REGION,
+        "region",
+    )
+    await add_codes(where, f"{a}.activity_type_id = ANY({{}})", f.type, R.ACTIVITY_TYPE, "type")
+    await add_codes(where, f"{a}.project_id = ANY({{}})", f.project, R.PROJECT, "project")
+    await add_codes(where, f"{a}.status = ANY({{}})", f.status, None, "status")
+    await add_codes(where, f"{a}.scope = ANY({{}})", f.activity_scope, None, "scope")
+    if donors := split_values(f.donor):
+        ids = await R.ORGANIZATION.ids(donors, "donor")
+        funded = (
+            "SELECT a.{} FROM allocation a JOIN contribution c ON c.id = a.contribution_id"
+            " WHERE c.donor_id = ANY({{}})"
+        )
         where.add(
-            f"{alias}.id IN (SELECT ac.activity_id FROM activity_country ac JOIN region_member rm"
-            " ON rm.country_id = ac.country_id WHERE rm.region_id = ANY({}))",
+            f"({a}.id IN ({funded.format('activity_id')})"
+            f" OR {a}.project_id IN ({funded.format('project_id')}))",
+            ids,
             ids,
         )
-    if v := split_values(f.priority_area):
-        ids = await R.PRIORITY_AREA.ids(v, "priority_area")
-        where.add(_in_link(alias, "activity_priority_area", "priority_area_id"), ids)
-    if v := split_values(f.assistance_type):
-        ids = await R.ASSISTANCE_TYPE.ids(v, "assistance_type")
-        where.add(_in_link(alias, "activity_assistance_type", "assistance_type_id"), ids)
-    if v := split_values(f.instrument):
-        ids = await R.INSTRUMENT.ids(v, "instrument")
-        where.add(_in_link(alias, "activity_instrument", "instrument_id"), ids)
-    if v := split_values(f.partner):
-        ids = await R.ORGANIZATION.ids(v, "partner")
-        where.add(_in_link(alias, "activity_partner", "organization_id"), ids)
-    if v := split_values(f.need):
-        ids = await R.NEED.ids(v, "need")
-        where.add(_in_link(alias, "activity_need", "assistance_request_id"), ids)
-    if v := split_values(f.type):
-        where.add(f"{alias}.activity_type_id = ANY({{}})", await R.ACTIVITY_TYPE.ids(v, "type"))
-    if v := split_values(f.project):
-        where.add(f"{alias}.project_id = ANY({{}})", await R.PROJECT.ids(v, "project"))
-    if v := split_values(f.status):
-        where.add(f"{alias}.status = ANY({{}})", v)
-    if v := split_values(f.activity_scope):
-        where.add(f"{alias}.scope = ANY({{}})", v)
-    if v := split_values(f.donor):
-        ids = await R.ORGANIZATION.ids(v, "donor")
-        where.add(
-            f"({alias}.id IN (SELECT a.activity_id FROM allocation a JOIN contribution c"
-            " ON c.id = a.contribution_id WHERE c.donor_id = ANY({0}))"
-            f" OR {alias}.project_id IN (SELECT a.project_id FROM allocation a JOIN contribution c"
-            " ON c.id = a.contribution_id WHERE c.donor_id = ANY({0})))".replace("{0}", "{}"),
-            ids,
-            ids,
-        )
-    start, end = START.replace("t.", f"{alias}."), END.replace("t.", f"{alias}.")
+    start, end = START.replace("t.", f"{a}."), END.replace("t.", f"{a}.")
     if f.date_from:
         where.add(f"{end} >= {{}}", f.date_from)
     if f.date_to:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ta_manager.records import references as R
-from ta_manager.records.filters import Where, split_values
+from ta_manager.records.filters import Where, add_codes, split_values
 from ta_manager.records.service import RecordService, RefField
 
 
@@ -29,16 +29,15 @@ class CostNormService(RecordService):
     code_column = None
 
     async def filter(self, where: Where, f: CostNormFilters) -> None:
-        if v := split_values(f.item):
-            where.add("t.item = ANY({})", v)
+        await add_codes(where, "t.item = ANY({})", f.item, None, "item")
         if f.year is not None:
             where.add("t.year = {}", f.year)
-        if v := split_values(f.currency):
-            where.add("t.currency = ANY({})", [c.upper() for c in v])
-        if v := split_values(f.region):
-            ids = await R.REGION.ids(v, "region")
-            where.add(
-                "(t.region_id = ANY({0}) OR t.venue_region_id = ANY({0}))".replace("{0}", "{}"),
-                ids,
-                ids,
-            )
+        currencies = [c.upper() for c in split_values(f.currency)]
+        await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
+        await add_codes(
+            where,
+            "(t.region_id = ANY({0}) OR t.venue_region_id = ANY({0}))",
+            f.region,
+            R.REGION,
+            "region",
+        )

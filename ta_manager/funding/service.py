@@ -11,7 +11,7 @@ from typing import Any
 from ta_manager.database import sql
 from ta_manager.errors import FieldError
 from ta_manager.records import references as R
-from ta_manager.records.filters import Where, split_values
+from ta_manager.records.filters import Where, add_codes, split_values
 from ta_manager.records.service import RecordService, RefField
 
 
@@ -44,8 +44,8 @@ class ExchangeRateService(RecordService):
     code_column = None
 
     async def filter(self, where: Where, f: FundingFilters) -> None:
-        if v := split_values(f.currency):
-            where.add("t.currency = ANY({})", [c.upper() for c in v])
+        currencies = [c.upper() for c in split_values(f.currency)]
+        await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
         if f.date_from:
             where.add("t.valid_on >= {}", f.date_from)
         if f.date_to:
@@ -145,17 +145,18 @@ class ContributionService(RecordService):
         return errors
 
     async def filter(self, where: Where, f: FundingFilters) -> None:
-        if v := split_values(f.donor):
-            where.add("t.donor_id = ANY({})", await R.ORGANIZATION.ids(v, "donor"))
-        if v := split_values(f.currency):
-            where.add("t.currency = ANY({})", [c.upper() for c in v])
-        if v := split_values(f.status):
-            where.add("t.status = ANY({})", v)
-        if v := split_values(f.project):
-            where.add("t.earmarked_project_id = ANY({})", await R.PROJECT.ids(v, "project"))
-        if v := split_values(f.priority_area):
-            ids = await R.PRIORITY_AREA.ids(v, "priority_area")
-            where.add("t.earmarked_priority_area_id = ANY({})", ids)
+        await add_codes(where, "t.donor_id = ANY({})", f.donor, R.ORGANIZATION, "donor")
+        currencies = [c.upper() for c in split_values(f.currency)]
+        await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
+        await add_codes(where, "t.status = ANY({})", f.status, None, "status")
+        await add_codes(where, "t.earmarked_project_id = ANY({})", f.project, R.PROJECT, "project")
+        await add_codes(
+            where,
+            "t.earmarked_priority_area_id = ANY({})",
+            f.priority_area,
+            R.PRIORITY_AREA,
+            "priority_area",
+        )
         if f.date_from:
             where.add("coalesce(t.received_on, t.pledged_on) >= {}", f.date_from)
         if f.date_to:
@@ -219,18 +220,22 @@ class AllocationService(RecordService):
         return errors
 
     async def filter(self, where: Where, f: FundingFilters) -> None:
-        if v := split_values(f.contribution):
-            ids = await R.CONTRIBUTION.ids(v, "contribution")
-            where.add("t.contribution_id = ANY({})", ids)
-        if v := split_values(f.donor):
-            ids = await R.ORGANIZATION.ids(v, "donor")
-            where.add(
-                "t.contribution_id IN (SELECT id FROM contribution WHERE donor_id = ANY({}))", ids
-            )
-        if v := split_values(f.project):
-            where.add("t.project_id = ANY({})", await R.PROJECT.ids(v, "project"))
-        if v := split_values(f.activity):
-            where.add("t.activity_id = ANY({})", await R.ACTIVITY.ids(v, "activity"))
+        await add_codes(
+            where,
+            "t.contribution_id = ANY({})",
+            f.contribution,
+            R.CONTRIBUTION,
+            "contribution",
+        )
+        await add_codes(
+            where,
+            "t.contribution_id IN (SELECT id FROM contribution WHERE donor_id = ANY({}))",
+            f.donor,
+            R.ORGANIZATION,
+            "donor",
+        )
+        await add_codes(where, "t.project_id = ANY({})", f.project, R.PROJECT, "project")
+        await add_codes(where, "t.activity_id = ANY({})", f.activity, R.ACTIVITY, "activity")
 
 
 class ExpenditureService(RecordService):
@@ -299,15 +304,15 @@ class ExpenditureService(RecordService):
     async def filter(self, where: Where, f: FundingFilters) -> None:
         if f.allocation is not None:
             where.add("t.allocation_id = {}", f.allocation)
-        if v := split_values(f.activity):
-            where.add("t.activity_id = ANY({})", await R.ACTIVITY.ids(v, "activity"))
-        if v := split_values(f.donor):
-            ids = await R.ORGANIZATION.ids(v, "donor")
-            where.add(
-                "t.allocation_id IN (SELECT a.id FROM allocation a JOIN contribution c"
-                " ON c.id = a.contribution_id WHERE c.donor_id = ANY({}))",
-                ids,
-            )
+        await add_codes(where, "t.activity_id = ANY({})", f.activity, R.ACTIVITY, "activity")
+        await add_codes(
+            where,
+            "t.allocation_id IN (SELECT a.id FROM allocation a JOIN contribution c"
+            " ON c.id = a.contribution_id WHERE c.donor_id = ANY({}))",
+            f.donor,
+            R.ORGANIZATION,
+            "donor",
+        )
         if f.date_from:
             where.add("t.spent_on >= {}", f.date_from)
         if f.date_to:

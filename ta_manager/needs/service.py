@@ -7,7 +7,7 @@ from typing import Any
 from ta_manager.database import sql
 from ta_manager.errors import FieldError
 from ta_manager.records import references as R
-from ta_manager.records.filters import Where, split_values
+from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
 from ta_manager.reference.services import add_region_filter
 
@@ -83,26 +83,33 @@ class NeedService(RecordService):
 
 async def add_need_filters(where: Where, f: NeedFilters, alias: str) -> None:
     """Need filters, shared with reports so that the API and spreadsheets agree."""
-    if v := split_values(f.country):
-        where.add(f"{alias}.country_id = ANY({{}})", await R.COUNTRY.ids(v, "country"))
-    await add_region_filter(where, f.region, f"{alias}.country_id")
-    if v := split_values(f.priority_area):
-        ids = await R.PRIORITY_AREA.ids(v, "priority_area")
-        where.add(f"{alias}.priority_area_id = ANY({{}})", ids)
-    if v := split_values(f.assistance_type):
-        ids = await R.ASSISTANCE_TYPE.ids(v, "assistance_type")
-        where.add(f"{alias}.assistance_type_id = ANY({{}})", ids)
-    if v := split_values(f.instrument):
-        ids = await R.INSTRUMENT.ids(v, "instrument")
-        where.add(
-            f"{alias}.id IN (SELECT assistance_request_id FROM assistance_request_instrument"
-            " WHERE instrument_id = ANY({}))",
-            ids,
-        )
-    if v := split_values(f.status):
-        where.add(f"{alias}.status = ANY({{}})", v)
-    if v := split_values(f.source):
-        where.add(f"{alias}.source = ANY({{}})", v)
+    a = alias
+    await add_codes(where, f"{a}.country_id = ANY({{}})", f.country, R.COUNTRY, "country")
+    await add_region_filter(where, f.region, f"{a}.country_id")
+    await add_codes(
+        where,
+        f"{a}.priority_area_id = ANY({{}})",
+        f.priority_area,
+        R.PRIORITY_AREA,
+        "priority_area",
+    )
+    await add_codes(
+        where,
+        f"{a}.assistance_type_id = ANY({{}})",
+        f.assistance_type,
+        R.ASSISTANCE_TYPE,
+        "assistance_type",
+    )
+    await add_codes(
+        where,
+        f"{a}.id IN (SELECT assistance_request_id FROM assistance_request_instrument"
+        " WHERE instrument_id = ANY({}))",
+        f.instrument,
+        R.INSTRUMENT,
+        "instrument",
+    )
+    await add_codes(where, f"{a}.status = ANY({{}})", f.status, None, "status")
+    await add_codes(where, f"{a}.source = ANY({{}})", f.source, None, "source")
     if f.date_from:
         where.add(f"{alias}.stated_on >= {{}}", f.date_from)
     if f.date_to:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ta_manager.errors import FieldError
 from ta_manager.records import references as R
-from ta_manager.records.filters import Where, split_values
+from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
 
 
@@ -63,33 +63,37 @@ class ProjectService(RecordService):
         return end_before_start(record, "starts_on", "ends_on")
 
     async def filter(self, where: Where, f: ProjectFilters) -> None:
-        if v := split_values(f.country):
-            ids = await R.COUNTRY.ids(v, "country")
-            where.add(
-                "t.id IN (SELECT project_id FROM project_country WHERE country_id = ANY({}))", ids
-            )
-        if v := split_values(f.region):
-            ids = await R.REGION.ids(v, "region")
-            where.add(
-                "t.id IN (SELECT pc.project_id FROM project_country pc JOIN region_member rm"
-                " ON rm.country_id = pc.country_id WHERE rm.region_id = ANY({}))",
-                ids,
-            )
-        if v := split_values(f.priority_area):
-            ids = await R.PRIORITY_AREA.ids(v, "priority_area")
-            where.add(
-                "t.id IN (SELECT project_id FROM project_priority_area"
-                " WHERE priority_area_id = ANY({}))",
-                ids,
-            )
-        if v := split_values(f.donor):
-            ids = await R.ORGANIZATION.ids(v, "donor")
-            where.add(
-                "t.id IN (SELECT project_id FROM project_donor WHERE organization_id = ANY({}))",
-                ids,
-            )
-        if v := split_values(f.status):
-            where.add("t.status = ANY({})", v)
+        await add_codes(
+            where,
+            "t.id IN (SELECT project_id FROM project_country WHERE country_id = ANY({}))",
+            f.country,
+            R.COUNTRY,
+            "country",
+        )
+        await add_codes(
+            where,
+            "t.id IN (SELECT pc.project_id FROM project_country pc JOIN region_member rm"
+            " ON rm.country_id = pc.country_id WHERE rm.region_id = ANY({}))",
+            f.region,
+            R.REGION,
+            "region",
+        )
+        await add_codes(
+            where,
+            "t.id IN (SELECT project_id FROM project_priority_area"
+            " WHERE priority_area_id = ANY({}))",
+            f.priority_area,
+            R.PRIORITY_AREA,
+            "priority_area",
+        )
+        await add_codes(
+            where,
+            "t.id IN (SELECT project_id FROM project_donor WHERE organization_id = ANY({}))",
+            f.donor,
+            R.ORGANIZATION,
+            "donor",
+        )
+        await add_codes(where, "t.status = ANY({})", f.status, None, "status")
         if f.date_from:
             where.add("coalesce(t.ends_on, t.starts_on) >= {}", f.date_from)
         if f.date_to:

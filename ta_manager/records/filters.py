@@ -34,3 +34,13 @@ def split_values(values: Iterable[str] | str | None) -> list[str]:
     for v in values:
         out.extend(p.strip() for p in v.split(",") if p.strip())
     return out
+
+
+async def add_codes(
+    where: Where, condition: str, values: Iterable[str] | str | None, ref: Any, field: str
+) -> None:
+    """Filter on codes given by the user: resolved through `ref` (unknown → 422 naming
+    `field`), or used as they are when `ref` is None."""
+    codes = split_values(values)
+    if codes:
+        where.add(condition, await ref.ids(codes, field) if ref is not None else codes)

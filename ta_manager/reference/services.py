@@ -11,7 +11,7 @@ import asyncpg
 from ta_manager.database import sql
 from ta_manager.errors import Conflict, FieldError
 from ta_manager.records import references as R
-from ta_manager.records.filters import Where, split_values
+from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
 
 
@@ -29,13 +29,14 @@ class ReferenceFilters:
 
 
 async def add_region_filter(where: Where, codes: list[str] | None, country_expr: str) -> None:
-    values = split_values(codes)
-    if values:
-        ids = await R.REGION.ids(values, "region")
-        where.add(
-            f"{country_expr} IN (SELECT country_id FROM region_member WHERE region_id = ANY({{}}))",
-            ids,
-        )
+    """States in any of the given regions or groupings (by code, name or M49 code)."""
+    await add_codes(
+        where,
+        f"{country_expr} IN (SELECT country_id FROM region_member WHERE region_id = ANY({{}}))",
+        codes,
+        R.REGION,
+        "region",
+    )
 
 
 class CountryService(RecordService):
@@ -65,15 +66,14 @@ class RegionService(RecordService):
     default_sort = "kind,code"
 
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
-        kinds = split_values(filters.kind)
-        if kinds:
-            where.add("t.kind = ANY({})", kinds)
-        countries = split_values(filters.country)
-        if countries:
-            ids = await R.COUNTRY.ids(countries, "country")
-            where.add(
-                "t.id IN (SELECT region_id FROM region_member WHERE country_id = ANY({}))", ids
-            )
+        await add_codes(where, "t.kind = ANY({})", filters.kind, None, "kind")
+        await add_codes(
+            where,
+            "t.id IN (SELECT region_id FROM region_member WHERE country_id = ANY({}))",
+            filters.country,
+            R.COUNTRY,
+            "country",
+        )
 
 
 class InstrumentService(RecordService):
@@ -130,13 +130,10 @@ class RatificationService(RecordService):
         return super().translate(exc)
 
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
-        countries = split_values(filters.country)
-        if countries:
-            where.add("t.country_id = ANY({})", await R.COUNTRY.ids(countries, "country"))
-        instruments = split_values(filters.instrument)
-        if instruments:
-            ids = await R.INSTRUMENT.ids(instruments, "instrument")
-            where.add("t.instrument_id = ANY({})", ids)
+        await add_codes(where, "t.country_id = ANY({})", filters.country, R.COUNTRY, "country")
+        await add_codes(
+            where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
+        )
         await add_region_filter(where, filters.region, "t.country_id")
         if filters.date_from:
             where.add("t.deposited_on >= {}", filters.date_from)
@@ -160,10 +157,9 @@ class PriorityAreaService(RecordService):
         ]
 
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
-        instruments = split_values(filters.instrument)
-        if instruments:
-            ids = await R.INSTRUMENT.ids(instruments, "instrument")
-            where.add("t.instrument_id = ANY({})", ids)
+        await add_codes(
+            where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
+        )
         if filters.active is not None:
             where.add("t.active = {}", filters.active)
 
@@ -178,10 +174,13 @@ class AssistanceTypeService(RecordService):
     default_sort = "priority_area_id,sort_order"
 
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
-        areas = split_values(filters.priority_area)
-        if areas:
-            ids = await R.PRIORITY_AREA.ids(areas, "priority_area")
-            where.add("t.priority_area_id = ANY({})", ids)
+        await add_codes(
+            where,
+            "t.priority_area_id = ANY({})",
+            filters.priority_area,
+            R.PRIORITY_AREA,
+            "priority_area",
+        )
         if filters.active is not None:
             where.add("t.active = {}", filters.active)
 
@@ -214,9 +213,5 @@ class OrganizationService(RecordService):
     default_sort = "code"
 
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
-        roles = split_values(filters.role)
-        if roles:
-            where.add("t.roles && {}::text[]", roles)
-        countries = split_values(filters.country)
-        if countries:
-            where.add("t.country_id = ANY({})", await R.COUNTRY.ids(countries, "country"))
+        await add_codes(where, "t.roles && {}::text[]", filters.role, None, "role")
+        await add_codes(where, "t.country_id = ANY({})", filters.country, R.COUNTRY, "country")
