@@ -1,7 +1,108 @@
-"""HTTP routes of this part, mounted under /api/v1 by ta_manager.app."""
+"""HTTP routes of this part, mounted under /api/v1 by ta_manager.app.
+
+POST /imports/{kind}            multipart, the file in field `file`; ?dry_run=true
+GET  /imports/{kind}/template   the .xlsx template of the kind
+GET  /imports/errors/{id}.xlsx  the marked-up file of a rejected import
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import secrets
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Annotated, Any
 
-ROUTES: list[Any] = []
+from litestar import Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from importers.error_workbook import error_workbook
+from importers.kinds import KINDS
+from importers.reading import max_import_bytes
+from importers.service import ImportRejected, import_file
+from importers.templates import template
+from ta_manager.errors import NotFound
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_DIR = Path(tempfile.gettempdir()) / "ta-manager-import-errors"
+ERROR_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass
+class ImportUpload:
+    file: UploadFile
+
+
+def _kind(kind: str) -> str:
+    key = kind.strip().lower().replace("_", "-")
+    if key not in KINDS:
+        raise NotFound("import kind", f"{kind!r} (choose from {', '.join(KINDS)})")
+    return key
+
+
+@post(
+    "/imports/{kind:str}",
+    # Room for the largest file the importer accepts plus the multipart envelope.
+    request_max_body_size=max_import_bytes() + 1024 * 1024,
+    status_code=200,
+    summary="Import a workbook or CSV file, all-or-nothing",
+)
+async def import_upload(
+    kind: str,
+    data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    dry_run: bool = False,
+) -> Response[dict[str, Any]]:
+    name = _kind(kind)
+    content = await data.file.read()
+    filename = data.file.filename or "upload"
+    try:
+        summary = await import_file(name, content, filename, dry_run=dry_run)
+    except ImportRejected as exc:
+        error_id = _store_errors(error_workbook(content, exc.table, exc.problems))
+        body = {
+            "type": "about:blank",
+            "title": "Import rejected",
+            "status": 422,
+            "detail": f"{filename}: nothing was written. {exc.detail}",
+            "errors": [p.as_dict() for p in exc.problems],
+            "more_errors": exc.dropped,
+            "errors_workbook": f"/api/v1/imports/errors/{error_id}.xlsx",
+        }
+        return Response(body, status_code=422, media_type="application/problem+json")
+    return Response(asdict(summary))
+
+
+def _store_errors(content: bytes) -> str:
+    ERRORS_DIR.mkdir(parents=True, exist_ok=True)
+    error_id = secrets.token_urlsafe(18)
+    (ERRORS_DIR / f"{error_id}.xlsx").write_bytes(content)
+    return error_id
+
+
+@get("/imports/errors/{name:str}", summary="The marked-up file of a rejected import")
+async def import_errors(name: str) -> Response[bytes]:
+    error_id = name.removesuffix(".xlsx")
+    path = ERRORS_DIR / f"{error_id}.xlsx"
+    if not ERROR_ID.match(error_id) or not path.is_file():
+        raise NotFound("import error workbook", name)
+    return Response(
+        path.read_bytes(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="import-errors-{error_id}.xlsx"'},
+    )
+
+
+@get("/imports/{kind:str}/template", summary="The .xlsx template of a kind")
+async def import_template(kind: str) -> Response[bytes]:
+    name = _kind(kind)
+    return Response(
+        await template(name),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}-template.xlsx"'},
+    )
+
+
+ROUTES: list[Any] = [import_upload, import_errors, import_template]

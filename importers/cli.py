@@ -1,7 +1,94 @@
-"""`ta-manager` sub-commands of this part, registered by ta_manager.cli.main."""
+"""`ta-manager import KIND FILE` and `ta-manager template KIND --out F.xlsx`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from importers.kinds import KINDS
+
+KIND_CHOICE = click.Choice(sorted(KINDS) + sorted(k.replace("-", "_") for k in KINDS if "-" in k))
+SHOWN_PROBLEMS = 50
+
+
+@click.command("import")
+@click.argument("kind", type=KIND_CHOICE)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
+@click.option(
+    "--errors-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="On failure, write the file back here with bad cells highlighted and explained.",
+)
+def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None) -> None:
+    """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing."""
+    from tqdm import tqdm
+
+    from importers.error_workbook import error_workbook
+    from importers.service import ImportRejected, ImportSummary, import_file
+    from ta_manager.cli.runtime import run_with_database
+
+    data = file.read_bytes()
+    bar = tqdm(total=0, unit="row", desc="reading", leave=False, disable=None)
+
+    def progress(step: str, done: int, total: int) -> None:
+        if bar.total != total:
+            bar.reset(total=total)
+        bar.set_description(step)
+        bar.n = done
+        bar.refresh()
+
+    async def work() -> ImportSummary | ImportRejected:
+        try:
+            return await import_file(kind, data, file.name, dry_run=dry_run, progress=progress)
+        except ImportRejected as exc:
+            return exc
+
+    outcome = run_with_database(work)
+    bar.close()
+    if isinstance(outcome, ImportRejected):
+        click.echo(f"{file.name}: rejected, nothing was written.", err=True)
+        for p in outcome.problems[:SHOWN_PROBLEMS]:
+            click.echo(f"  {p}", err=True)
+        more = len(outcome.problems) + outcome.dropped - SHOWN_PROBLEMS
+        if more > 0:
+            click.echo(f"  ... and {more} more", err=True)
+        if errors_out is not None:
+            errors_out.write_bytes(error_workbook(data, outcome.table, outcome.problems))
+            click.echo(f"Marked-up file written to {errors_out}", err=True)
+        raise SystemExit(1)
+    _echo_summary(outcome, file.name)
+
+
+def _echo_summary(summary: Any, name: str) -> None:
+    click.echo(
+        f"{name} ({summary.kind}, sheet {summary.sheet!r}): {summary.rows} rows:"
+        f" {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged."
+        + (" Dry run: nothing was written." if summary.dry_run else "")
+    )
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for change in summary.changes[:SHOWN_PROBLEMS]:
+        if change["action"] == "updated":
+            key = ", ".join(f"{v}" for v in change["key"].values())
+            click.echo(f"  row {change['row']} ({key}): {', '.join(change['fields'])}")
+
+
+@click.command("template")
+@click.argument("kind", type=KIND_CHOICE)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="F.xlsx"
+)
+def template_command(kind: str, out: Path) -> None:
+    """Write the .xlsx template of KIND: header, example row, drop-downs, instructions."""
+    from importers.templates import template
+    from ta_manager.cli.runtime import run_with_database
+
+    out.write_bytes(run_with_database(lambda: template(kind)))
+    click.echo(f"Template for {kind} written to {out}")
+
+
+COMMANDS: list[click.Command] = [import_command, template_command]

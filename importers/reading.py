@@ -21,7 +21,7 @@ from importers.problems import ImportFailed, Problem, reject
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
-SKIPPED_SHEETS = {"instructions", "lists"}
+SKIPPED_SHEETS = {"instructions", "lists", "import problems"}
 
 
 def max_import_bytes() -> int:

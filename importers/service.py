@@ -74,19 +74,22 @@ async def import_file(
         matcher = await CountryMatcher.load()
         problems = Problems(sheet=table.sheet)
         parsed = await asyncio.to_thread(parse_rows, kind, table, matcher, problems, progress)
-        if problems:
+        if problems and not parsed.rows:
             raise ImportFailed(problems.items, problems.dropped)
         try:
-            return await _write(parsed, dry_run, progress)
+            return await _write(parsed, problems, dry_run, progress)
         except _DryRunDone as done:
             return done.summary
     except ImportFailed as exc:
         raise ImportRejected(exc, table) from exc
 
 
-async def _write(parsed: Parsed, dry_run: bool, progress: Progress | None) -> ImportSummary:
+async def _write(
+    parsed: Parsed, problems: Problems, dry_run: bool, progress: Progress | None
+) -> ImportSummary:
+    """Resolve codes (reporting unknown ones along with the cell problems), stage, check,
+    and merge, in one transaction."""
     kind = parsed.kind
-    problems = Problems(sheet=parsed.table.sheet)
     async with sql.transaction():
         ids = await resolve_references(parsed, problems)
         if problems:
