@@ -89,6 +89,8 @@ CREATE TABLE cost_line (
                                              'contractual_services', 'operating_costs',
                                              'equipment')),
     item                 text NOT NULL DEFAULT 'other',
+    -- the template's name for the line ('' for lines added by hand)
+    template_key         text NOT NULL DEFAULT '',
     description          text NOT NULL CHECK (btrim(description) <> ''),
     quantity             numeric(18,4) NOT NULL CHECK (quantity >= 0),
     unit                 text NOT NULL DEFAULT 'item',

@@ -35,6 +35,9 @@ class Line:
     unit: str
     unit_cost: Decimal
     norm: NormUse | None = None
+    # stable name of the line within its template, so a line overridden by hand is kept
+    # (and not made again) when the activity is re-costed
+    key: str = ""
 
     @property
     def amount(self) -> Decimal:
@@ -70,6 +73,7 @@ class Costing:
         origin: str | None = None,
         at_venue: bool = True,
         grade: str = "",
+        key: str = "",
     ) -> None:
         if Decimal(quantity) == 0:
             return
@@ -82,15 +86,42 @@ class Costing:
             grade=grade,
         )
         self.lines.append(
-            Line(category, item, description, Decimal(quantity), use.norm.unit, use.unit_cost, use)
+            Line(
+                category,
+                item,
+                description,
+                Decimal(quantity),
+                use.norm.unit,
+                use.unit_cost,
+                use,
+                key or item,
+            )
         )
 
     def travel(
-        self, who: str, people: Decimal | int, dsa_days: Decimal | int, origin: str | None
+        self,
+        role: str,
+        who: str,
+        people: Decimal | int,
+        dsa_days: Decimal | int,
+        origin: str | None,
     ) -> None:
         """Round-trip tickets for `people` and their subsistence for `dsa_days` days each."""
-        self.add("travel", "air_ticket", f"Air tickets, {who}", people, origin=origin)
-        self.add("travel", "dsa", f"Daily subsistence allowance, {who}", Decimal(people) * dsa_days)
+        self.add(
+            "travel",
+            "air_ticket",
+            f"Air tickets, {who}",
+            people,
+            origin=origin,
+            key=f"{role}:air_ticket",
+        )
+        self.add(
+            "travel",
+            "dsa",
+            f"Daily subsistence allowance, {who}",
+            Decimal(people) * dsa_days,
+            key=f"{role}:dsa",
+        )
 
     def meeting(self, days: Decimal | int, languages: Decimal | int, documentation: int) -> None:
         self.add("contractual_services", "venue", f"Conference venue, {days} days", days)
@@ -110,13 +141,14 @@ def regional_workshop(p: Params, book: NormBook, s: Setting) -> list[Line]:
     people = p["states"] * p["participants_per_state"]
     origin = p["origin_region"] or s.venue_region
     c.travel(
+        "participants",
         f"participants ({p['states']} States x {p['participants_per_state']})",
         people,
         p["days"] + 1,
         origin,
     )
     c.meeting(p["days"], p["languages"], p["documentation"])
-    c.travel(f"staff ({p['staff']})", p["staff"], p["days"] + 1, p["staff_origin_region"])
+    c.travel("staff", f"staff ({p['staff']})", p["staff"], p["days"] + 1, p["staff_origin_region"])
     return c.lines
 
 
@@ -132,6 +164,7 @@ def legal_advisory_mission(p: Params, book: NormBook, s: Setting) -> list[Line]:
     )
     trips = p["missions"] * p["travellers"]
     c.travel(
+        "mission",
         f"{p['missions']} missions x {p['travellers']}",
         trips,
         p["mission_days"],
@@ -143,7 +176,9 @@ def legal_advisory_mission(p: Params, book: NormBook, s: Setting) -> list[Line]:
 def expert_group_meeting(p: Params, book: NormBook, s: Setting) -> list[Line]:
     """Experts x (ticket + DSA x (days + 1)) + venue, interpretation, documentation."""
     c = Costing(book, s)
-    c.travel(f"experts ({p['experts']})", p["experts"], p["days"] + 1, p["origin_region"])
+    c.travel(
+        "experts", f"experts ({p['experts']})", p["experts"], p["days"] + 1, p["origin_region"]
+    )
     c.meeting(p["days"], p["languages"], p["documentation"])
     return c.lines
 
@@ -151,9 +186,15 @@ def expert_group_meeting(p: Params, book: NormBook, s: Setting) -> list[Line]:
 def training_of_trainers(p: Params, book: NormBook, s: Setting) -> list[Line]:
     """Trainees and trainers travel, trainers' fees x days, venue, interpretation, materials."""
     c = Costing(book, s)
-    c.travel(f"trainees ({p['trainees']})", p["trainees"], p["days"] + 1, p["origin_region"])
     c.travel(
-        f"trainers ({p['trainers']})", p["trainers"], p["days"] + 1, p["trainer_origin_region"]
+        "trainees", f"trainees ({p['trainees']})", p["trainees"], p["days"] + 1, p["origin_region"]
+    )
+    c.travel(
+        "trainers",
+        f"trainers ({p['trainers']})",
+        p["trainers"],
+        p["days"] + 1,
+        p["trainer_origin_region"],
     )
     c.add(
         "consultants",
@@ -171,7 +212,7 @@ def study_tour(p: Params, book: NormBook, s: Setting) -> list[Line]:
     c = Costing(book, s)
     people = p["participants"] + p["escorts"]
     who = f"{p['participants']} participants and {p['escorts']} escorts"
-    c.travel(who, people, p["days"], p["origin_region"])
+    c.travel("tour", who, people, p["days"], p["origin_region"])
     c.add("operating_costs", "documentation", "Programme documentation", p["documentation"])
     return c.lines
 
@@ -199,6 +240,7 @@ def tool_publication(p: Params, book: NormBook, s: Setting) -> list[Line]:
         "Printing and dissemination",
         p["printing"],
         at_venue=False,
+        key="printing",
     )
     return c.lines
 

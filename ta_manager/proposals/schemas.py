@@ -1,0 +1,126 @@
+"""Request bodies of the proposal API (responses are the service's documents)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+from ta_manager.records.schemas import Code, Currency, Name, Text
+
+Year = Annotated[int, Meta(ge=1990, le=2100)]
+Category = Literal[
+    "staff", "consultants", "travel", "contractual_services", "operating_costs", "equipment"
+]
+TemplateName = Literal[
+    "regional_workshop",
+    "legal_advisory_mission",
+    "expert_group_meeting",
+    "training_of_trainers",
+    "study_tour",
+    "tool_publication",
+    "manual",
+]
+Status = Literal["draft", "submitted", "endorsed", "withdrawn"]
+Phasing = Annotated[
+    dict[str, Decimal],
+    Meta(description='Share of the cost per year, in percent, summing to 100: {"2009": 50, ...}'),
+]
+
+
+class CostLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A cost line entered or overridden by hand (quantity x unit cost)."""
+
+    category: Category
+    description: Name
+    quantity: Decimal
+    unit_cost: Decimal
+    unit: str = "item"
+    item: str = "other"
+    currency: Currency | None = None
+
+
+class CostLineUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    category: Category | msgspec.UnsetType = msgspec.UNSET
+    description: Name | msgspec.UnsetType = msgspec.UNSET
+    quantity: Decimal | msgspec.UnsetType = msgspec.UNSET
+    unit_cost: Decimal | msgspec.UnsetType = msgspec.UNSET
+    unit: str | msgspec.UnsetType = msgspec.UNSET
+    version: int | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class ProposedActivityCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An activity costed by a template from its parameters (plus any lines by hand)."""
+
+    title: Name
+    priority_area: Code
+    template: TemplateName = "manual"
+    parameters: dict[str, Any] = msgspec.field(default_factory=dict)
+    activity_type: Code | None = None
+    description: Text = ""
+    venue_region: Code | None = None
+    venue_place: str = ""
+    countries: list[str] = msgspec.field(default_factory=list)
+    needs: list[Code] = msgspec.field(default_factory=list)
+    phasing: Phasing | None = None
+    lines: list[CostLineCreate] = msgspec.field(default_factory=list)
+
+
+class ProposedActivityUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Changing the template, parameters, venue or phasing re-costs the template's lines;
+    lines overridden by hand are kept."""
+
+    title: Name | msgspec.UnsetType = msgspec.UNSET
+    priority_area: Code | msgspec.UnsetType = msgspec.UNSET
+    template: TemplateName | msgspec.UnsetType = msgspec.UNSET
+    parameters: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    activity_type: Code | msgspec.UnsetType = msgspec.UNSET
+    description: Text | msgspec.UnsetType = msgspec.UNSET
+    venue_region: Code | msgspec.UnsetType | None = msgspec.UNSET
+    venue_place: str | msgspec.UnsetType = msgspec.UNSET
+    countries: list[str] | msgspec.UnsetType = msgspec.UNSET
+    needs: list[Code] | msgspec.UnsetType = msgspec.UNSET
+    phasing: Phasing | msgspec.UnsetType = msgspec.UNSET
+    version: int | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class ProposalCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    title: Name
+    start_year: Year
+    end_year: Year
+    currency: Currency = "USD"
+    psc_rate: Annotated[Decimal, Meta(description="Programme support cost, percent")] = Decimal(13)
+    status: Status = "draft"
+    description: Text = ""
+    activities: list[ProposedActivityCreate] = msgspec.field(default_factory=list)
+
+
+class ProposalUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    title: Name | msgspec.UnsetType = msgspec.UNSET
+    start_year: Year | msgspec.UnsetType = msgspec.UNSET
+    end_year: Year | msgspec.UnsetType = msgspec.UNSET
+    currency: Currency | msgspec.UnsetType = msgspec.UNSET
+    psc_rate: Decimal | msgspec.UnsetType = msgspec.UNSET
+    status: Status | msgspec.UnsetType = msgspec.UNSET
+    description: Text | msgspec.UnsetType = msgspec.UNSET
+    version: int | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class DraftRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Draft a proposal from the needs that no activity meets yet."""
+
+    title: Name
+    start_year: Year
+    end_year: Year
+    currency: Currency = "USD"
+    priority_areas: list[Code] = msgspec.field(default_factory=list)
+    regions: list[Code] = msgspec.field(default_factory=list)
+    instruments: list[Code] = msgspec.field(default_factory=list)
+    include_partly_met: bool = False
+    min_states_for_workshop: Annotated[int, Meta(ge=1)] = 3
+
+
+def changes_of(data: msgspec.Struct) -> dict[str, Any]:
+    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}

@@ -1,0 +1,284 @@
+"""Costed proposals: create, read (with totals, secured funding and gap), edit, delete.
+
+Every write is one transaction: a bad activity or line anywhere leaves nothing behind.
+Edits carry the `version` that was read (optimistic concurrency), like every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from ta_manager.database import sql
+from ta_manager.errors import FieldError, InvalidInput, NotFound, StaleVersion, VersionRequired
+from ta_manager.funding.service import rate_exists
+from ta_manager.proposals import activities as acts
+from ta_manager.proposals import store
+from ta_manager.proposals.coverage import needs_without_proposal
+from ta_manager.proposals.funding import secured_funding
+from ta_manager.proposals.norms import NormBook, load_norm_book
+from ta_manager.proposals.totals import money, present, proposal_totals
+
+RESOURCE = "proposal"
+
+
+def _plain(data: Any) -> dict[str, Any]:
+    return _struct(data) if isinstance(data, msgspec.Struct) else dict(data)
+
+
+def _struct(data: msgspec.Struct) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in msgspec.structs.asdict(data).items():
+        if v is msgspec.UNSET:
+            continue
+        if isinstance(v, list):
+            v = [_struct(x) if isinstance(x, msgspec.Struct) else x for x in v]
+        out[k] = v
+    return out
+
+
+def _check_version(kind: str, key: object, current: int, sent: int | None) -> None:
+    if sent is None:
+        raise VersionRequired()
+    if sent != current:
+        raise StaleVersion(kind, key, sent, current)
+
+
+async def _check_header(values: Mapping[str, Any]) -> None:
+    errors = []
+    start, end = values.get("start_year"), values.get("end_year")
+    if start is not None and end is not None and end < start:
+        errors.append(
+            FieldError("end_year", f"the cycle ends ({end}) before it starts ({start})", end)
+        )
+    currency = values.get("currency")
+    if currency and not await rate_exists(currency):
+        errors.append(
+            FieldError("currency", f"no exchange rate to USD is recorded for {currency}", currency)
+        )
+    rate = values.get("psc_rate")
+    if rate is not None and not 0 <= rate <= 100:
+        errors.append(FieldError("psc_rate", "must be a percentage between 0 and 100", rate))
+    if errors:
+        raise InvalidInput("; ".join(f"{e.field}: {e.reason}" for e in errors), errors)
+
+
+async def book_for(proposal: Mapping[str, Any]) -> NormBook:
+    years = range(proposal["start_year"], proposal["end_year"] + 1)
+    return await load_norm_book(proposal["currency"], years)
+
+
+async def create(data: Any, drafted_with: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A proposal, with any activities it arrives with, costed from the norms."""
+    values = _plain(data)
+    activities = values.pop("activities", []) or []
+    await _check_header(values)
+    async with sql.transaction():
+        proposal_id = await store.insert_proposal(values, drafted_with)
+        proposal = await _row(proposal_id)
+        if activities:
+            book = await book_for(proposal)
+            for i, raw in enumerate(activities):
+                await acts.create_activity(proposal, raw, book, f"activities[{i}]")
+        return await document(proposal_id)
+
+
+async def _row(proposal_id: int, lock: bool = False) -> dict[str, Any]:
+    row = await store.proposal_row(proposal_id, lock)
+    if row is None:
+        raise NotFound(RESOURCE, proposal_id)
+    return row
+
+
+async def update(
+    proposal_id: int, changes: Mapping[str, Any], version: int | None
+) -> dict[str, Any]:
+    changes = {k: v for k, v in changes.items() if k != "version"}
+    async with sql.transaction():
+        current = await _row(proposal_id, lock=True)
+        _check_version(RESOURCE, proposal_id, current["version"], version)
+        merged = {**current, **changes}
+        await _check_header(merged)
+        existing = await store.activities_of(proposal_id)
+        if existing and merged["currency"] != current["currency"]:
+            raise InvalidInput.of(
+                "currency", "cannot change once the proposal has activities (they are costed in it)"
+            )
+        for a in existing:
+            outside = [
+                y for y in a["phasing"] if not merged["start_year"] <= y <= merged["end_year"]
+            ]
+            if outside:
+                raise InvalidInput.of(
+                    "end_year" if outside[0] > merged["end_year"] else "start_year",
+                    f'activity {a["id"]} "{a["title"]}" is phased in {outside[0]},'
+                    f" outside {merged['start_year']}-{merged['end_year']}",
+                )
+        await store.update_proposal(proposal_id, changes)
+        return await document(proposal_id)
+
+
+async def delete(proposal_id: int) -> None:
+    async with sql.transaction():
+        await _row(proposal_id, lock=True)
+        await sql.execute("DELETE FROM proposal WHERE id = $1", proposal_id)
+
+
+async def listing(limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    items, total = await store.list_proposals(limit, offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+# ---------------------------------------------------------------------- reading
+async def contents(
+    proposal_id: int,
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[int, list[dict[str, Any]]]]:
+    proposal = await _row(proposal_id)
+    activities = await store.activities_of(proposal_id)
+    lines: dict[int, list[dict[str, Any]]] = {a["id"]: [] for a in activities}
+    for ln in await store.lines_of(list(lines)):
+        lines[ln["activity_id"]].append(ln)
+    return proposal, activities, lines
+
+
+async def figures(proposal_id: int) -> dict[str, Any]:
+    """Exact (unrounded) totals, secured funding and gap of a proposal."""
+    proposal, activities, lines = await contents(proposal_id)
+    return await _figures(proposal, activities, lines)
+
+
+async def _figures(
+    proposal: Mapping[str, Any],
+    activities: list[dict[str, Any]],
+    lines: Mapping[int, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    years = list(range(proposal["start_year"], proposal["end_year"] + 1))
+    areas = sorted({a["priority_area"] for a in activities})
+    secured = await secured_funding(proposal, areas)
+    return proposal_totals(years, proposal["psc_rate"], activities, lines, secured)
+
+
+async def document(proposal_id: int) -> dict[str, Any]:
+    """The proposal with its activities, lines and totals (amounts rounded to the cent)."""
+    proposal, activities, lines = await contents(proposal_id)
+    totals = await _figures(proposal, activities, lines)
+    per_activity = totals.pop("activities")
+    out_activities = []
+    for a in activities:
+        figs = per_activity[a["id"]]
+        out_activities.append(
+            {
+                **a,
+                "phasing": {str(y): s for y, s in a["phasing"].items()},
+                "lines": [{**ln, "amount": money(ln["amount"])} for ln in lines[a["id"]]],
+                "total": money(figs["direct"]),
+                "by_year": present(figs["by_year"]),
+            }
+        )
+    remaining = await needs_without_proposal(proposal, activities)
+    return {
+        **proposal,
+        "years": list(range(proposal["start_year"], proposal["end_year"] + 1)),
+        "activities": out_activities,
+        "totals": present(totals),
+        "needs_without_proposal": remaining,
+    }
+
+
+# ---------------------------------------------------------------------- activities
+async def _activity_of(proposal_id: int, activity_id: int, lock: bool = False) -> dict[str, Any]:
+    a = await store.activity(activity_id, lock)
+    if a is None or a["proposal_id"] != proposal_id:
+        raise NotFound("proposed activity", activity_id)
+    return a
+
+
+async def add_activity(proposal_id: int, data: Any) -> dict[str, Any]:
+    raw = _plain(data)
+    async with sql.transaction():
+        proposal = await _row(proposal_id, lock=True)
+        activity_id = await acts.create_activity(
+            proposal, raw, await book_for(proposal), "activity"
+        )
+        return await activity_document(proposal_id, activity_id)
+
+
+async def update_activity(
+    proposal_id: int, activity_id: int, changes: Mapping[str, Any], version: int | None
+) -> dict[str, Any]:
+    changes = {k: v for k, v in changes.items() if k != "version"}
+    async with sql.transaction():
+        proposal = await _row(proposal_id, lock=True)
+        current = await _activity_of(proposal_id, activity_id, lock=True)
+        _check_version("proposed activity", activity_id, current["version"], version)
+        await acts.change_activity(proposal, current, changes, await book_for(proposal))
+        return await activity_document(proposal_id, activity_id)
+
+
+async def delete_activity(proposal_id: int, activity_id: int) -> None:
+    async with sql.transaction():
+        await _activity_of(proposal_id, activity_id, lock=True)
+        await sql.execute("DELETE FROM proposed_activity WHERE id = $1", activity_id)
+
+
+async def activity_document(proposal_id: int, activity_id: int) -> dict[str, Any]:
+    doc = await document(proposal_id)
+    for a in doc["activities"]:
+        if a["id"] == activity_id:
+            return {**a, "proposal_totals": doc["totals"]}
+    raise NotFound("proposed activity", activity_id)
+
+
+# ---------------------------------------------------------------------- cost lines
+async def _line_of(proposal_id: int, activity_id: int, line_id: int) -> dict[str, Any]:
+    await _activity_of(proposal_id, activity_id)
+    ln = await store.line(line_id, lock=True)
+    if ln is None or ln["activity_id"] != activity_id:
+        raise NotFound("cost line", line_id)
+    return ln
+
+
+async def add_line(proposal_id: int, activity_id: int, data: Any) -> dict[str, Any]:
+    async with sql.transaction():
+        proposal = await _row(proposal_id)
+        await _activity_of(proposal_id, activity_id, lock=True)
+        try:
+            line = acts.hand_line(data, proposal["currency"])
+        except InvalidInput as exc:
+            raise acts.renamed(exc, "line", f'"{acts._desc(data)}"') from exc
+        await store.insert_lines(activity_id, [line], proposal["currency"], True)
+        return await activity_document(proposal_id, activity_id)
+
+
+async def update_line(
+    proposal_id: int,
+    activity_id: int,
+    line_id: int,
+    changes: Mapping[str, Any],
+    version: int | None,
+) -> dict[str, Any]:
+    changes = {k: v for k, v in changes.items() if k != "version"}
+    async with sql.transaction():
+        current = await _line_of(proposal_id, activity_id, line_id)
+        _check_version("cost line", line_id, current["version"], version)
+        errors = [
+            FieldError(k, "must not be negative", str(changes[k]))
+            for k in ("quantity", "unit_cost")
+            if changes.get(k) is not None and changes[k] < 0
+        ]
+        if errors:
+            raise InvalidInput(
+                f'cost line {line_id} "{current["description"]}": '
+                + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+                errors,
+            )
+        await store.update_line(line_id, changes)
+        return await activity_document(proposal_id, activity_id)
+
+
+async def delete_line(proposal_id: int, activity_id: int, line_id: int) -> None:
+    async with sql.transaction():
+        await _line_of(proposal_id, activity_id, line_id)
+        await sql.execute("DELETE FROM cost_line WHERE id = $1", line_id)

@@ -1,0 +1,199 @@
+"""Proposals over HTTP: create with activities, read totals, edit with versions, bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from ta_manager.cost_norms.seed import seed_example_norms
+from ta_manager.database import sql
+
+D = Decimal
+BASE = "/api/v1/proposals"
+
+WORKSHOP: dict[str, Any] = {
+    "title": "Regional workshop for central authorities, Dakar",
+    "priority_area": "PA3",
+    "template": "regional_workshop",
+    "parameters": {"states": 20, "languages": 2},
+    "venue_region": "AFR-W",
+    "venue_place": "Dakar",
+    "countries": ["SEN", "BEN"],
+    "phasing": {"2009": 60, "2010": 40},
+}
+
+
+@pytest.fixture(autouse=True)
+async def norms(clean_database: None) -> None:
+    await seed_example_norms()
+
+
+async def count(table: str) -> int:
+    return int(await sql.fetchval(f"SELECT count(*) FROM {table}"))
+
+
+async def create(client: httpx.AsyncClient, **extra: Any) -> dict[str, Any]:
+    body = {"title": "Proposals 2009-2011", "start_year": 2009, "end_year": 2011, **extra}
+    r = await client.post(BASE, json=body)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def test_create_read_totals_phasing_and_psc(client: httpx.AsyncClient) -> None:
+    doc = await create(client, activities=[WORKSHOP])
+    assert doc["psc_rate"] == 13 or D(str(doc["psc_rate"])) == 13
+    (a,) = doc["activities"]
+    assert len(a["lines"]) == 7 and not any(ln["overridden"] for ln in a["lines"])
+    # 2 x 20 participants x (950 + 260 x 4) + 1,500 x 3 + 2,500 x 2 x 3 + 3,000
+    # + 2 staff x (1,400 + 260 x 4) = 106,980 (see test_proposal_norms)
+    assert D(str(a["total"])) == D("106980.00")
+    assert D(str(a["by_year"]["2009"])) == D("64188.00")  # 60 %
+    assert D(str(a["by_year"]["2010"])) == D("42792.00")  # 40 %
+    totals = doc["totals"]
+    assert D(str(totals["direct"])) == D("106980.00")
+    assert D(str(totals["psc"])) == D("13907.40")
+    assert D(str(totals["total"])) == D("120887.40")
+    assert D(str(totals["gap"])) == D("120887.40")  # nothing secured
+    (pa3,) = totals["by_priority_area"]
+    assert D(str(pa3["years"]["2011"]["direct"])) == 0
+    got = await client.get(f"{BASE}/{doc['id']}")
+    assert got.status_code == 200 and got.headers["etag"] == '"1"'
+    assert got.json()["totals"] == totals
+    listing = (await client.get(BASE)).json()
+    assert listing["total"] == 1 and listing["items"][0]["activities"] == 1
+
+
+async def test_edit_with_versions_override_line_and_recost(client: httpx.AsyncClient) -> None:
+    doc = await create(client, activities=[WORKSHOP])
+    pid = doc["id"]
+    r = await client.patch(f"{BASE}/{pid}", json={"psc_rate": "7"})
+    assert r.status_code == 428
+    r = await client.patch(f"{BASE}/{pid}", json={"psc_rate": "7", "version": 1})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    assert D(str(r.json()["totals"]["psc"])) == D("7488.60")  # 7 % of 106,980
+    stale = await client.patch(f"{BASE}/{pid}", json={"title": "x", "version": 1})
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+
+    a = doc["activities"][0]
+    venue_line = next(ln for ln in a["lines"] if ln["item"] == "venue")
+    url = f"{BASE}/{pid}/activities/{a['id']}"
+    r = await client.patch(
+        f"{url}/lines/{venue_line['id']}", json={"unit_cost": "1000", "version": 1}
+    )
+    assert r.status_code == 200, r.text
+    assert D(str(r.json()["total"])) == D("106980") - D("1500")  # venue 3 x 1,000 not 1,500
+    # re-costing with 3 languages keeps the hand-made venue line
+    r = await client.patch(url, json={"parameters": {"languages": 3}, "version": 1})
+    assert r.status_code == 200, r.text
+    lines = r.json()["lines"]
+    assert [ln["unit_cost"] for ln in lines if ln["item"] == "venue"] == ["1000.0000"]
+    assert [ln["overridden"] for ln in lines if ln["item"] == "venue"] == [True]
+    assert D(str(r.json()["total"])) == D("105480") + D("7500")  # one more language x 3 days
+    r = await client.post(
+        f"{url}/lines",
+        json={
+            "category": "equipment",
+            "description": "Fax machines",
+            "quantity": 5,
+            "unit_cost": "400",
+        },
+    )
+    assert r.status_code == 201 and D(str(r.json()["total"])) == D("112980") + D("2000")
+    assert (await client.delete(url)).status_code == 204
+    assert await count("cost_line") == 0
+    assert (await client.delete(f"{BASE}/{pid}")).status_code == 204
+    assert (await client.get(f"{BASE}/{pid}")).status_code == 404
+
+
+async def assert_nothing_saved() -> None:
+    for table in ("proposal", "proposed_activity", "cost_line"):
+        assert await count(table) == 0, table
+
+
+async def test_cycle_ending_before_it_starts(client: httpx.AsyncClient) -> None:
+    r = await client.post(BASE, json={"title": "T", "start_year": 2011, "end_year": 2009})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "end_year"
+    assert "before it starts" in r.json()["detail"]
+    await assert_nothing_saved()
+
+
+async def test_phasing_not_summing_to_100_names_the_activity(client: httpx.AsyncClient) -> None:
+    second = {**WORKSHOP, "title": "Second workshop", "phasing": {"2009": 50, "2010": 40}}
+    r = await client.post(
+        BASE,
+        json={"title": "T", "start_year": 2009, "end_year": 2011, "activities": [WORKSHOP, second]},
+    )
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["errors"][0]["field"] == "activities[1].phasing"
+    assert '"Second workshop"' in body["detail"] and "sum to 90%" in body["detail"]
+    await assert_nothing_saved()
+    outside = {**WORKSHOP, "phasing": {"2012": 100}}
+    r = await client.post(
+        BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "activities": [outside]}
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "activities[0].phasing.2012"
+
+
+async def test_missing_norm_for_venue_region_is_named(client: httpx.AsyncClient) -> None:
+    await sql.execute("DELETE FROM cost_norm WHERE item = 'dsa' AND venue_region_id IS NULL")
+    await sql.execute(
+        "DELETE FROM cost_norm WHERE item = 'dsa' AND venue_region_id IS NOT NULL"
+        " AND venue_region_id <> (SELECT id FROM region WHERE code = 'AFR')"
+    )
+    study = {
+        "title": "Study tour to Europe",
+        "priority_area": "PA2",
+        "template": "study_tour",
+        "venue_region": "EUR-W",
+    }
+    r = await client.post(
+        BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "activities": [study]}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "activities[0].norm"
+    assert "no dsa norm for 2009 to venue region EUR-W" in r.json()["detail"]
+    assert '"Study tour to Europe"' in r.json()["detail"]
+    await assert_nothing_saved()
+
+
+async def test_currency_without_a_rate(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "currency": "XAF"}
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "currency"
+    assert "no exchange rate to USD is recorded for XAF" in r.json()["detail"]
+    await assert_nothing_saved()
+
+
+async def test_negative_quantity_names_the_line(client: httpx.AsyncClient) -> None:
+    manual = {
+        "title": "Hand-costed seminar",
+        "priority_area": "PA4",
+        "lines": [
+            {"category": "travel", "description": "Tickets", "quantity": 3, "unit_cost": "900"},
+            {"category": "travel", "description": "DSA", "quantity": -12, "unit_cost": "250"},
+        ],
+    }
+    r = await client.post(
+        BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "activities": [manual]}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "activities[0].lines[1].quantity"
+    assert '"DSA"' in r.json()["detail"]
+    await assert_nothing_saved()
+    doc = await create(client, activities=[{**manual, "lines": manual["lines"][:1]}])
+    a = doc["activities"][0]
+    line = a["lines"][0]
+    r = await client.patch(
+        f"{BASE}/{doc['id']}/activities/{a['id']}/lines/{line['id']}",
+        json={"quantity": "-1", "version": 1},
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "quantity"
+    assert '"Tickets"' in r.json()["detail"]
+    assert await sql.fetchval("SELECT quantity FROM cost_line") == 3
