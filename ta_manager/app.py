@@ -9,16 +9,20 @@ from pathlib import Path
 
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import MutableScopeHeaders
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.types import Message, Scope
 
 from ta_manager import __version__
+from ta_manager.accounts.authentication import Sessions
 from ta_manager.api.crud import crud_controller
 from ta_manager.api.health import health
 from ta_manager.api.problems import EXCEPTION_HANDLERS
 from ta_manager.api.resources import RESOURCES
+from ta_manager.audit import trail
 from ta_manager.database import engine
 from ta_manager.database.embedded import resolve_dsn_async
 from ta_manager.reference.controllers import InstrumentPartiesController
@@ -26,6 +30,30 @@ from ta_manager.settings import Settings, get_settings
 
 STATIC = Path(__file__).parent / "api" / "static"
 log = logging.getLogger(__name__)
+
+# Sent with every response. The API docs page needs its inline script and styles.
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    "content-security-policy": "default-src 'self'; script-src 'self' 'unsafe-inline';"
+    " style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+}
+
+
+async def security_headers(message: Message, scope: Scope) -> None:
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in SECURITY_HEADERS.items():
+        if name not in headers:
+            headers[name] = value
+    if scope.get("scheme") == "https":
+        headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+    if scope["path"].startswith("/api/") and "cache-control" not in headers:
+        headers["cache-control"] = "no-store"
 
 
 def api_router() -> Router:
@@ -51,6 +79,8 @@ def api_router() -> Router:
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> Litestar:
     """Build the app. Tests pass `manage_database=False` and own the pool themselves."""
     settings = settings or get_settings()
+    trail.install()  # every record write leaves an audit record
+    sessions = Sessions(settings)
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
@@ -81,6 +111,8 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             ),
         ],
         lifespan=[database],
+        on_app_init=[sessions.on_app_init],
+        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="ta-manager",

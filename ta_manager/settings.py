@@ -26,6 +26,24 @@ def _int(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _positive(name: str, default: int) -> int:
+    value = _int(name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -36,6 +54,14 @@ class Settings:
     log_level: str
     max_request_bytes: int
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Accounts: session lifetime, login throttling, first administrator.
+    token_minutes: int = 480
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_window_seconds: int = 900
+    cookie_secure: bool = True
+    admin_email: str | None = None
+    admin_password: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -66,6 +92,13 @@ class Settings:
             log_level=log_level,
             max_request_bytes=_int("TA_MAX_REQUEST_BYTES", 10 * 1024 * 1024),
             cors_origins=origins,
+            token_minutes=_positive("TA_TOKEN_MINUTES", 480),
+            login_max_failures=_positive("TA_LOGIN_MAX_FAILURES", 5),
+            login_max_failures_per_address=_positive("TA_LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+            login_window_seconds=_positive("TA_LOGIN_WINDOW_SECONDS", 900),
+            cookie_secure=_bool("TA_COOKIE_SECURE", True),
+            admin_email=os.environ.get("TA_ADMIN_EMAIL") or None,
+            admin_password=os.environ.get("TA_ADMIN_PASSWORD") or None,
         )
 
 

@@ -7,15 +7,17 @@ each test starts from empty tables plus reference data.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
 import platformdirs
 import pytest
 
+from ta_manager.accounts import api_tokens, users
 from ta_manager.app import create_app
 from ta_manager.database import embedded, engine
 from ta_manager.database.migrate import migrate
@@ -57,8 +59,54 @@ def app(database: str):  # type: ignore[no-untyped-def]
     return create_app(manage_database=False)
 
 
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+_serial = itertools.count(1)
+
+ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
+
+
+async def _token_for(role: str, donor: str | None = None, email: str | None = None) -> str:
+    """A user with `role` (bound to the donor organization `donor`) and a personal API token."""
+    user = await users.create_user(
+        email or f"{role}-{next(_serial)}@example.org", role, donor=donor
+    )
+    _, secret = await api_tokens.create_token(user["id"], "tests")
+    return secret
+
+
+def _client(app, token: str | None = None) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=headers)
+
+
+@pytest.fixture
+async def client(app, clean_database) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    """Authenticated as an administrator (may do everything)."""
+    async with _client(app, await _token_for("admin")) as c:
         yield c
+
+
+@pytest.fixture
+async def anon_client(app, clean_database) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    """Not logged in."""
+    async with _client(app) as c:
+        yield c
+
+
+@pytest.fixture
+async def client_as(app, clean_database) -> AsyncIterator[ClientFactory]:  # type: ignore[no-untyped-def]
+    """`await client_as("officer")`, `await client_as("donor", donor="NOR")`: a client logged in
+    as a new user of that role (a donor user is bound to the donor organization with that code,
+    which must exist first)."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def make(
+        role: str, donor: str | None = None, email: str | None = None
+    ) -> httpx.AsyncClient:
+        c = _client(app, await _token_for(role, donor, email))
+        opened.append(c)
+        return c
+
+    yield make
+    for c in opened:
+        await c.aclose()

@@ -1,6 +1,8 @@
 """One controller shape for every kind of record: list, get, create, update, archive, delete.
 
 Controllers stay thin: they parse HTTP (paging, If-Match) and call the record's service.
+Each handler declares its roles (`opt["roles"]`, from ta_manager.accounts.permissions); a
+donor user reads through its donor view (only its own money, no other donor's name).
 """
 
 from dataclasses import dataclass
@@ -11,6 +13,8 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import Parameter
 
+from ta_manager.accounts.donor_view import reader_for
+from ta_manager.accounts.permissions import require, resource_roles
 from ta_manager.api.query import filter_provider
 from ta_manager.errors import InvalidInput
 from ta_manager.records.schemas import page_struct, update_struct
@@ -55,6 +59,9 @@ def crud_controller(res: Resource) -> type[Controller]:
     update_t = update_struct(res.create, f"{base}Update")
     page_t = page_struct(read_t, f"{base}Page")
     filters_cls = res.filters
+    roles = resource_roles(res.path)
+    read_opt = {"roles": roles.read}
+    write_opt = {"roles": roles.write}
     deps = (
         {"filters": Provide(filter_provider(filters_cls), sync_to_thread=False)}
         if filters_cls
@@ -67,9 +74,16 @@ def crud_controller(res: Resource) -> type[Controller]:
     def one(row: dict[str, Any], status: int = 200) -> Response[Any]:
         return Response(to_read(row), status_code=status, headers={"ETag": etag(row["version"])})
 
-    @get("/", operation_id=f"list{base}", summary=f"List {res.tag}", dependencies=deps)
+    @get(
+        "/",
+        operation_id=f"list{base}",
+        summary=f"List {res.tag}",
+        dependencies=deps,
+        opt=read_opt,
+    )
     async def list_records(
         self: Any,
+        request: Request[Any, Any, Any],
         filters: Any = None,
         q: str | None = Parameter(default=None, description="Free text in titles, names, codes"),
         sort: str | None = Parameter(
@@ -80,18 +94,25 @@ def crud_controller(res: Resource) -> type[Controller]:
         offset: Offset = 0,
         include_archived: bool = False,
     ) -> page_t:  # type: ignore[valid-type]
-        page = await service.page(
+        page = await reader_for(service, request.scope.get("user")).page(
             filters, q=q, sort=sort, limit=limit, offset=offset, include_archived=include_archived
         )
         return page_t(
             items=[to_read(r) for r in page.items], total=page.total, limit=limit, offset=offset
         )
 
-    @get("/{record_id:int}", operation_id=f"get{base}", summary=f"Get one of {res.tag}")
-    async def get_record(self: Any, record_id: int) -> Response[read_t]:  # type: ignore[valid-type]
-        return one(await service.get(record_id))
+    @get(
+        "/{record_id:int}",
+        operation_id=f"get{base}",
+        summary=f"Get one of {res.tag}",
+        opt=read_opt,
+    )
+    async def get_record(
+        self: Any, request: Request[Any, Any, Any], record_id: int
+    ) -> Response[read_t]:  # type: ignore[valid-type]
+        return one(await reader_for(service, request.scope.get("user")).get(record_id))
 
-    @post("/", operation_id=f"create{base}", summary=f"Create in {res.tag}")
+    @post("/", operation_id=f"create{base}", summary=f"Create in {res.tag}", opt=write_opt)
     async def create_record(self: Any, data: res.create) -> Response[read_t]:  # type: ignore[name-defined, valid-type]
         return one(await service.create(data), 201)
 
@@ -99,6 +120,7 @@ def crud_controller(res: Resource) -> type[Controller]:
         "/{record_id:int}",
         operation_id=f"update{base}",
         summary=f"Update one of {res.tag} (send the version you read)",
+        opt=write_opt,
     )
     async def update_record(
         self: Any,
@@ -126,9 +148,13 @@ def crud_controller(res: Resource) -> type[Controller]:
             operation_id=f"archive{base}",
             summary=f"Archive one of {res.tag} (hidden from lists; ?hard=true deletes)",
             status_code=204,
+            opt=write_opt,
         )
-        async def archive_record(self: Any, record_id: int, hard: bool = False) -> None:
+        async def archive_record(
+            self: Any, request: Request[Any, Any, Any], record_id: int, hard: bool = False
+        ) -> None:
             if hard:
+                require(request, roles.hard_delete)
                 await service.delete(record_id)
             else:
                 await service.archive(record_id)
@@ -138,6 +164,7 @@ def crud_controller(res: Resource) -> type[Controller]:
             operation_id=f"restore{base}",
             summary=f"Restore an archived one of {res.tag}",
             status_code=200,
+            opt={"roles": roles.restore},
         )
         async def restore_record(self: Any, record_id: int) -> Response[read_t]:  # type: ignore[valid-type]
             return one(await service.archive(record_id, archived=False))
@@ -150,6 +177,7 @@ def crud_controller(res: Resource) -> type[Controller]:
             operation_id=f"delete{base}",
             summary=f"Delete one of {res.tag}",
             status_code=204,
+            opt=write_opt,
         )
         async def delete_record(self: Any, record_id: int) -> None:
             await service.delete(record_id)

@@ -53,6 +53,7 @@ def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[
     response = problem(exc.status, exc.title, exc.detail, errors, **extra)
     if isinstance(exc, StaleVersion):
         response.headers["ETag"] = f'"{exc.current_version}"'
+    response.headers.update(getattr(exc, "headers", None) or {})
     return response
 
 
@@ -78,10 +79,17 @@ def _field_in(message: str) -> str | None:
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    title = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}.get(
-        exc.status_code, "Request error"
-    )
-    return problem(exc.status_code, title, str(exc.detail), instance=request.url.path)
+    title = {
+        401: "Not authenticated",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Request too large",
+        429: "Too many requests",
+    }.get(exc.status_code, "Request error")
+    response = problem(exc.status_code, title, str(exc.detail), instance=request.url.path)
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def database_error(

@@ -22,6 +22,21 @@ async def prepare(load_demo: bool) -> bool:
     return False
 
 
+async def first_administrator(email: str | None, password: str | None) -> None:
+    """On the very first start (no users), create an administrator and say how to log in."""
+    from ta_manager.accounts.first_admin import ensure_first_admin
+    from ta_manager.audit.actor import acting_as, command_line_actor
+
+    with acting_as(command_line_actor()):
+        admin = await ensure_first_admin(email, password)
+    if admin is None:
+        return
+    click.echo(f"created the first administrator: {admin.email}")
+    if admin.password:
+        click.echo(f"one-time password (shown only now): {admin.password}")
+        click.echo(f"change it with: ta-manager user set-password --email {admin.email}")
+
+
 @click.command("serve")
 @click.option(
     "--init/--no-init",
@@ -45,6 +60,9 @@ def serve_command(init: bool, demo: bool, reload: bool) -> None:
         loaded = run_with_database(lambda: prepare(demo))
         if loaded:
             click.echo("loaded the demo data set (first start)")
+        run_with_database(
+            lambda: first_administrator(settings.admin_email, settings.admin_password)
+        )
     where = (
         "embedded PostgreSQL in " + str(settings.data_dir) if settings.embedded else "DATABASE_URL"
     )

@@ -1,0 +1,147 @@
+"""Who is calling: JSON web tokens (Litestar's JWT support) as Bearer header or cookie, and
+personal API tokens (`tam_...`) as Bearer header.
+
+No credentials: the request goes on anonymously and the role guard answers 401 unless the
+route is public. Bad credentials (forged, expired, revoked, unknown token): 401 at once.
+While a request runs, the acting user is in `ta_manager.audit.actor.current_actor`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.config.app import AppConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware._utils import should_bypass_middleware
+from litestar.middleware.authentication import AuthenticationResult
+from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
+from litestar.types import Receive, Scope, Send
+
+from ta_manager.accounts import api_tokens, login
+from ta_manager.accounts.permissions import role_guard
+from ta_manager.accounts.users import Account
+from ta_manager.audit.actor import Actor, acting_as
+from ta_manager.settings import Settings
+
+COOKIE = "ta_session"
+UNAUTHENTICATED = {"WWW-Authenticate": "Bearer"}
+# Never authenticated: liveness, API description, static files, and the login itself.
+EXCLUDE = ["^/health$", "^/schema", "^/static/"]
+
+
+@dataclass(frozen=True)
+class ApiTokenAuth:
+    """`request.auth` when a personal API token was used."""
+
+    token_id: int
+
+
+def _refuse(reason: str) -> NotAuthorizedException:
+    return NotAuthorizedException(reason, headers=UNAUTHENTICATED)
+
+
+class AccountAuthenticationMiddleware(JWTCookieAuthenticationMiddleware):
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get(self.auth_header, "")
+        scheme, _, credential = header.strip().partition(" ")
+        if header and scheme.lower() != "bearer":
+            raise _refuse("use 'Authorization: Bearer <token>'")
+        credential = credential.strip() or connection.cookies.get(self.auth_cookie_key, "")
+        if not credential:
+            return AuthenticationResult(user=None, auth=None)
+        if api_tokens.looks_like_api_token(credential):
+            found = await api_tokens.account_for_token(credential)
+            if found is None:
+                raise _refuse("unknown, expired or revoked API token")
+            account, token_id = found
+            return AuthenticationResult(user=account, auth=ApiTokenAuth(token_id))
+        try:
+            return await self.authenticate_token(encoded_token=credential, connection=connection)
+        except NotAuthorizedException as exc:
+            raise _refuse("invalid, expired or revoked session token; log in again") from exc
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if should_bypass_middleware(
+            exclude_http_methods=self.exclude_http_methods,
+            exclude_opt_key=self.exclude_opt_key,
+            exclude_path_pattern=self.exclude,
+            scope=scope,
+            scopes=self.scopes,
+        ):
+            await self.app(scope, receive, send)
+            return
+        result = await self.authenticate_request(ASGIConnection(scope))
+        scope["user"] = result.user
+        scope["auth"] = result.auth
+        account: Account | None = result.user
+        actor = (
+            Actor(account.id, account.email, "api") if account else Actor(None, "anonymous", "api")
+        )
+        with acting_as(actor):
+            await self.app(scope, receive, send)
+
+
+async def retrieve_account(
+    token: Token, connection: ASGIConnection[Any, Any, Any, Any]
+) -> Account | None:
+    try:
+        user_id = int(token.sub)
+    except ValueError:
+        return None
+    jti = token.jti if isinstance(token.jti, str) else None
+    return await login.session_account(user_id, jti, token.extras.get("epoch"))
+
+
+class Sessions:
+    """Issues and ends sessions; installed on the app by `on_app_init` (as `app.state.sessions`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.lifetime = dt.timedelta(minutes=settings.token_minutes)
+        self.cookie_secure = settings.cookie_secure
+        self.limits = login.LoginLimits(
+            max_per_account=settings.login_max_failures,
+            max_per_address=settings.login_max_failures_per_address,
+            window_seconds=settings.login_window_seconds,
+        )
+        self.jwt = JWTCookieAuth[Account, Token](
+            retrieve_user_handler=retrieve_account,
+            token_secret=settings.secret_key,
+            exclude=EXCLUDE,
+            key=COOKIE,
+            secure=settings.cookie_secure,
+            samesite="strict",
+            default_token_expiration=self.lifetime,
+            authentication_middleware_class=AccountAuthenticationMiddleware,
+            guards=[role_guard],
+            description="A session token from POST /api/v1/auth/login, or a personal API token.",
+        )
+
+    def issue(self, account: Account) -> str:
+        return self.jwt.create_token(
+            identifier=str(account.id),
+            token_expiration=self.lifetime,
+            token_unique_jwt_id=uuid.uuid4().hex,
+            token_extras={"epoch": account.session_epoch, "role": account.role},
+        )
+
+    def cookie(self, token: str) -> Cookie:
+        return Cookie(
+            key=COOKIE,
+            value=token,
+            path="/",
+            httponly=True,
+            secure=self.cookie_secure,
+            samesite="strict",
+            max_age=int(self.lifetime.total_seconds()),
+        )
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.state["sessions"] = self
+        return self.jwt.on_app_init(app_config)

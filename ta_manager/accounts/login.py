@@ -1,0 +1,110 @@
+"""Logging in with e-mail and password, throttled per account and per address; logging out.
+
+Throttling counts failed attempts in a sliding window: after `max_per_account` failures for
+one e-mail, or `max_per_address` from one address, further attempts get 429 until the window
+has passed, even with the right password. A success clears the account's failures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ta_manager.accounts import users
+from ta_manager.accounts.passwords import verify_password
+from ta_manager.accounts.users import Account
+from ta_manager.database import sql
+from ta_manager.errors import DomainError
+
+
+class WrongCredentials(DomainError):
+    status = 401
+    title = "Not authenticated"
+    headers = {"WWW-Authenticate": "Bearer"}
+
+    def __init__(self) -> None:
+        super().__init__("wrong e-mail or password, or the account is disabled")
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+    title = "Too many login attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed logins; try again in {retry_after} seconds")
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    max_per_account: int = 5
+    max_per_address: int = 20
+    window_seconds: int = 900
+
+
+async def check_throttle(email: str, address: str, limits: LoginLimits) -> None:
+    row = await sql.fetchrow(
+        "SELECT count(*) FILTER (WHERE lower(email) = lower($1)) AS by_account,"
+        " count(*) FILTER (WHERE address = $2) AS by_address,"
+        " min(at) FILTER (WHERE lower(email) = lower($1)) AS first_account,"
+        " min(at) FILTER (WHERE address = $2) AS first_address"
+        " FROM login_failure WHERE at > now() - make_interval(secs => $3)"
+        " AND (lower(email) = lower($1) OR address = $2)",
+        email,
+        address,
+        float(limits.window_seconds),
+    )
+    if row is None:
+        return
+    blocked = []
+    if row["by_account"] >= limits.max_per_account:
+        blocked.append(row["first_account"])
+    if row["by_address"] >= limits.max_per_address:
+        blocked.append(row["first_address"])
+    if blocked:
+        until = min(blocked) + dt.timedelta(seconds=limits.window_seconds)
+        retry = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds()) + 1)
+        raise TooManyAttempts(retry)
+
+
+async def authenticate(
+    email: str, password: str, address: str, limits: LoginLimits | None = None
+) -> Account:
+    limits = limits or LoginLimits()
+    email = email.strip()
+    await check_throttle(email, address, limits)
+    row = await users.credentials(email)
+    ok = await verify_password(row["password_hash"] if row else None, password)
+    if row is None or not ok or not row["active"]:
+        await sql.execute(
+            "INSERT INTO login_failure (email, address) VALUES ($1, $2)", email.lower(), address
+        )
+        raise WrongCredentials()
+    await sql.execute("DELETE FROM login_failure WHERE lower(email) = lower($1)", email)
+    await users.note_login(row["id"])
+    return Account.of(row)
+
+
+async def revoke_session(jti: str, user_id: int, expires_at: dt.datetime) -> None:
+    """Put a JSON web token on the deny list until it would have expired anyway."""
+    await sql.execute(
+        "INSERT INTO revoked_token (jti, user_id, expires_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (jti) DO NOTHING",
+        jti,
+        user_id,
+        expires_at,
+    )
+    await sql.execute("DELETE FROM revoked_token WHERE expires_at < now()")
+
+
+async def session_account(user_id: int, jti: str | None, epoch: object) -> Account | None:
+    """The account of a JSON web token, or None if it is revoked, stale or the user inactive."""
+    row = await sql.fetchrow(
+        f"{users.SELECT} WHERE u.id = $1 AND u.active"
+        " AND NOT EXISTS (SELECT 1 FROM revoked_token r WHERE r.jti = $2)",
+        user_id,
+        jti or "",
+    )
+    if row is None or row["session_epoch"] != epoch:
+        return None
+    return Account.of(row)

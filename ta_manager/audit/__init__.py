@@ -1,0 +1,1 @@
+"""The audit trail: who changed which record, when, and the fields' old and new values."""

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+
+class AuditRecordRead(msgspec.Struct, kw_only=True):
+    id: int
+    at: dt.datetime
+    user_id: int | None
+    user_email: str
+    via: str
+    resource: str
+    record_id: int
+    record_code: str | None
+    action: str
+    version: int | None
+    changes: dict[str, Any]
+
+
+class AuditPage(msgspec.Struct, kw_only=True):
+    items: list[AuditRecordRead]
+    total: int
+    limit: int
+    offset: int
