@@ -81,7 +81,8 @@ async def test_demo_loads_the_documents_needs_and_workshops(client: httpx.AsyncC
 
 
 async def test_demo_money_adds_up(client: httpx.AsyncClient) -> None:
-    await load_demo()
+    counts = await load_demo()
+    assert counts["allocations"] > 0 and counts["expenditures"] > 0  # also on a second load
     for c in await _all(client, "contributions"):
         assert float(c["allocated"]) <= float(c["amount"])  # type: ignore[arg-type]
         assert c["amount_usd"] is not None

@@ -45,5 +45,8 @@ def demo_command(scale: int | None, seed: int, reset: bool) -> None:
     started = time.perf_counter()
     counts = run_with_database(work)
     elapsed = time.perf_counter() - started
+    if not counts:
+        click.echo("the demo data set is already loaded; nothing to do (--reset starts over)")
+        return
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
     click.echo(f"loaded {summary} in {elapsed:.1f}s")

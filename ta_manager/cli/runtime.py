@@ -7,6 +7,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import asyncpg
 import click
 
 from ta_manager.database import engine
@@ -44,6 +45,18 @@ def run_with_database(work: Callable[[], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(main())
+    except (
+        OSError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InvalidCatalogNameError,
+        asyncpg.InvalidAuthorizationSpecificationError,
+    ) as exc:
+        where = (
+            "DATABASE_URL"
+            if settings.database_url
+            else f"the embedded server in {settings.data_dir}"
+        )
+        raise click.ClickException(f"cannot use the database ({where}): {exc}") from exc
     except DomainError as exc:
         lines = [exc.detail] + [f"  {e.field}: {e.reason}" for e in exc.errors[1:]]
         raise click.ClickException("\n".join(lines)) from exc

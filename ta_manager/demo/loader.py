@@ -44,9 +44,17 @@ def _convert(item: dict[str, Any], struct: type[msgspec.Struct]) -> Any:
     return msgspec.convert(item, struct, strict=False)
 
 
+async def demo_loaded() -> bool:
+    first = demo_file("activities")["activity"][0]["code"]
+    return bool(await sql.fetchval("SELECT 1 FROM activity WHERE upper(code) = upper($1)", first))
+
+
 async def load_demo() -> dict[str, int]:
-    """Create every demo record in one transaction; returns counts per kind."""
+    """Create every demo record in one transaction; returns counts per kind (empty when the
+    demo data set is already there)."""
     counts: dict[str, int] = {}
+    if await demo_loaded():
+        return counts
 
     async def create_all(kind: str, items: list[dict[str, Any]], service: Any, struct: Any) -> None:
         for item in items:
@@ -91,16 +99,16 @@ async def _load_contributions(items: list[dict[str, Any]], counts: dict[str, int
         ExpenditureService(),
     )
     n_alloc = n_exp = 0
-    for item in items:
-        nested = item.pop("allocation", [])
-        await contributions.create(_convert(item, ContributionCreate))
-        for alloc in nested:
-            spent = alloc.pop("expenditure", [])
+    for item in items:  # the parsed files are cached: read them, never change them
+        contribution = {k: v for k, v in item.items() if k != "allocation"}
+        await contributions.create(_convert(contribution, ContributionCreate))
+        for alloc in item.get("allocation", []):
+            allocation = {k: v for k, v in alloc.items() if k != "expenditure"}
             created = await allocations.create(
-                _convert({**alloc, "contribution": item["code"]}, AllocationCreate)
+                _convert({**allocation, "contribution": item["code"]}, AllocationCreate)
             )
             n_alloc += 1
-            for exp in spent:
+            for exp in alloc.get("expenditure", []):
                 await expenditures.create(
                     _convert({**exp, "allocation_id": created["id"]}, ExpenditureCreate)
                 )
