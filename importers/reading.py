@@ -225,8 +225,7 @@ def _read_csv(data: bytes, known: set[str]) -> Table:
             "the file is neither a workbook (.xlsx) nor UTF-8 text; save it as"
             " .xlsx or as 'CSV UTF-8'"
         ) from exc
-    first_lines = "\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 1])
-    delimiter = ";" if first_lines.count(";") > first_lines.count(",") else ","
+    delimiter = _sniff_delimiter("\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 1]))
     try:
         rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
@@ -238,6 +237,15 @@ def _read_csv(data: bytes, known: set[str]) -> Table:
     table = _table("csv", "csv", header_row, labels, rows[header_row:], known)
     table.delimiter = delimiter
     return table
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """';' or ',': whichever splits the first lines consistently (csv.Sniffer), else the
+    more frequent of the two."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,").delimiter
+    except csv.Error:
+        return ";" if sample.count(";") > sample.count(",") else ","
 
 
 # ---------------------------------------------------------------- header
