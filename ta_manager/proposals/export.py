@@ -162,7 +162,8 @@ def summary_sheet(
         r += 1
     column_total("Secured funding", r, first, r - 1)
 
-    r = section("Gap (total cost with PSC less secured funding)", r + 2)
+    r = section("Gap", r + 2)
+    ws.cell(r - 2, 3, "total cost with PSC less secured funding")
     first = r
     for code, name, _ in areas:
         ws.cell(r, 1, code)
