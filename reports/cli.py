@@ -1,7 +1,175 @@
-"""`ta-manager` sub-commands of this part, registered by ta_manager.cli.main."""
+"""`ta-manager report matrix|annual|funding [filters] --out FILE`, with a progress bar."""
 
 from __future__ import annotations
 
-import click
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reports import exports
+from reports.annual import AnnualFilters
+from reports.matrix import MatrixFilters, build_matrix, matrix_json
+from ta_manager.cli.runtime import run_with_database
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def _list(values: tuple[str, ...]) -> list[str] | None:
+    return list(values) or None
+
+
+def _out_option(suffixes: tuple[str, ...]) -> Callable[[Any], Any]:
+    return click.option(
+        "--out",
+        "out",
+        required=True,
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help=f"File to write ({', '.join(suffixes)}).",
+    )
+
+
+def _check_suffix(out: Path, suffixes: tuple[str, ...]) -> str:
+    suffix = out.suffix.lower()
+    if suffix not in suffixes:
+        raise click.BadParameter(
+            f"{out.name}: the file must end in {' or '.join(suffixes)}", param_hint="--out"
+        )
+    return suffix
+
+
+def _run(label: str, out: Path, build: Callable[[Path, Any], Awaitable[None]]) -> None:
+    """Build a report into `out` (written to a temporary name first) with a progress bar."""
+    partial = out.with_name(out.name + ".partial")
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task(f"{label}: reading data", total=None)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{label}: {step}", completed=done, total=total or None)
+
+        try:
+            run_with_database(lambda: build(partial, progress))
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    partial.replace(out)
+    click.echo(f"wrote {out}")
+
+
+@click.group("report")
+def report_group() -> None:
+    """Spreadsheets: needs-to-activity matrix, annual activity report, donor funding export."""
+
+
+@report_group.command("matrix")
+@click.option("--region", multiple=True, help="Region or grouping code (e.g. WCA); repeatable.")
+@click.option("--country", multiple=True, help="State (ISO-3, ISO-2 or name); repeatable.")
+@click.option("--priority-area", multiple=True, help="Priority area code (e.g. PA3).")
+@click.option("--instrument", multiple=True, help="Instrument code (e.g. UNTOC).")
+@click.option("--stated-from", type=DATE, help="Needs stated on or after (YYYY-MM-DD).")
+@click.option("--stated-to", type=DATE, help="Needs stated on or before.")
+@click.option("--activity-from", type=DATE, help="Count only activities ending on or after.")
+@click.option("--activity-to", type=DATE, help="Count only activities starting on or before.")
+@_out_option((".xlsx", ".json"))
+def matrix_command(
+    region: tuple[str, ...],
+    country: tuple[str, ...],
+    priority_area: tuple[str, ...],
+    instrument: tuple[str, ...],
+    stated_from: dt.datetime | None,
+    stated_to: dt.datetime | None,
+    activity_from: dt.datetime | None,
+    activity_to: dt.datetime | None,
+    out: Path,
+) -> None:
+    """Which needs States stated are met, partly met or unmet, by State and priority area."""
+    suffix = _check_suffix(out, (".xlsx", ".json"))
+    filters = MatrixFilters(
+        region=_list(region),
+        country=_list(country),
+        priority_area=_list(priority_area),
+        instrument=_list(instrument),
+        stated_from=_date(stated_from),
+        stated_to=_date(stated_to),
+        activity_from=_date(activity_from),
+        activity_to=_date(activity_to),
+    )
+
+    async def build(path: Path, progress: Any) -> None:
+        if suffix == ".json":
+            data = matrix_json(await build_matrix(filters))
+            path.write_text(json.dumps(data, default=str, indent=1), encoding="utf-8")
+        else:
+            await exports.matrix_xlsx(filters, path, progress)
+
+    _run("matrix", out, build)
+
+
+@report_group.command("annual")
+@click.option("--year", type=click.IntRange(1900, 2100), help="Calendar year.")
+@click.option("--from", "date_from", type=DATE, help="Period start (YYYY-MM-DD).")
+@click.option("--to", "date_to", type=DATE, help="Period end (YYYY-MM-DD).")
+@click.option("--region", multiple=True, help="Beneficiary region or grouping code.")
+@click.option("--country", multiple=True, help="Beneficiary State.")
+@click.option("--priority-area", multiple=True, help="Priority area code.")
+@click.option("--instrument", multiple=True, help="Instrument code.")
+@click.option("--type", "types", multiple=True, help="Activity type code (e.g. workshop).")
+@_out_option((".xlsx",))
+def annual_command(
+    year: int | None,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    region: tuple[str, ...],
+    country: tuple[str, ...],
+    priority_area: tuple[str, ...],
+    instrument: tuple[str, ...],
+    types: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Figures and activity lists of a period, for the annual report."""
+    _check_suffix(out, (".xlsx",))
+    if year is None and date_from is None and date_to is None:
+        raise click.UsageError("give --year or --from/--to")
+    filters = AnnualFilters(
+        year=year,
+        date_from=_date(date_from),
+        date_to=_date(date_to),
+        region=_list(region),
+        country=_list(country),
+        priority_area=_list(priority_area),
+        instrument=_list(instrument),
+        type=_list(types),
+    )
+
+    async def build(path: Path, progress: Any) -> None:
+        await exports.annual_xlsx(filters, path, progress)
+
+    _run("annual report", out, build)
+
+
+@report_group.command("funding")
+@click.option("--donor", help="Donor organization code or id; every donor when omitted.")
+@_out_option((".xlsx", ".csv"))
+def funding_command(donor: str | None, out: Path) -> None:
+    """One donor's (or every donor's) contributions, allocations, spending and results."""
+    suffix = _check_suffix(out, (".xlsx", ".csv"))
+
+    async def build(path: Path, progress: Any) -> None:
+        if suffix == ".csv":
+            await exports.funding_csv(donor, path, progress)
+        else:
+            await exports.funding_xlsx(donor, path, progress)
+
+    _run("funding export", out, build)
+
+
+COMMANDS: list[click.Command] = [report_group]

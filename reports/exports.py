@@ -1,0 +1,60 @@
+"""Each report as a file: read the data (async), then write it in a worker thread.
+
+Shared by the HTTP routes and the CLI so both give the same file for the same filters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from reports.annual import AnnualFilters, build_annual
+from reports.annual_workbook import write_annual
+from reports.funding import build_funding
+from reports.funding_files import write_funding, write_funding_csv
+from reports.matrix import MatrixFilters, build_matrix
+from reports.matrix_workbook import write_matrix
+from reports.workbook import Progress
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+async def matrix_xlsx(f: MatrixFilters, target: Path, progress: Progress | None = None) -> None:
+    matrix = await build_matrix(f)
+    await asyncio.to_thread(write_matrix, matrix, target, progress)
+
+
+async def annual_xlsx(f: AnnualFilters, target: Path, progress: Progress | None = None) -> None:
+    annual = await build_annual(f)
+    await asyncio.to_thread(write_annual, annual, target, progress)
+
+
+async def funding_xlsx(
+    donor: str | int | None, target: Path, progress: Progress | None = None
+) -> None:
+    funding = await build_funding(donor)
+    await asyncio.to_thread(write_funding, funding, target, progress)
+
+
+async def funding_csv(
+    donor: str | int | None, target: Path, progress: Progress | None = None
+) -> None:
+    funding = await build_funding(donor)
+    await asyncio.to_thread(write_funding_csv, funding, target, progress)
+
+
+async def to_temporary_file(write: Callable[[Path], Awaitable[None]], suffix: str) -> Path:
+    """Run `write` into a new temporary file; the caller deletes it (removed on failure)."""
+    fd, name = tempfile.mkstemp(prefix="ta-report-", suffix=suffix)
+    os.close(fd)
+    path = Path(name)
+    try:
+        await write(path)
+    except BaseException:
+        await asyncio.to_thread(path.unlink, missing_ok=True)
+        raise
+    return path
