@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from reports import exports
 from reports.annual import AnnualFilters
-from reports.matrix import MatrixFilters, build_matrix, matrix_json
+from reports.matrix import MatrixFilters
 from ta_manager.cli.runtime import run_with_database
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -106,8 +105,7 @@ def matrix_command(
 
     async def build(path: Path, progress: Any) -> None:
         if suffix == ".json":
-            data = matrix_json(await build_matrix(filters))
-            path.write_text(json.dumps(data, default=str, indent=1), encoding="utf-8")
+            await exports.matrix_json_file(filters, path)
         else:
             await exports.matrix_xlsx(filters, path, progress)
 

@@ -6,6 +6,7 @@ Shared by the HTTP routes and the CLI so both give the same file for the same fi
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,7 @@ from reports.annual import AnnualFilters, build_annual
 from reports.annual_workbook import write_annual
 from reports.funding import build_funding
 from reports.funding_files import write_funding, write_funding_csv
-from reports.matrix import MatrixFilters, build_matrix
+from reports.matrix import MatrixFilters, build_matrix, matrix_json
 from reports.matrix_workbook import write_matrix
 from reports.workbook import Progress
 
@@ -26,6 +27,12 @@ CSV = "text/csv; charset=utf-8"
 async def matrix_xlsx(f: MatrixFilters, target: Path, progress: Progress | None = None) -> None:
     matrix = await build_matrix(f)
     await asyncio.to_thread(write_matrix, matrix, target, progress)
+
+
+async def matrix_json_file(f: MatrixFilters, target: Path) -> None:
+    data = matrix_json(await build_matrix(f))
+    text = json.dumps(data, default=str, indent=1)
+    await asyncio.to_thread(target.write_text, text, encoding="utf-8")
 
 
 async def annual_xlsx(f: AnnualFilters, target: Path, progress: Progress | None = None) -> None:

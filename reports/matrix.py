@@ -16,8 +16,9 @@ import polars as pl
 
 from reports.coverage import COVERAGE_SCHEMA, activity_period_where, need_coverage
 from reports.frames import conditions, frame
+from reports.regional import regional_activities
 from reports.snapshot import filters_used, snapshot
-from ta_manager.activities.service import END, START
+from ta_manager.activities.service import END, START, ActivityFilters
 from ta_manager.needs.service import NeedFilters
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, split_values
@@ -36,6 +37,16 @@ class MatrixFilters:
     stated_to: dt.date | None = None
     activity_from: dt.date | None = None
     activity_to: dt.date | None = None
+
+    def activity_filters(self) -> ActivityFilters:
+        return ActivityFilters(
+            country=self.country,
+            region=self.region,
+            priority_area=self.priority_area,
+            instrument=self.instrument,
+            date_from=self.activity_from,
+            date_to=self.activity_to,
+        )
 
     def need_filters(self) -> NeedFilters:
         return NeedFilters(
@@ -60,6 +71,7 @@ class Matrix:
     area_cells: pl.DataFrame  # country_id, key, status, needs, answering_activities
     type_cells: pl.DataFrame
     summaries: dict[str, pl.DataFrame] = field(default_factory=dict)
+    regional: pl.DataFrame | None = None  # regional activities in their regions
 
 
 ACTIVITY_SCHEMA: dict[str, Any] = {
@@ -308,6 +320,7 @@ async def _build(f: MatrixFilters, as_of: dt.datetime) -> Matrix:
         area_cells=_cells(needs, answers, "priority_area"),
         type_cells=_cells(typed, answers, "type_key"),
         summaries=_summaries(needs),
+        regional=await regional_activities(f.activity_filters(), activities, needs),
     )
 
 
@@ -350,4 +363,5 @@ def matrix_json(m: Matrix) -> dict[str, Any]:
             *need_columns, "answered_by", "candidates", "candidates_total"
         ).to_dicts(),
         "activities": m.activities.to_dicts(),
+        "regional_activities": [] if m.regional is None else m.regional.to_dicts(),
     }

@@ -23,6 +23,8 @@ NOTES = [
     "archived needs are left out.",
     "A grid cell holding several needs is met when all are met, unmet when none has an "
     "answering activity, partly otherwise; (n) is the number of distinct answering activities.",
+    "Regional activities: every regional, interregional or global activity (not cancelled) "
+    "once per M49 sub-region of its beneficiary States, with the States it reached there.",
     f"Candidate activities: same State (as a beneficiary, so regional activities count), same "
     f"priority area and assistance type, not yet linked; the {CANDIDATES_SHOWN} most recent "
     "are listed.",
@@ -58,6 +60,21 @@ ACTIVITY_COLUMNS = [
     Column("Ends", "date"),
     Column("Status", width=10),
     Column("Scope", width=12),
+]
+REGIONAL_COLUMNS = [
+    Column("Region", width=24),
+    Column("Activity", width=16),
+    Column("Title", width=48),
+    Column("Type", width=18),
+    Column("Scope", width=12),
+    Column("Starts", "date"),
+    Column("Ends", "date"),
+    Column("Status", width=10),
+    Column("Priority areas", width=12),
+    Column("Beneficiary States in the region", width=48),
+    Column("States in the region", "int"),
+    Column("Answers needs", width=24),
+    Column("Candidate for", width=24),
 ]
 SUMMARY_COLUMNS = [
     Column("Code", width=18),
@@ -153,6 +170,27 @@ def _activity_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
     ).iter_rows()
 
 
+def _regional_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
+    if m.regional is None:
+        return
+    for r in m.regional.iter_rows(named=True):
+        yield (
+            f"{r['region_name']} ({r['region_code']})",
+            r["activity_code"],
+            r["title"],
+            r["type"],
+            r["scope"],
+            r["starts_on"],
+            r["ends_on"],
+            r["activity_status"],
+            r["priority_areas"],
+            r["states"],
+            r["state_count"],
+            r["answers_needs"],
+            r["candidate_for"],
+        )
+
+
 def _summary(book: ReportWorkbook, m: Matrix) -> None:
     ws = book.add_sheet("Summary")
     for c, col in enumerate(SUMMARY_COLUMNS):
@@ -195,5 +233,7 @@ def write_matrix(m: Matrix, target: Path, progress: Progress | None = None) -> N
     book.table(
         "Need activities", ACTIVITY_COLUMNS, _activity_rows(m), progress, m.activities.height
     )
+    rows = 0 if m.regional is None else m.regional.height
+    book.table("Regional activities", REGIONAL_COLUMNS, _regional_rows(m), progress, rows)
     _summary(book, m)
     book.close()

@@ -161,7 +161,7 @@ class ReportWorkbook:
         if kind == "text":
 
             def write_text(ws: Any, r: int, c: int, v: Any) -> None:
-                if v is not None:
+                if v is not None and v != "":
                     self.text(ws, r, c, v)
 
             return write_text

@@ -46,6 +46,7 @@ async def test_matrix_workbook(tmp_path: Path) -> None:
         "By assistance type",
         "Needs",
         "Need activities",
+        "Regional activities",
         "Summary",
     ]
     grid = book["By priority area"]
@@ -88,6 +89,16 @@ async def test_matrix_workbook(tmp_path: Path) -> None:
     assert ("N-COL-CAP", "candidate", "A-WS-LAC") in {(r[0], r[4], r[5]) for r in links[1:]}
     assert ("N-TCD-EQP", "answers", "A-WS-PLAN") in {(r[0], r[4], r[5]) for r in links[1:]}
     assert "A-CANC" not in {r[5] for r in links[1:]}
+
+    regional = _sheet_rows(path, "Regional activities")
+    head = regional[0]
+    lac = [dict(zip(head, r, strict=True)) for r in regional[1:]]
+    assert {r["Activity"] for r in lac} == {"A-WS-LAC"}  # the only non-national activity
+    by_region = {r["Region"]: r["States in the region"] for r in lac}
+    assert sum(by_region.values()) == 20
+    assert by_region["South America (AMR-S)"] == 10
+    south = next(r for r in lac if r["Region"] == "South America (AMR-S)")
+    assert south["Candidate for"] == "N-COL-CAP" and south["Answers needs"] is None
 
     summary = _sheet_rows(path, "Summary")
     assert summary[2][:6] == ("all", "all needs", 5, 1, 1, 3)
