@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ta_manager.accounts.permission_table import COLUMNS, RouteRow, route_rows
@@ -110,20 +109,3 @@ async def test_route_answers_role_as_documented(
         assert r.headers.get("www-authenticate") == "Bearer"
     else:
         assert r.status_code == 403, r.text
-
-
-async def test_hard_delete_and_restore_are_for_administrators(client_as, client) -> None:  # type: ignore[no-untyped-def]
-    from tests.factories import activity_body
-
-    officer: httpx.AsyncClient = await client_as("officer")
-    r = await officer.post("/api/v1/activities", json=activity_body("A-HARD"))
-    assert r.status_code == 201, r.text
-    record = r.json()
-    path = f"/api/v1/activities/{record['id']}"
-    assert (await officer.delete(path, params={"hard": "true"})).status_code == 403
-    assert (await officer.get(path)).status_code == 200  # still there, not archived
-    assert (await officer.delete(path)).status_code == 204  # archiving is an officer's right
-    assert (await officer.post(f"{path}/restore")).status_code == 403
-    assert (await client.post(f"{path}/restore")).status_code == 200
-    assert (await client.delete(path, params={"hard": "true"})).status_code == 204
-    assert (await client.get(path)).status_code == 404

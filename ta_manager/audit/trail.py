@@ -7,7 +7,7 @@ record per changed record. Writers that bypass RecordService call the same funct
 - one record: `await record_change(resource, action, record_id, before, after)`
 - many records (importers): `await record_bulk(resource, action, rows)` where `rows` is an
   iterable of `(record_id, before, after)`; `before` is None for creates, `after` is None for
-  deletes; each is a mapping of field -> value as the record reads. One COPY, same transaction
+  deletes; each is a mapping of field -> value as the record reads. One INSERT, same transaction
   as the caller's (call it inside `sql.transaction()` together with the data writes).
 
 The actor (who) comes from `ta_manager.audit.actor.current_actor`.
@@ -31,19 +31,6 @@ IGNORED_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 # Never copied into the trail; a change is recorded as "(changed)".
 SECRET_FIELDS = frozenset({"password_hash", "token_hash"})
 SECRET_MARK = "(changed)"
-
-COLUMNS = (
-    "at",
-    "user_id",
-    "user_email",
-    "via",
-    "resource",
-    "record_id",
-    "record_code",
-    "action",
-    "version",
-    "changes",
-)
 
 Row = tuple[int, Mapping[str, Any] | None, Mapping[str, Any] | None]
 
@@ -107,7 +94,7 @@ async def record_change(
     record_id_, code, action_, version, changes = _record_values(action, record_id, before, after)
     await sql.execute(
         "INSERT INTO audit_record (user_id, user_email, via, resource, record_id, record_code,"
-        " action, version, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)",
+        " action, version, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb)",
         actor.user_id,
         actor.email,
         actor.via,
@@ -121,19 +108,32 @@ async def record_change(
 
 
 async def record_bulk(resource: str, action: str, rows: Iterable[Row]) -> int:
-    """Write one audit record per `(record_id, before, after)` with one COPY; returns the count.
+    """Write one audit record per `(record_id, before, after)` in one statement; returns the count.
 
     For importers and other bulk writers that do not go through RecordService. Call it in the
     same transaction as the writes it describes.
     """
     actor = current_actor.get()
-    now = await sql.fetchval("SELECT now()")
-    records = [
-        (now, actor.user_id, actor.email, actor.via, resource, *_record_values(action, *row))
-        for row in rows
-    ]
-    if records:
-        await sql.copy_records("audit_record", COLUMNS, records)
+    records = [_record_values(action, *row) for row in rows]
+    if not records:
+        return 0
+    ids, codes, _, versions, changes = (list(column) for column in zip(*records, strict=True))
+    await sql.execute(
+        "INSERT INTO audit_record (user_id, user_email, via, resource, action, record_id,"
+        " record_code, version, changes)"
+        " SELECT $1, $2, $3, $4, $5, r.record_id, r.code, r.version, r.changes::jsonb"
+        " FROM unnest($6::bigint[], $7::text[], $8::integer[], $9::text[])"
+        " AS r(record_id, code, version, changes)",
+        actor.user_id,
+        actor.email,
+        actor.via,
+        resource,
+        action,
+        ids,
+        codes,
+        versions,
+        changes,
+    )
     return len(records)
 
 
