@@ -197,3 +197,31 @@ async def test_negative_quantity_names_the_line(client: httpx.AsyncClient) -> No
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "quantity"
     assert '"Tickets"' in r.json()["detail"]
     assert await sql.fetchval("SELECT quantity FROM cost_line") == 3
+
+
+async def test_roles_and_audit(client: httpx.AsyncClient, client_as: Any) -> None:
+    doc = await create(client, activities=[WORKSHOP])
+    pid = doc["id"]
+    secretariat = await client_as("secretariat")
+    assert (await secretariat.get(f"{BASE}/{pid}")).status_code == 200
+    assert (await secretariat.get(f"{BASE}/{pid}.xlsx")).status_code == 200
+    r = await secretariat.post(BASE, json={"title": "T", "start_year": 2009, "end_year": 2009})
+    assert r.status_code == 403
+    officer = await client_as("officer")
+    r = await officer.patch(f"{BASE}/{pid}", json={"title": "Renamed", "version": 1})
+    assert r.status_code == 200
+    # a proposal shows every donor's secured money: no donor or viewer reads it
+    await sql.execute("INSERT INTO organization (code, name, roles) VALUES ('NOR', 'N', '{donor}')")
+    for other in (await client_as("viewer"), await client_as("donor", donor="NOR")):
+        assert (await other.get(f"{BASE}/{pid}")).status_code == 403
+        assert (await other.get(BASE)).status_code == 403
+    trail = await sql.fetch(
+        "SELECT resource, action, user_email, changes::text AS changes FROM audit_record"
+        " WHERE resource IN ('proposal', 'proposed activity') ORDER BY id"
+    )
+    assert [(t["resource"], t["action"]) for t in trail] == [
+        ("proposal", "create"),
+        ("proposed activity", "create"),
+        ("proposal", "update"),
+    ]
+    assert trail[2]["user_email"].startswith("officer") and "Renamed" in trail[2]["changes"]

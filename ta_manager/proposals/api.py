@@ -6,6 +6,8 @@
 /proposals/{id}/activities[/{aid}]          add, PATCH, DELETE proposed activities
 /proposals/{id}/activities/{aid}/lines[/{lid}]  add, PATCH, DELETE cost lines
 PATCH needs the `version` read (body or If-Match), like every record.
+Reading is for staff (admin, officer, secretariat); writing for editors (admin, officer).
+Donors and viewers are kept out: a proposal shows every donor's secured money.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Parameter
 
+from ta_manager.accounts.roles import EDITORS, STAFF
 from ta_manager.api.crud import version_from
 from ta_manager.errors import InvalidInput
 from ta_manager.proposals import drafting, service
@@ -55,7 +58,7 @@ class ProposalController(Controller):
     path = "/proposals"
     tags = ["Costed proposals"]
 
-    @get("/", operation_id="listProposal", summary="List proposals")
+    @get("/", operation_id="listProposal", summary="List proposals", opt={"roles": STAFF})
     async def list_proposals(
         self,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 50,
@@ -63,7 +66,12 @@ class ProposalController(Controller):
     ) -> dict[str, Any]:
         return await service.listing(limit, offset)
 
-    @post("/", operation_id="createProposal", summary="Create a proposal (and its activities)")
+    @post(
+        "/",
+        operation_id="createProposal",
+        summary="Create a proposal (and its activities)",
+        opt={"roles": EDITORS},
+    )
     async def create_proposal(self, data: ProposalCreate) -> Doc:
         return _doc(await service.create(data), 201)
 
@@ -71,6 +79,7 @@ class ProposalController(Controller):
         "/draft",
         operation_id="draftProposal",
         summary="Draft a costed proposal from the needs no activity meets yet",
+        opt={"roles": EDITORS},
     )
     async def draft_proposal(self, data: DraftRequest) -> Doc:
         return _doc(await drafting.draft(data), 201)
@@ -80,6 +89,7 @@ class ProposalController(Controller):
         operation_id="getProposal",
         summary="A proposal with activities, lines, totals, secured funding and gap;"
         " /proposals/{id}.xlsx for the workbook",
+        opt={"roles": STAFF},
     )
     async def get_proposal(self, ref: str) -> Response[Any]:
         proposal_id, workbook = _proposal_ref(ref)
@@ -94,14 +104,21 @@ class ProposalController(Controller):
             )
         return _doc(await service.document(proposal_id))
 
-    @patch("/{proposal_id:int}", operation_id="updateProposal", summary="Update a proposal")
+    @patch(
+        "/{proposal_id:int}",
+        operation_id="updateProposal",
+        summary="Update a proposal",
+        opt={"roles": EDITORS},
+    )
     async def update_proposal(
         self, request: Request[Any, Any, Any], proposal_id: int, data: ProposalUpdate
     ) -> Doc:
         changes, version = _changes(request, data)
         return _doc(await service.update(proposal_id, changes, version))
 
-    @delete("/{proposal_id:int}", operation_id="deleteProposal", status_code=204)
+    @delete(
+        "/{proposal_id:int}", operation_id="deleteProposal", status_code=204, opt={"roles": EDITORS}
+    )
     async def delete_proposal(self, proposal_id: int) -> None:
         await service.delete(proposal_id)
 
@@ -109,6 +126,7 @@ class ProposalController(Controller):
         "/{proposal_id:int}/activities",
         operation_id="addProposedActivity",
         summary="Add an activity, costed by its template",
+        opt={"roles": EDITORS},
     )
     async def add_activity(self, proposal_id: int, data: ProposedActivityCreate) -> Doc:
         return _doc(await service.add_activity(proposal_id, data), 201)
@@ -117,6 +135,7 @@ class ProposalController(Controller):
         "/{proposal_id:int}/activities/{activity_id:int}",
         operation_id="updateProposedActivity",
         summary="Update an activity (re-costs its template lines; hand-made lines stay)",
+        opt={"roles": EDITORS},
     )
     async def update_activity(
         self,
@@ -132,6 +151,7 @@ class ProposalController(Controller):
         "/{proposal_id:int}/activities/{activity_id:int}",
         operation_id="deleteProposedActivity",
         status_code=204,
+        opt={"roles": EDITORS},
     )
     async def delete_activity(self, proposal_id: int, activity_id: int) -> None:
         await service.delete_activity(proposal_id, activity_id)
@@ -140,6 +160,7 @@ class ProposalController(Controller):
         "/{proposal_id:int}/activities/{activity_id:int}/lines",
         operation_id="addCostLine",
         summary="Add a cost line by hand",
+        opt={"roles": EDITORS},
     )
     async def add_line(self, proposal_id: int, activity_id: int, data: CostLineCreate) -> Doc:
         return _doc(await service.add_line(proposal_id, activity_id, data), 201)
@@ -148,6 +169,7 @@ class ProposalController(Controller):
         "/{proposal_id:int}/activities/{activity_id:int}/lines/{line_id:int}",
         operation_id="updateCostLine",
         summary="Override a cost line by hand (send the line's version)",
+        opt={"roles": EDITORS},
     )
     async def update_line(
         self,
@@ -165,6 +187,7 @@ class ProposalController(Controller):
         "/{proposal_id:int}/activities/{activity_id:int}/lines/{line_id:int}",
         operation_id="deleteCostLine",
         status_code=204,
+        opt={"roles": EDITORS},
     )
     async def delete_line(self, proposal_id: int, activity_id: int, line_id: int) -> None:
         await service.delete_line(proposal_id, activity_id, line_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 
+from ta_manager.audit.trail import record_bulk, record_change
 from ta_manager.database import sql
 from ta_manager.errors import FieldError, InvalidInput, NotFound, StaleVersion, VersionRequired
 from ta_manager.funding.service import rate_exists
@@ -22,6 +23,8 @@ from ta_manager.proposals.norms import NormBook, load_norm_book
 from ta_manager.proposals.totals import money, present, proposal_totals
 
 RESOURCE = "proposal"
+ACTIVITY = "proposed activity"
+LINE = "cost line"
 
 
 def _plain(data: Any) -> dict[str, Any]:
@@ -82,6 +85,9 @@ async def create(data: Any, drafted_with: dict[str, Any] | None = None) -> dict[
             book = await book_for(proposal)
             for i, raw in enumerate(activities):
                 await acts.create_activity(proposal, raw, book, f"activities[{i}]")
+        await record_change(RESOURCE, "create", proposal_id, None, proposal)
+        created = await store.activities_of(proposal_id)
+        await record_bulk(ACTIVITY, "create", [(a["id"], None, a) for a in created])
         return await document(proposal_id)
 
 
@@ -117,13 +123,15 @@ async def update(
                     f" outside {merged['start_year']}-{merged['end_year']}",
                 )
         await store.update_proposal(proposal_id, changes)
+        await record_change(RESOURCE, "update", proposal_id, current, await _row(proposal_id))
         return await document(proposal_id)
 
 
 async def delete(proposal_id: int) -> None:
     async with sql.transaction():
-        await _row(proposal_id, lock=True)
+        before = await _row(proposal_id, lock=True)
         await sql.execute("DELETE FROM proposal WHERE id = $1", proposal_id)
+        await record_change(RESOURCE, "delete", proposal_id, before, None)
 
 
 async def listing(limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -202,6 +210,9 @@ async def add_activity(proposal_id: int, data: Any) -> dict[str, Any]:
         activity_id = await acts.create_activity(
             proposal, raw, await book_for(proposal), "activity"
         )
+        await record_change(
+            ACTIVITY, "create", activity_id, None, await store.activity(activity_id)
+        )
         return await activity_document(proposal_id, activity_id)
 
 
@@ -214,13 +225,16 @@ async def update_activity(
         current = await _activity_of(proposal_id, activity_id, lock=True)
         _check_version("proposed activity", activity_id, current["version"], version)
         await acts.change_activity(proposal, current, changes, await book_for(proposal))
+        after = await store.activity(activity_id)
+        await record_change(ACTIVITY, "update", activity_id, current, after)
         return await activity_document(proposal_id, activity_id)
 
 
 async def delete_activity(proposal_id: int, activity_id: int) -> None:
     async with sql.transaction():
-        await _activity_of(proposal_id, activity_id, lock=True)
+        before = await _activity_of(proposal_id, activity_id, lock=True)
         await sql.execute("DELETE FROM proposed_activity WHERE id = $1", activity_id)
+        await record_change(ACTIVITY, "delete", activity_id, before, None)
 
 
 async def activity_document(proposal_id: int, activity_id: int) -> dict[str, Any]:
@@ -248,7 +262,8 @@ async def add_line(proposal_id: int, activity_id: int, data: Any) -> dict[str, A
             line = acts.hand_line(data, proposal["currency"])
         except InvalidInput as exc:
             raise acts.renamed(exc, "line", f'"{acts._desc(data)}"') from exc
-        await store.insert_lines(activity_id, [line], proposal["currency"], True)
+        (line_id,) = await store.insert_lines(activity_id, [line], proposal["currency"], True)
+        await record_change(LINE, "create", line_id, None, await store.line(line_id))
         return await activity_document(proposal_id, activity_id)
 
 
@@ -275,10 +290,12 @@ async def update_line(
                 errors,
             )
         await store.update_line(line_id, changes)
+        await record_change(LINE, "update", line_id, current, await store.line(line_id))
         return await activity_document(proposal_id, activity_id)
 
 
 async def delete_line(proposal_id: int, activity_id: int, line_id: int) -> None:
     async with sql.transaction():
-        await _line_of(proposal_id, activity_id, line_id)
+        before = await _line_of(proposal_id, activity_id, line_id)
         await sql.execute("DELETE FROM cost_line WHERE id = $1", line_id)
+        await record_change(LINE, "delete", line_id, before, None)
