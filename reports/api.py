@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.background_tasks import BackgroundTask
 from litestar.di import Provide
 from litestar.params import Parameter
@@ -20,8 +20,12 @@ from litestar.response import File
 
 from reports import exports
 from reports.annual import AnnualFilters
+from reports.funding import find_donor
 from reports.matrix import MatrixFilters, build_matrix, matrix_json
+from ta_manager.accounts.roles import DONOR as DONOR_ROLE
+from ta_manager.accounts.roles import STAFF
 from ta_manager.api.query import filter_provider
+from ta_manager.errors import NotFound
 
 MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False)}
 ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False)}
@@ -42,6 +46,21 @@ async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_t
     )
 
 
+async def donor_scope(request: Request[Any, Any, Any], donor: str | None) -> str | int | None:
+    """The donor whose money may be exported: a donor user always gets its own
+    organization (asking for another answers 404, as if it did not exist); staff get the
+    donor asked for, or every donor."""
+    account = request.scope.get("user")
+    if getattr(account, "role", None) != DONOR_ROLE:
+        return donor
+    own: int | None = getattr(account, "donor_id", None)
+    if own is None:
+        raise NotFound("donor", "of this account")
+    if donor is not None and (await find_donor(donor))["id"] != own:
+        raise NotFound("donor", repr(donor))
+    return own
+
+
 def _stamp() -> str:
     return dt.date.today().isoformat()
 
@@ -54,6 +73,7 @@ def _name(*parts: object) -> str:
 class ReportsController(Controller):
     path = "/reports"
     tags = ["Reports"]
+    opt = {"roles": STAFF}
 
     @get(
         "/matrix",
@@ -89,10 +109,19 @@ class ReportsController(Controller):
         label = filters.year or _name(filters.date_from, "to", filters.date_to)
         return await _file(write, _name("annual-report", label) + ".xlsx", exports.XLSX)
 
-    @get("/funding.xlsx", operation_id="fundingWorkbook", summary="Donor funding export")
-    async def funding_xlsx(self, donor: str | None = DONOR) -> File:
+    @get(
+        "/funding.xlsx",
+        operation_id="fundingWorkbook",
+        summary="Donor funding export (a donor user gets its own money only)",
+        opt={"roles": (*STAFF, DONOR_ROLE)},
+    )
+    async def funding_xlsx(
+        self, request: Request[Any, Any, Any], donor: str | None = DONOR
+    ) -> File:
+        scope = await donor_scope(request, donor)
+
         async def write(path: Path) -> None:
-            await exports.funding_xlsx(donor, path)
+            await exports.funding_xlsx(scope, path)
 
         return await _file(
             write, _name("funding", donor or "all", _stamp()) + ".xlsx", exports.XLSX
@@ -102,10 +131,13 @@ class ReportsController(Controller):
         "/funding.csv",
         operation_id="fundingLedger",
         summary="Donor funding ledger (CSV: contributions, allocations, expenditure)",
+        opt={"roles": (*STAFF, DONOR_ROLE)},
     )
-    async def funding_csv(self, donor: str | None = DONOR) -> File:
+    async def funding_csv(self, request: Request[Any, Any, Any], donor: str | None = DONOR) -> File:
+        scope = await donor_scope(request, donor)
+
         async def write(path: Path) -> None:
-            await exports.funding_csv(donor, path)
+            await exports.funding_csv(scope, path)
 
         return await _file(write, _name("funding", donor or "all", _stamp()) + ".csv", exports.CSV)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import httpx
 import openpyxl
@@ -85,3 +86,24 @@ async def test_empty_year_is_an_empty_report(client: httpx.AsyncClient) -> None:
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     figures = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert figures["Activities carried out"] == 0
+
+
+async def test_a_donor_user_gets_only_its_own_money(client_as: Any) -> None:
+    await build_fixture()
+    donor = await client_as("donor", donor="NOR")
+    for params in ({}, {"donor": "NOR"}):
+        r = await donor.get("/api/v1/reports/funding.xlsx", params=params)
+        assert r.status_code == 200, r.text
+        book = openpyxl.load_workbook(io.BytesIO(r.content))
+        codes = [row[0] for row in book["Contributions"].iter_rows(min_row=2, values_only=True)]
+        assert codes == ["C-NOR-1", "C-NOR-2"]
+        text = "".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row)
+        assert "European Union" not in text and "C-EU-1" not in text
+    r = await donor.get("/api/v1/reports/funding.csv", params={"donor": "EU"})
+    assert r.status_code == 404  # another donor's export does not exist for a donor
+    r = await donor.get("/api/v1/reports/funding.csv")
+    assert r.status_code == 200 and "C-EU-1" not in r.text and "C-NOR-2" in r.text
+    r = await donor.get("/api/v1/reports/matrix")
+    assert r.status_code == 403  # the matrix and annual report are for staff
+    viewer = await client_as("viewer")
+    assert (await viewer.get("/api/v1/reports/funding.xlsx")).status_code == 403
