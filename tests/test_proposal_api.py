@@ -225,3 +225,57 @@ async def test_roles_and_audit(client: httpx.AsyncClient, client_as: Any) -> Non
         ("proposal", "update"),
     ]
     assert trail[2]["user_email"].startswith("officer") and "Renamed" in trail[2]["changes"]
+
+
+async def test_more_bad_input_is_named_and_nothing_saved(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "psc_rate": "150"}
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "psc_rate"
+    bad = {**WORKSHOP, "priority_area": "PA9", "parameters": {"states": 3, "dayz": 2}}
+    r = await client.post(
+        BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "activities": [bad]}
+    )
+    assert r.status_code == 422
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert fields == {"activities[0].priority_area", "activities[0].parameters.dayz"}
+    await assert_nothing_saved()
+
+
+async def test_service_callers_get_named_errors_too() -> None:
+    from ta_manager.errors import InvalidInput
+    from ta_manager.proposals import drafting, service
+
+    with pytest.raises(InvalidInput) as err:
+        await drafting.draft({"title": "T", "start_year": "2009", "end_year": 2011})
+    assert err.value.errors[0].field == "start_year"
+    line = {"category": "bogus", "description": "x", "quantity": 1, "unit_cost": "1"}
+    with pytest.raises(InvalidInput) as err:
+        await service.create(
+            {
+                "title": "T",
+                "start_year": 2009,
+                "end_year": 2009,
+                "activities": [{"title": "A", "priority_area": "PA1", "lines": [line]}],
+            }
+        )
+    assert err.value.errors[0].field == "activities[0].lines[0].category"
+    await assert_nothing_saved()
+
+
+async def test_stale_line_and_activity_versions(client: httpx.AsyncClient) -> None:
+    doc = await create(client, activities=[WORKSHOP])
+    a = doc["activities"][0]
+    url = f"{BASE}/{doc['id']}/activities/{a['id']}"
+    line = a["lines"][0]
+    ok = await client.patch(f"{url}/lines/{line['id']}", json={"quantity": 41, "version": 1})
+    assert ok.status_code == 200
+    stale = await client.patch(f"{url}/lines/{line['id']}", json={"quantity": 42, "version": 1})
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    r = await client.patch(url, json={"title": "New"}, headers={"If-Match": '"1"'})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    stale = await client.patch(url, json={"title": "Newer"}, headers={"If-Match": '"1"'})
+    assert stale.status_code == 409
+    other = await create(client)
+    r = await client.patch(f"{BASE}/{other['id']}/activities/{a['id']}", json={"version": 2})
+    assert r.status_code == 404

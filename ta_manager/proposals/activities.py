@@ -9,12 +9,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import msgspec
-
 from ta_manager.errors import FieldError, InvalidInput
 from ta_manager.proposals import store
 from ta_manager.proposals.norms import NormBook
-from ta_manager.proposals.schemas import CostLineCreate
+from ta_manager.proposals.schemas import CostLineCreate, ProposedActivityCreate, convert, plain
 from ta_manager.proposals.templates import ACTIVITY_TYPE, Line, Setting, cost, parameters
 from ta_manager.records import references as R
 
@@ -118,7 +116,7 @@ def template_lines(v: Mapping[str, Any], book: NormBook) -> list[Line]:
 
 def hand_line(raw: Any, currency: str) -> Line:
     """A line entered by hand; quantities and costs must not be negative."""
-    data = msgspec.convert(raw, CostLineCreate) if not isinstance(raw, CostLineCreate) else raw
+    data = convert(raw, CostLineCreate)
     errors = []
     if data.quantity < 0:
         errors.append(FieldError("quantity", "must not be negative", str(data.quantity)))
@@ -139,6 +137,7 @@ async def create_activity(
     """Insert one activity with its template lines and hand lines."""
     label = f'"{raw.get("title", "")}"'
     try:
+        raw = plain(convert(raw, ProposedActivityCreate))
         v = await resolve(raw, proposal)
         lines = template_lines(v, book)
         extra = []

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 import polars as pl
 
 from ta_manager.errors import FieldError, InvalidInput
 from ta_manager.proposals import service
 from ta_manager.proposals.coverage import open_needs
 from ta_manager.proposals.norms import load_norm_book
-from ta_manager.proposals.schemas import DraftRequest
+from ta_manager.proposals.schemas import DraftRequest, convert
 
 LEGISLATIVE = ("PA2-LEG", "PA3-LEG", "PA5-LEG")
 DEFAULT_PSC = Decimal(13)
@@ -109,7 +108,7 @@ def spread(activities: list[dict[str, Any]], start: int, end: int) -> None:
 
 async def draft(request: DraftRequest | Mapping[str, Any]) -> dict[str, Any]:
     """Create the draft proposal and return its document (with the needs left over)."""
-    req = request if isinstance(request, DraftRequest) else msgspec.convert(request, DraftRequest)
+    req = convert(request, DraftRequest)
     if req.end_year < req.start_year:
         raise InvalidInput(
             f"end_year: the cycle ends ({req.end_year}) before it starts ({req.start_year})",

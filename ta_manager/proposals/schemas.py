@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 from msgspec import Meta
 
+from ta_manager.errors import InvalidInput
 from ta_manager.records.schemas import Code, Currency, Name, Text
+
+T = TypeVar("T")
 
 Year = Annotated[int, Meta(ge=1990, le=2100)]
 Category = Literal[
@@ -124,3 +128,32 @@ class DraftRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 def changes_of(data: msgspec.Struct) -> dict[str, Any]:
     return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+
+
+def convert(raw: Any, kind: type[T]) -> T:
+    """`raw` (plain data from the CLI or a service caller) as `kind`; a bad field is an
+    InvalidInput naming it, as the API's own decoding does."""
+    if isinstance(raw, kind):
+        return raw
+    try:
+        return msgspec.convert(raw, kind)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        at = re.search(r"at `\$\.?([^`]*)`", text)
+        raise InvalidInput.of(
+            (at.group(1) if at else "") or "body", text.split(" - at ")[0]
+        ) from exc
+
+
+def plain(data: Any) -> dict[str, Any]:
+    """A struct (or mapping) as a dict of its set fields, nested structs included."""
+    if not isinstance(data, msgspec.Struct):
+        return dict(data)
+    out: dict[str, Any] = {}
+    for k, v in msgspec.structs.asdict(data).items():
+        if v is msgspec.UNSET:
+            continue
+        if isinstance(v, list):
+            v = [plain(x) if isinstance(x, msgspec.Struct) else x for x in v]
+        out[k] = v
+    return out

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import msgspec
-
 from ta_manager.audit.trail import record_bulk, record_change
 from ta_manager.database import sql
 from ta_manager.errors import FieldError, InvalidInput, NotFound, StaleVersion, VersionRequired
@@ -20,26 +18,12 @@ from ta_manager.proposals import store
 from ta_manager.proposals.coverage import needs_without_proposal
 from ta_manager.proposals.funding import secured_funding
 from ta_manager.proposals.norms import NormBook, load_norm_book
+from ta_manager.proposals.schemas import plain
 from ta_manager.proposals.totals import money, present, proposal_totals
 
 RESOURCE = "proposal"
 ACTIVITY = "proposed activity"
 LINE = "cost line"
-
-
-def _plain(data: Any) -> dict[str, Any]:
-    return _struct(data) if isinstance(data, msgspec.Struct) else dict(data)
-
-
-def _struct(data: msgspec.Struct) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in msgspec.structs.asdict(data).items():
-        if v is msgspec.UNSET:
-            continue
-        if isinstance(v, list):
-            v = [_struct(x) if isinstance(x, msgspec.Struct) else x for x in v]
-        out[k] = v
-    return out
 
 
 def _check_version(kind: str, key: object, current: int, sent: int | None) -> None:
@@ -75,7 +59,7 @@ async def book_for(proposal: Mapping[str, Any]) -> NormBook:
 
 async def create(data: Any, drafted_with: dict[str, Any] | None = None) -> dict[str, Any]:
     """A proposal, with any activities it arrives with, costed from the norms."""
-    values = _plain(data)
+    values = plain(data)
     activities = values.pop("activities", []) or []
     await _check_header(values)
     async with sql.transaction():
@@ -204,7 +188,7 @@ async def _activity_of(proposal_id: int, activity_id: int, lock: bool = False) -
 
 
 async def add_activity(proposal_id: int, data: Any) -> dict[str, Any]:
-    raw = _plain(data)
+    raw = plain(data)
     async with sql.transaction():
         proposal = await _row(proposal_id, lock=True)
         activity_id = await acts.create_activity(
