@@ -11,6 +11,17 @@ from importers.rows import Parsed
 from ta_manager.database import sql
 from ta_manager.errors import FieldError
 
+# Fields the activity rules read; rows that leave them all blank cannot break them.
+ACTIVITY_RULE_FIELDS = (
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "participants_total",
+    "participants_female",
+    "participants_male",
+)
+
 
 async def check_rows(
     parsed: Parsed,
@@ -23,24 +34,25 @@ async def check_rows(
     if kind.name == "needs":
         await _check_need_types(parsed, ids, problems)
         return
-    # The activity rule reads stored participant groups only when given a record id; the
-    # importer does not set those groups, so it checks every row as a new record.
-    pass_id = kind.name != "activities"
+    rows: list[int] | range = range(len(parsed))
+    if kind.name == "activities":
+        # ActivityService.check reads stored participant groups only when given a record
+        # id; the importer does not set those groups, so each row is checked as new.
+        existing = {}
+        present = [parsed.values[f] for f in ACTIVITY_RULE_FIELDS if f in parsed.values]
+        rows = [i for i in rows if any(column[i] is not None for column in present)]
     defaults = service.defaults()
-    for row in parsed.rows:
+    for i in rows:
         view: dict[str, Any] = dict(defaults)
         for column in parsed.columns:
-            value = row.values.get(column.name, column.default)
+            value = parsed.values[column.name][i]
             if column.ref is not None:
                 view[column.ref.column] = None if value is None else ids[column.name][value]
-                view[column.name] = value
-            else:
-                view[column.name] = value
-        errors: list[FieldError] = await service.check(
-            view, existing.get(row.number) if pass_id else None
-        )
+            view[column.name] = value
+        number = parsed.numbers[i]
+        errors: list[FieldError] = await service.check(view, existing.get(number))
         for e in errors:
-            problems.add(row.number, e.field, e.value, e.reason)
+            problems.add(number, e.field, e.value, e.reason)
 
 
 async def _check_need_types(
@@ -51,14 +63,14 @@ async def _check_need_types(
         return
     rows = await sql.fetch("SELECT id, priority_area_id FROM assistance_type")
     area_of = {r["id"]: r["priority_area_id"] for r in rows}
-    for row in parsed.rows:
-        type_code = row.values.get("assistance_type")
-        area_code = row.values.get("priority_area")
+    types = parsed.values["assistance_type"]
+    areas = parsed.values["priority_area"]
+    for i, (type_code, area_code) in enumerate(zip(types, areas, strict=True)):
         if type_code is None or area_code is None:
             continue
         if area_of.get(ids["assistance_type"][type_code]) != ids["priority_area"][area_code]:
             problems.add(
-                row.number,
+                parsed.numbers[i],
                 "assistance_type",
                 type_code,
                 f"does not belong to the need's priority area ({area_code})",

@@ -107,44 +107,38 @@ def _read_xlsx(data: bytes, known: set[str]) -> Table:
     ]
     if not sheets:
         raise reject("the workbook has no visible worksheet with data")
-    best: tuple[int, str, list[list[Any]], Any] | None = None
     for name in sheets:
         try:
+            # Loading a sheet parses all of it: each sheet is loaded once.
             sheet = book.get_sheet_by_name(name)
-            head = sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS + 1)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
         except Exception as exc:
             raise reject(f"the sheet cannot be read: {exc}", sheet=name) from exc
-        merged = getattr(sheet, "merged_cell_ranges", None) or []
-        head = _fill_merged(head, merged)
+        head = _fill_merged(rows[: HEADER_SEARCH_ROWS + 1], merged)
         found = _find_header(head, known)
-        if found is not None and (best is None or found[2] > best[0]):
-            best = (found[2], name, head, found)
-        if found is not None:
-            break
-    if best is None:
-        raise _no_header(sheets[0], known)
-    _, name, head, (header_row, labels, _score) = best
-    try:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise reject(f"the sheet cannot be read: {exc}", sheet=name) from exc
-    formulas = _formula_cells(data, name)
-    if formulas:
-        raise ImportFailed(
-            [
-                Problem(
-                    name,
-                    row,
-                    col,
-                    None,
-                    "holds a formula; formulas are never evaluated:"
-                    " copy the cells and paste them back as values",
-                )
-                for row, col in formulas[:1000]
-            ],
-            max(0, len(formulas) - 1000),
-        )
-    return _table(name, "xlsx", header_row, labels, rows[header_row:], known)
+        if found is None:
+            del rows
+            continue
+        header_row, labels, _ = found
+        formulas = _formula_cells(data, name)
+        if formulas:
+            raise ImportFailed(
+                [
+                    Problem(
+                        name,
+                        row,
+                        col,
+                        None,
+                        "holds a formula; formulas are never evaluated:"
+                        " copy the cells and paste them back as values",
+                    )
+                    for row, col in formulas[:1000]
+                ],
+                max(0, len(formulas) - 1000),
+            )
+        return _table(name, "xlsx", header_row, labels, rows[header_row:], known)
+    raise _no_header(sheets[0], known)
 
 
 def _fill_merged(rows: list[list[Any]], merged: list[Any]) -> list[list[Any]]:
@@ -161,29 +155,45 @@ def _fill_merged(rows: list[list[Any]], merged: list[Any]) -> list[list[Any]]:
     return rows
 
 
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c [^>]*?r="([A-Z]+)([0-9]+)"')
+_PREFIX = re.compile(rb"<(\w+:)?worksheet[ >]")
+_CHUNK = 1 << 20
 
 
 def _formula_cells(data: bytes, sheet: str) -> list[tuple[int, str]]:
-    """(row, column letter) of every formula in the sheet, read from the sheet's XML."""
+    """(row, column letter) of every formula in the sheet, found in the sheet's XML, which
+    is read in chunks so that a large sheet is never held whole in memory."""
+    cells: list[tuple[int, str]] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             path = _sheet_path(archive, sheet)
             if path is None:
                 return []
-            xml = archive.read(path)
-    except (zipfile.BadZipFile, KeyError):
-        return []
-    cells: list[tuple[int, str]] = []
-    for match in _FORMULA.finditer(xml):
-        window = xml[max(0, match.start() - 4000) : match.start()]
-        refs = _CELL_REF.findall(window)
-        if refs:
-            cells.append((int(refs[-1][1]), refs[-1][0].decode()))
-        else:
-            cells.append((0, "?"))
-    return cells
+            with archive.open(path) as stream:
+                tail = b""
+                needles: tuple[bytes, ...] = ()
+                while chunk := stream.read(_CHUNK):
+                    buffer = tail + chunk
+                    if not needles:
+                        prefix = _PREFIX.search(buffer)
+                        p = (prefix.group(1) or b"") if prefix else b""
+                        needles = (b"<" + p + b"f>", b"<" + p + b"f ", b"<" + p + b"f/>")
+                    for needle in needles:
+                        at = buffer.find(needle)
+                        while at >= 0:  # matches in the overlap repeat: deduplicated below
+                            cells.append(_cell_at(buffer, at))
+                            at = buffer.find(needle, at + 1)
+                    tail = buffer[-4000:]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return cells
+    return sorted(set(cells))
+
+
+def _cell_at(buffer: bytes, at: int) -> tuple[int, str]:
+    refs = _CELL_REF.findall(buffer[max(0, at - 4000) : at])
+    if refs:
+        return int(refs[-1][1]), refs[-1][0].decode()
+    return 0, "?"
 
 
 def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:

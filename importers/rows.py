@@ -1,5 +1,9 @@
-"""Parse a sheet's rows into the values of a kind's fields, cell by cell, and check each
-row against the same struct the API validates with."""
+"""Parse a sheet's rows into the values of a kind's fields, column by column, and check
+every value against the type the API's Create struct declares (patterns, lengths, ranges).
+
+Work is done per column and per distinct value (a State name typed 30,000 times is
+matched once), so 100,000 rows parse in seconds.
+"""
 
 from __future__ import annotations
 
@@ -20,19 +24,29 @@ from importers.reading import Table
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass
-class ParsedRow:
-    number: int  # spreadsheet row number
-    values: dict[str, Any]
+class _Blank:
+    """Marks a blank cell until it is replaced by the column's default."""
+
+
+BLANK = _Blank()
 
 
 @dataclass
 class Parsed:
+    """The file's data rows, column-wise: values[name][i] belongs to row numbers[i]."""
+
     kind: Kind
     table: Table
     columns: list[Column]  # the kind's columns present in the file
-    rows: list[ParsedRow] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    values: dict[str, list[Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def row(self, index: int) -> dict[str, Any]:
+        return {name: column[index] for name, column in self.values.items()}
 
 
 def parse_rows(
@@ -55,37 +69,81 @@ def parse_rows(
         problems.add(table.header_row, name, None, "required column is missing from the header")
     if missing:
         return parsed
-    parsers = [(c, table.fields[c.name], _memoised(_cell_parser(c, matcher))) for c in present]
-    total = len(table.rows)
-    for index, raw in enumerate(table.rows):
-        if progress and index % 5000 == 0:
-            progress("parse", index, total)
-        if all(cells.is_blank(v) for v in raw):
-            continue
-        number = table.row_number(index)
-        values: dict[str, Any] = {}
-        ok = True
-        for column, position, parse in parsers:
-            value = raw[position] if position < len(raw) else ""
-            if cells.is_blank(value):
-                if column.required:
-                    problems.add(number, column.name, None, "is required")
-                    ok = False
-                values[column.name] = column.default
-                continue
-            result = parse(value)
-            if isinstance(result, CellError):
-                problems.add(number, column.name, cells.text(value), str(result))
-                ok = False
-            else:
-                values[column.name] = result
-        if ok:
-            _validate(kind, number, values, problems)
-        parsed.rows.append(ParsedRow(number, values))
+    rows = table.rows
+    # Blank rows are skipped (calamine and csv give "" for an empty cell).
+    keep = [i for i, r in enumerate(rows) if r.count("") + r.count(None) != len(r)]
+    parsed.numbers = [table.row_number(i) for i in keep]
+    types = {f.name: f.type for f in msgspec.structs.fields(kind.create)}
+    for done, column in enumerate(present):
+        if progress:
+            progress("parse", done * len(keep), len(present) * len(keep))
+        position = table.fields[column.name]
+        raw = [rows[i][position] if position < len(rows[i]) else "" for i in keep]
+        parsed.values[column.name] = _parse_column(
+            column, raw, types[column.name], parsed.numbers, matcher, problems
+        )
     if progress:
-        progress("parse", total, total)
+        progress("parse", len(present) * len(keep), len(present) * len(keep))
     _find_duplicates(parsed, problems)
     return parsed
+
+
+def _parse_column(
+    column: Column,
+    raw: list[Any],
+    declared: Any,
+    numbers: list[int],
+    matcher: CountryMatcher,
+    problems: Problems,
+) -> list[Any]:
+    failed: set[Any] = set()
+    parse = _memoised(_cell_parser(column, matcher), failed)
+    values = list(map(parse, raw))
+    reported: set[int] = set()
+    if True in failed:
+        for i, value in enumerate(values):
+            if isinstance(value, CellError):
+                problems.add(numbers[i], column.name, cells.text(raw[i]), str(value))
+                values[i] = column.default
+                reported.add(i)
+    if BLANK in failed:
+        for i, value in enumerate(values):
+            if value is BLANK:
+                if column.required:
+                    problems.add(numbers[i], column.name, None, "is required")
+                    reported.add(i)
+                values[i] = column.default
+    _check_type(column, values, declared, numbers, reported, problems)
+    return values
+
+
+def _check_type(
+    column: Column,
+    values: list[Any],
+    declared: Any,
+    numbers: list[int],
+    reported: set[int],
+    problems: Problems,
+) -> None:
+    """The API's own field rules, checked for the whole column in one call; cells already
+    reported are left out."""
+    checked = [v for i, v in enumerate(values) if i not in reported] if reported else values
+    try:
+        msgspec.convert(checked, list[declared])
+        return
+    except msgspec.ValidationError:
+        pass
+    for i, value in enumerate(values):
+        if i in reported:
+            continue
+        try:
+            msgspec.convert(value, declared)
+        except msgspec.ValidationError as exc:
+            reason = _LOCATION.sub("", str(exc))
+            problems.add(numbers[i], column.name, _shown(value), reason)
+
+
+_LOCATION = re.compile(r" - at `\$.*`$")
 
 
 def _cell_parser(column: Column, matcher: CountryMatcher) -> Callable[[Any], Any]:
@@ -117,38 +175,39 @@ def _cell_parser(column: Column, matcher: CountryMatcher) -> Callable[[Any], Any
     return one
 
 
-def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Parse each distinct cell value once; errors are remembered as values."""
-    memo: dict[tuple[type, Any], Any] = {}
+def _memoised(parse: Callable[[Any], Any], failed: set[Any]) -> Callable[[Any], Any]:
+    """Parse each distinct cell value once. Blank cells give BLANK and errors come back as
+    CellError values; both are noted in `failed` so that clean columns need no second pass."""
+    memo: dict[Any, Any] = {}
+    typed: dict[tuple[type, Any], Any] = {}
+
+    def parse_one(value: Any) -> Any:
+        if cells.is_blank(value):
+            return BLANK
+        try:
+            return parse(value)
+        except CellError as exc:
+            return exc
 
     def run(value: Any) -> Any:
-        key = (type(value), value)
-        try:
-            return memo[key]
-        except KeyError:
-            pass
-        try:
-            result = parse(value)
-        except CellError as exc:
-            result = exc
-        memo[key] = result
+        if value.__class__ is str:  # most cells: keyed by the text itself
+            try:
+                result = memo[value]
+            except KeyError:
+                result = memo[value] = parse_one(value)
+        else:  # 1, 1.0 and True are equal as keys: keep their types apart
+            key = (value.__class__, value)
+            try:
+                result = typed[key]
+            except KeyError:
+                result = typed[key] = parse_one(value)
+        if result is BLANK:
+            failed.add(BLANK)
+        elif result.__class__ is CellError:
+            failed.add(True)
         return result
 
     return run
-
-
-_LOCATION = re.compile(r"^(.*?)(?: - at `\$\.([A-Za-z_]+)(?:\[\d+\])?.*`)?$")
-
-
-def _validate(kind: Kind, number: int, values: dict[str, Any], problems: Problems) -> None:
-    """The API's own struct rules (patterns, lengths, ranges), applied to the row."""
-    try:
-        msgspec.convert(values, kind.create)
-    except msgspec.ValidationError as exc:
-        match = _LOCATION.match(str(exc))
-        reason, column = (match.group(1), match.group(2)) if match else (str(exc), None)
-        value = values.get(column) if column else None
-        problems.add(number, column, _shown(value), reason)
 
 
 def _shown(value: Any) -> Any:
@@ -157,28 +216,26 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def key_of(kind: Kind, values: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(_key_part(values.get(k)) for k in kind.key)
-
-
 def _key_part(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
 def _find_duplicates(parsed: Parsed, problems: Problems) -> None:
     kind = parsed.kind
-    if not all(k in parsed.table.fields for k in kind.key if kind.columns[k].required):
-        return
+    keys = [parsed.values.get(k) for k in kind.key]
+    columns = [
+        k if k is not None else [kind.columns[n].default] * len(parsed)
+        for k, n in zip(keys, kind.key, strict=True)
+    ]
     seen: dict[tuple[Any, ...], int] = {}
-    label = ", ".join(parsed.kind.key)
-    for row in parsed.rows:
-        key = key_of(parsed.kind, row.values)
-        if key in seen:
+    label = ", ".join(kind.key)
+    for i, key in enumerate(zip(*columns, strict=True)):
+        norm = tuple(map(_key_part, key))
+        first = seen.setdefault(norm, parsed.numbers[i])
+        if first != parsed.numbers[i]:
             problems.add(
-                row.number,
-                parsed.kind.key[0],
-                _shown(row.values.get(parsed.kind.key[0])),
-                f"duplicate {label} within the file (also on row {seen[key]})",
+                parsed.numbers[i],
+                kind.key[0],
+                _shown(key[0]),
+                f"duplicate {label} within the file (also on row {first})",
             )
-        else:
-            seen[key] = row.number

@@ -8,7 +8,9 @@ rolls back too, reporting what would have happened.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import asyncpg
@@ -74,7 +76,9 @@ async def import_file(
         matcher = await CountryMatcher.load()
         problems = Problems(sheet=table.sheet)
         parsed = await asyncio.to_thread(parse_rows, kind, table, matcher, problems, progress)
-        if problems and not parsed.rows:
+        if table.source == "xlsx":
+            table.rows = []  # the parsed columns hold what is needed; free the raw cells
+        if problems and not len(parsed):
             raise ImportFailed(problems.items, problems.dropped)
         try:
             return await _write(parsed, problems, dry_run, progress)
@@ -96,22 +100,23 @@ async def _write(
             raise ImportFailed(problems.items, problems.dropped)
         columns = staging.staged_columns(kind, parsed.columns)
         links = [c for c in parsed.columns if c.link is not None]
-        rows, link_rows = _records(parsed, columns, links, ids)
         if progress:
-            progress("stage", 0, len(rows))
+            progress("stage", 0, len(parsed))
         try:
-            await staging.stage(kind, columns, links, rows, link_rows)
-            existing = await staging.existing_ids()
+            await staging.stage(
+                kind, columns, links, _records(parsed, columns, ids), _links(parsed, links, ids)
+            )
+            existing = await staging.existing_ids() if kind.name == "contributions" else {}
             await check_rows(parsed, ids, existing, problems)
             if problems:
                 raise ImportFailed(problems.items, problems.dropped)
-            changed = await staging.changes(kind, columns, links)
+            changed = await staging.mark_changes(kind, columns, links)
             summary = _summary(parsed, changed, dry_run)
             if dry_run:
                 raise _DryRunDone(summary)
             if progress:
-                progress("merge", 0, len(rows))
-            written = await staging.merge(kind, columns, links, changed)
+                progress("merge", 0, len(parsed))
+            written = await staging.merge(kind, columns, links)
             # Audit trail (issue 3): the bulk audit call for written["created"] and
             # written["updated"] belongs here, inside this transaction.
         except asyncpg.PostgresError as exc:
@@ -119,7 +124,7 @@ async def _write(
         summary.created_ids = written["created"]
         summary.updated_ids = written["updated"]
         if progress:
-            progress("merge", len(rows), len(rows))
+            progress("merge", len(parsed), len(parsed))
         return summary
 
 
@@ -130,23 +135,21 @@ async def resolve_references(parsed: Parsed, problems: Problems) -> dict[str, di
         ref = column.reference
         if ref is None:
             continue
+        values = parsed.values[column.name]
         wanted: set[str] = set()
-        for row in parsed.rows:
-            value = row.values.get(column.name)
-            if value is None:
-                continue
-            wanted.update(value if isinstance(value, list) else [value])
+        if column.multi:
+            wanted.update(chain.from_iterable(v for v in values if v))
+        else:
+            wanted.update(v for v in values if v is not None)
         found = await ref.lookup(sorted(wanted)) if wanted else {}
         resolved[column.name] = found
         missing = wanted - found.keys()
         if not missing:
             continue
-        for row in parsed.rows:
-            value = row.values.get(column.name)
-            values = value if isinstance(value, list) else [value]
-            for v in values:
+        for number, value in zip(parsed.numbers, values, strict=True):
+            for v in (value or []) if column.multi else [value]:
                 if v in missing:
-                    problems.add(row.number, column.name, v, _unknown(ref.label, ref.table))
+                    problems.add(number, column.name, v, _unknown(ref.label, ref.table))
     return resolved
 
 
@@ -157,54 +160,56 @@ def _unknown(label: str, table: str) -> str:
 
 
 def _records(
-    parsed: Parsed,
-    columns: list[Column],
-    links: list[Column],
-    ids: dict[str, dict[str, int]],
-) -> tuple[list[tuple[Any, ...]], list[tuple[int, str, int]]]:
-    rows: list[tuple[Any, ...]] = []
-    link_rows: list[tuple[int, str, int]] = []
-    for row in parsed.rows:
-        record: list[Any] = [row.number]
-        for c in columns:
-            value = row.values.get(c.name, c.default)
-            if c.ref is not None:
-                value = None if value is None else ids[c.name][value]
-            record.append(value)
-        rows.append(tuple(record))
-        for c in links:
-            mapping = ids[c.name]
-            for code in row.values.get(c.name) or []:
-                link_rows.append((row.number, c.name, mapping[code]))
-    return rows, link_rows
+    parsed: Parsed, columns: list[Column], ids: dict[str, dict[str, int]]
+) -> Iterator[tuple[Any, ...]]:
+    """Staging rows (row number, then the columns' values, references as ids), lazily."""
+    count = len(parsed)
+    lists: list[list[Any]] = []
+    for c in columns:
+        values = parsed.values.get(c.name) or [c.default] * count
+        if c.ref is not None:
+            mapping = ids.get(c.name, {})
+            values = [None if v is None else mapping[v] for v in values]
+        lists.append(values)
+    return zip(parsed.numbers, *lists, strict=True)
+
+
+def _links(
+    parsed: Parsed, links: list[Column], ids: dict[str, dict[str, int]]
+) -> Iterator[tuple[int, str, int]]:
+    for c in links:
+        mapping = ids[c.name]
+        for number, codes in zip(parsed.numbers, parsed.values[c.name], strict=True):
+            # Two spellings of one State in a cell are one link.
+            for target in dict.fromkeys(mapping[code] for code in codes or ()):
+                yield number, c.name, target
 
 
 def _summary(parsed: Parsed, changed: list[staging.RowChange], dry_run: bool) -> ImportSummary:
-    by_number = {r.number: r for r in parsed.rows}
-    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    index = {number: i for i, number in enumerate(parsed.numbers)}
+    new = sum(1 for c in changed if c.action == "new")
     listed: list[dict[str, Any]] = []
-    for change in changed:
-        counts[change.action] += 1
-        if change.action != "unchanged" and len(listed) < MAX_LISTED_CHANGES:
-            values = by_number[change.number].values
-            listed.append(
-                {
-                    "row": change.number,
-                    "key": {k: _plain(values.get(k)) for k in parsed.kind.key if k in values},
-                    "action": change.action,
-                    "fields": change.fields if change.action == "updated" else [],
-                }
-            )
+    keys = [k for k in parsed.kind.key if k in parsed.values]
+    for change in changed[:MAX_LISTED_CHANGES]:
+        i = index[change.number]
+        listed.append(
+            {
+                "row": change.number,
+                "key": {k: _plain(parsed.values[k][i]) for k in keys},
+                "action": change.action,
+                "fields": change.fields,
+            }
+        )
     return ImportSummary(
         kind=parsed.kind.name,
         sheet=parsed.table.sheet,
-        rows=len(parsed.rows),
+        rows=len(parsed),
         dry_run=dry_run,
         warnings=parsed.warnings,
         changes=listed,
-        new=counts["new"],
-        updated=counts["updated"],
-        unchanged=counts["unchanged"],
+        new=new,
+        updated=len(changed) - new,
+        unchanged=len(parsed) - len(changed),
     )
 
 

@@ -1,12 +1,14 @@
 """Set-based SQL of an import: COPY rows into TEMP staging tables, match them to existing
-records by business key, compute what would change, and merge.
+records by business key, mark what would change, and merge.
 
-Runs inside the import's transaction; staging tables are dropped at its end.
+Runs inside the import's transaction; staging tables are dropped at its end. Decisions are
+kept as columns of the staging table (target_id, is_new, changed) so that every step is a
+join, never a list of row numbers sent back and forth.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,13 +23,11 @@ LINKS = "import_links"
 class RowChange:
     number: int
     target_id: int | None
-    fields: list[str]  # changed fields (empty: unchanged); every field for new rows
+    fields: list[str]  # changed fields; empty for new rows
 
     @property
     def action(self) -> str:
-        if self.target_id is None:
-            return "new"
-        return "updated" if self.fields else "unchanged"
+        return "new" if self.target_id is None else "updated"
 
 
 def staged_columns(kind: Kind, present: Sequence[Column]) -> list[Column]:
@@ -40,35 +40,39 @@ async def stage(
     kind: Kind,
     columns: list[Column],
     links: list[Column],
-    rows: list[tuple[Any, ...]],
-    link_rows: list[tuple[int, str, int]],
+    rows: Iterable[Sequence[Any]],
+    link_rows: Iterable[Sequence[Any]],
 ) -> None:
     """COPY `rows` (row number, then one value per column) and `link_rows`
     (row number, field, linked id) into the staging tables and match existing records."""
     table = kind.service.table
     names = [c.db_column for c in columns]
     await sql.execute(f"DROP TABLE IF EXISTS {ROWS}; DROP TABLE IF EXISTS {LINKS}")
+    # Same column types as the real table, none of its constraints: rules are checked
+    # and reported per row before anything reaches the real table.
     await sql.execute(
         f"CREATE TEMP TABLE {ROWS} ON COMMIT DROP AS"
         f" SELECT {', '.join(names)} FROM {table} WITH NO DATA"
     )
     await sql.execute(
         f"ALTER TABLE {ROWS} ADD COLUMN row_no integer, ADD COLUMN target_id bigint,"
-        " ADD COLUMN is_new boolean NOT NULL DEFAULT false"
+        " ADD COLUMN is_new boolean NOT NULL DEFAULT false,"
+        " ADD COLUMN changed text[] NOT NULL DEFAULT '{}'"
     )
     await sql.copy_records(ROWS, ["row_no", *names], rows)
+    await sql.execute(
+        f"CREATE TEMP TABLE {LINKS} (row_no integer, field text, target bigint) ON COMMIT DROP"
+    )
     if links:
-        await sql.execute(
-            f"CREATE TEMP TABLE {LINKS} (row_no integer, field text, target bigint) ON COMMIT DROP"
-        )
         await sql.copy_records(LINKS, ["row_no", "field", "target"], link_rows)
     await _match_existing(kind)
-    await sql.execute(f"ANALYZE {ROWS}")
+    await sql.execute(f"ANALYZE {ROWS}; ANALYZE {LINKS}")
 
 
 async def _match_existing(kind: Kind) -> None:
     table = kind.service.table
     if kind.key == ("code",):
+        # Codes match case-insensitively; the stored spelling is kept.
         await sql.execute(
             f"UPDATE {ROWS} s SET target_id = t.id, code = t.code FROM {table} t"
             " WHERE upper(t.code) = upper(s.code)"
@@ -88,101 +92,92 @@ async def existing_ids() -> dict[int, int]:
     return {r["row_no"]: r["target_id"] for r in rows}
 
 
-async def changes(kind: Kind, columns: list[Column], links: list[Column]) -> list[RowChange]:
-    """Per row: new, or the fields whose stored value differs from the file's."""
+async def mark_changes(kind: Kind, columns: list[Column], links: list[Column]) -> list[RowChange]:
+    """Mark, per staged row, the fields whose stored value differs from the file's; returns
+    the new and changed rows (unchanged rows are simply not listed)."""
     table = kind.service.table
-    compared = [c for c in columns if c.name not in kind.key or kind.key == ("code",)]
     cases = ", ".join(
         f"CASE WHEN s.{c.db_column} IS DISTINCT FROM t.{c.db_column} THEN '{c.name}' END"
-        for c in compared
-        if c.name != "code"
+        for c in columns
+        if c.name not in kind.key
     )
-    changed_expr = f"array_remove(ARRAY[{cases}]::text[], NULL)" if cases else "'{}'::text[]"
-    rows = await sql.fetch(
-        f"SELECT s.row_no, s.target_id, CASE WHEN t.id IS NULL THEN NULL ELSE {changed_expr}"
-        f" END AS changed FROM {ROWS} s LEFT JOIN {table} t ON t.id = s.target_id"
-        " ORDER BY s.row_no"
-    )
-    result = {
-        r["row_no"]: RowChange(r["row_no"], r["target_id"], list(r["changed"] or [])) for r in rows
-    }
+    if cases:
+        await sql.execute(
+            f"UPDATE {ROWS} s SET changed = array_remove(ARRAY[{cases}]::text[], NULL)"
+            f" FROM {table} t WHERE t.id = s.target_id"
+        )
     for column in links:
         link = column.link
         assert link is not None
-        differing = await sql.fetch(
+        await sql.execute(
             f"""
             WITH f AS (SELECT row_no, array_agg(DISTINCT target ORDER BY target) AS ids
                        FROM {LINKS} WHERE field = $1 GROUP BY row_no),
                  e AS (SELECT s.row_no, array_agg(x.{link.target} ORDER BY x.{link.target}) AS ids
                        FROM {ROWS} s JOIN {link.table} x ON x.{link.owner} = s.target_id
-                       GROUP BY s.row_no)
-            SELECT s.row_no FROM {ROWS} s
-            LEFT JOIN f ON f.row_no = s.row_no LEFT JOIN e ON e.row_no = s.row_no
-            WHERE s.target_id IS NOT NULL
-              AND coalesce(f.ids, '{{}}') IS DISTINCT FROM coalesce(e.ids, '{{}}')
+                       GROUP BY s.row_no),
+                 d AS (SELECT s.row_no FROM {ROWS} s
+                       LEFT JOIN f ON f.row_no = s.row_no LEFT JOIN e ON e.row_no = s.row_no
+                       WHERE s.target_id IS NOT NULL
+                         AND coalesce(f.ids, '{{}}') IS DISTINCT FROM coalesce(e.ids, '{{}}'))
+            UPDATE {ROWS} s SET changed = s.changed || $1::text FROM d WHERE d.row_no = s.row_no
             """,
             column.name,
         )
-        for r in differing:
-            result[r["row_no"]].fields.append(column.name)
-    for change in result.values():
-        if change.target_id is None:
-            change.fields = [c.name for c in columns] + [c.name for c in links]
-    return list(result.values())
+    rows = await sql.fetch(
+        f"SELECT row_no, target_id, changed FROM {ROWS}"
+        " WHERE target_id IS NULL OR cardinality(changed) > 0 ORDER BY row_no"
+    )
+    return [RowChange(r["row_no"], r["target_id"], list(r["changed"])) for r in rows]
 
 
-async def merge(
-    kind: Kind, columns: list[Column], links: list[Column], changed: list[RowChange]
-) -> dict[str, list[int]]:
+async def merge(kind: Kind, columns: list[Column], links: list[Column]) -> dict[str, list[int]]:
     """Write new and changed rows; unchanged rows are not touched. Returns ids by action."""
     table = kind.service.table
     names = [c.db_column for c in columns]
-    updated_rows = [c.number for c in changed if c.action == "updated"]
-    if updated_rows:
-        sets = ", ".join(f"{n} = s.{n}" for n in names)
-        await sql.execute(
-            f"UPDATE {table} t SET {sets}, version = t.version + 1 FROM {ROWS} s"
-            " WHERE t.id = s.target_id AND s.row_no = ANY($1::int[])",
-            updated_rows,
-        )
+    sets = ", ".join(f"{n} = s.{n}" for n in names)
+    updated = await sql.fetch(
+        f"UPDATE {table} t SET {sets}, version = t.version + 1 FROM {ROWS} s"
+        " WHERE t.id = s.target_id AND cardinality(s.changed) > 0 RETURNING t.id"
+    )
     await sql.execute(
         f"UPDATE {ROWS} SET target_id = nextval(pg_get_serial_sequence('{table}', 'id')),"
         " is_new = true WHERE target_id IS NULL"
     )
-    await sql.execute(
+    created = await sql.fetch(
         f"INSERT INTO {table} (id, {', '.join(names)})"
         f" SELECT target_id, {', '.join(names)} FROM {ROWS} WHERE is_new ORDER BY row_no"
+        " RETURNING id"
     )
     for column in links:
         link = column.link
         assert link is not None
-        sync = [c.number for c in changed if c.action == "new" or column.name in c.fields]
-        if not sync:
-            continue
         await sql.execute(
             f"""
             DELETE FROM {link.table} x USING {ROWS} s
-            WHERE x.{link.owner} = s.target_id AND s.row_no = ANY($2::int[]) AND NOT s.is_new
+            WHERE x.{link.owner} = s.target_id AND NOT s.is_new AND $1 = ANY(s.changed)
               AND NOT EXISTS (SELECT 1 FROM {LINKS} l WHERE l.row_no = s.row_no
                               AND l.field = $1 AND l.target = x.{link.target})
             """,
             column.name,
-            updated_rows,
+        )
+        # New records have no links yet and staged links are distinct per row: a plain
+        # INSERT. Changed records keep the links they had: ON CONFLICT skips those.
+        await sql.execute(
+            f"""
+            INSERT INTO {link.table} ({link.owner}, {link.target})
+            SELECT s.target_id, l.target FROM {LINKS} l JOIN {ROWS} s ON s.row_no = l.row_no
+            WHERE l.field = $1 AND s.is_new ORDER BY 1, 2
+            """,
+            column.name,
         )
         await sql.execute(
             f"""
             INSERT INTO {link.table} ({link.owner}, {link.target})
-            SELECT DISTINCT s.target_id, l.target FROM {LINKS} l JOIN {ROWS} s USING (row_no)
-            WHERE l.field = $1 AND s.row_no = ANY($2::int[])
+            SELECT s.target_id, l.target FROM {LINKS} l JOIN {ROWS} s ON s.row_no = l.row_no
+            WHERE l.field = $1 AND NOT s.is_new AND $1 = ANY(s.changed)
             ON CONFLICT DO NOTHING
             """,
             column.name,
-            sync,
         )
-    ids = await sql.fetch(f"SELECT row_no, target_id, is_new FROM {ROWS}")
-    by_row = {r["row_no"]: (r["target_id"], r["is_new"]) for r in ids}
-    updated = set(updated_rows)
-    return {
-        "created": [t for _, (t, new) in by_row.items() if new],
-        "updated": [t for n, (t, new) in by_row.items() if n in updated and not new],
-    }
+    return {"created": [r["id"] for r in created], "updated": [r["id"] for r in updated]}

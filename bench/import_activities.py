@@ -1,0 +1,197 @@
+"""Import of 100,000 generated activity rows (3 States and 2 partners each) from .xlsx,
+against the floor: reading the same file with the same reader + COPY of the same rows.
+
+Run: .venv/bin/python -m bench.import_activities [N]   (default 100000)
+
+Each measurement runs in its own process so that its peak memory (getrusage maxrss) is
+its own: `floor` (calamine read + COPY of the raw cells into a temp table), `import`
+(ta-manager import into an empty database) and `reimport` (the same file again: every
+row unchanged). Prints the rows for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HEADER = [
+    "code", "title", "type", "status", "actual_start", "actual_end", "venue_city",
+    "venue_country", "scope", "beneficiary_countries", "partners", "priority_areas",
+    "participants_total", "participants_female", "participants_male", "actual_cost",
+    "cost_currency",
+]  # fmt: skip
+TYPES = ("workshop", "training", "legal_advisory", "expert_group_meeting", "assessment")
+STATES = (
+    "Benin", "CMR", "Chad", "GAB", "Mali", "Niger", "Senegal", "TGO", "Colombia", "PER",
+    "Venezuela (Bolivarian Republic of)", "Iran (Islamic Republic of)", "Czech Republic",
+    "Algeria", "Egypt", "KEN", "UGA", "Nigeria", "Ghana", "Côte d'Ivoire", "Mexico", "BRA",
+)  # fmt: skip
+PARTNERS = 100
+
+
+def generate(path: Path, n: int) -> None:
+    """n activity rows with real date cells, written with xlsxwriter in constant memory."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("activities")
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, HEADER)
+    first = dt.date(2005, 1, 1)
+    for i in range(n):
+        start = first + dt.timedelta(days=(i * 7) % 2900)
+        states = "; ".join(STATES[(i + k * 5) % len(STATES)] for k in range(3))
+        partners = f"P-{i % PARTNERS:03d}; P-{(i + 37) % PARTNERS:03d}"
+        total = 20 + i % 30
+        row: list[Any] = [
+            f"A-{i:06d}", f"Activity {i}", TYPES[i % len(TYPES)], "completed", None, None,
+            "Vienna", "AUT", "regional", states, partners, f"PA{1 + i % 5}",
+            total, total // 2, total - total // 2, f"{10000 + i % 5000:,}.50", "USD",
+        ]  # fmt: skip
+        r = i + 1
+        sheet.write_row(r, 0, row)
+        sheet.write_datetime(r, 4, dt.datetime.combine(start, dt.time()), date)
+        end = dt.datetime.combine(start + dt.timedelta(days=2), dt.time())
+        sheet.write_datetime(r, 5, end, date)
+    book.close()
+
+
+async def _connect(dsn: str) -> None:
+    from ta_manager.database import engine
+
+    engine.configure(dsn)
+    await engine.open_pool(min_size=1, max_size=2)
+
+
+async def measure_floor(dsn: str, path: Path) -> dict[str, Any]:
+    import python_calamine
+
+    from ta_manager.database import sql
+
+    await _connect(dsn)
+    started = time.perf_counter()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    read = time.perf_counter() - started
+    columns = [f"c{i}" for i in range(len(HEADER))]
+    types = ["text"] * len(HEADER)
+    for i in (4, 5):
+        types[i] = "date"
+    for i in (12, 13, 14):
+        types[i] = "float8"
+    async with sql.transaction():
+        await sql.execute(
+            "CREATE TEMP TABLE floor_rows ("
+            + ", ".join(f"{c} {t}" for c, t in zip(columns, types, strict=True))
+            + ") ON COMMIT DROP"
+        )
+        await sql.copy_records("floor_rows", columns, (tuple(r) for r in rows[1:]))
+    return {"seconds": time.perf_counter() - started, "read_seconds": read, "rows": len(rows) - 1}
+
+
+async def measure_import(dsn: str, path: Path) -> dict[str, Any]:
+    from importers.service import import_file
+
+    await _connect(dsn)
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        phases.setdefault(step, time.perf_counter() - started)
+
+    data = await asyncio.to_thread(path.read_bytes)
+    summary = await import_file("activities", data, path.name, progress=progress)
+    return {
+        "seconds": time.perf_counter() - started,
+        "new": summary.new,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "phases": phases,
+    }
+
+
+def _phases(result: dict[str, Any]) -> str:
+    """Seconds spent per step, from the times each step started."""
+    marks = sorted(result["phases"].items(), key=lambda kv: kv[1])
+    ends = [t for _, t in marks[1:]] + [result["seconds"]]
+    return ", ".join(
+        f"{name} {end - start:.1f} s" for (name, start), end in zip(marks, ends, strict=True)
+    )
+
+
+def _child(mode: str, dsn: str, path: Path) -> None:
+    work = measure_floor if mode == "floor" else measure_import
+    result = asyncio.run(work(dsn, path))
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def _run(mode: str, dsn: str, path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.import_activities", "--child", mode, dsn, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+async def main(n: int) -> None:
+    from bench.database import bench_database
+    from ta_manager.database import sql
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"activities-{n}.xlsx"
+        started = time.perf_counter()
+        await asyncio.to_thread(generate, path, n)
+        made = time.perf_counter() - started
+        size_mb = path.stat().st_size / 1024 / 1024
+        async with bench_database() as dsn:
+            await sql.copy_records(
+                "organization",
+                ["code", "name", "roles"],
+                [(f"P-{i:03d}", f"Partner {i}", ["partner"]) for i in range(PARTNERS)],
+            )
+            floor = await asyncio.to_thread(_run, "floor", dsn, path)
+            first = await asyncio.to_thread(_run, "import", dsn, path)
+            links = await sql.fetchval("SELECT count(*) FROM activity_country")
+            partners = await sql.fetchval("SELECT count(*) FROM activity_partner")
+            again = await asyncio.to_thread(_run, "import", dsn, path)
+    ratio = first["seconds"] / floor["seconds"]
+    print(f"generated {n:,} rows ({size_mb:.1f} MB) in {made:.1f} s")
+    print(f"import phases: {_phases(first)}")
+    print(f"re-import phases: {_phases(again)}")
+    print("| run | rows | time | vs floor | peak memory |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| floor: calamine read ({floor['read_seconds']:.1f} s) + COPY of the raw cells |"
+        f" {floor['rows']:,} | {floor['seconds']:.1f} s | 1.0 | {floor['peak_mb']:.0f} MB |"
+    )
+    print(
+        f"| import into an empty database | {first['new']:,} new activities, {links:,}"
+        f" activity-State and {partners:,} activity-partner links | {first['seconds']:.1f} s |"
+        f" {ratio:.1f} | {first['peak_mb']:.0f} MB |"
+    )
+    print(
+        f"| re-import of the same file | {again['unchanged']:,} unchanged, {again['new']} new,"
+        f" {again['updated']} updated | {again['seconds']:.1f} s |"
+        f" {again['seconds'] / floor['seconds']:.1f} | {again['peak_mb']:.0f} MB |"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        os.environ.setdefault("PICCOLO_CONF", "ta_manager.piccolo_conf")
+        _child(sys.argv[2], sys.argv[3], Path(sys.argv[4]))
+    else:
+        asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
