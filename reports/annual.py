@@ -94,17 +94,26 @@ LINKS: dict[str, tuple[str, dict[str, Any]]] = {
            FROM activity_partner l JOIN organization o ON o.id = l.organization_id""",
         {"activity_id": pl.Int64, "code": pl.String, "name": pl.String},
     ),
-    # Funders: donors of allocations to the activity itself or to its project.
+    # Funders: donors of allocations to the activity itself or to its project, already
+    # joined per activity in SQL (per-donor rows would multiply by the donors of each project).
     "funders": (
-        """SELECT DISTINCT x.activity_id, o.code, o.name FROM (
-               SELECT al.activity_id, al.contribution_id FROM allocation al
-               WHERE al.activity_id IS NOT NULL
-               UNION ALL
-               SELECT a.id, al.contribution_id FROM allocation al
-               JOIN activity a ON a.project_id = al.project_id
-               WHERE al.project_id IS NOT NULL) x
-           JOIN contribution c ON c.id = x.contribution_id
-           JOIN organization o ON o.id = c.donor_id""",
+        """SELECT a.id AS activity_id, '' AS code,
+                  array_to_string(ARRAY(
+                      SELECT DISTINCT n
+                      FROM unnest(coalesce(d.names, '{}') || coalesce(p.names, '{}')) n
+                      ORDER BY n), ', ') AS name
+           FROM chosen JOIN activity a ON a.id = chosen.id
+           LEFT JOIN (SELECT al.activity_id, array_agg(DISTINCT o.name) AS names
+                      FROM allocation al JOIN contribution c ON c.id = al.contribution_id
+                      JOIN organization o ON o.id = c.donor_id
+                      WHERE al.activity_id IS NOT NULL GROUP BY al.activity_id) d
+                  ON d.activity_id = a.id
+           LEFT JOIN (SELECT al.project_id, array_agg(DISTINCT o.name) AS names
+                      FROM allocation al JOIN contribution c ON c.id = al.contribution_id
+                      JOIN organization o ON o.id = c.donor_id
+                      WHERE al.project_id IS NOT NULL GROUP BY al.project_id) p
+                  ON p.project_id = a.project_id
+           WHERE d.names IS NOT NULL OR p.names IS NOT NULL""",
         {"activity_id": pl.Int64, "code": pl.String, "name": pl.String},
     ),
 }

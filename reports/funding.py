@@ -40,19 +40,37 @@ class Funding:
     totals: pl.DataFrame  # one row per donor
 
 
+DONOR = "c.archived_at IS NULL AND ($1::bigint IS NULL OR c.donor_id = $1)"
+# The rate of each contribution: usd_rate() is called once per distinct (currency, date),
+# by the contributions query; the other queries get the result back as arrays ($2..$4).
+RATE_OF_CONTRIBUTIONS = f"""
+    dated AS (SELECT DISTINCT c.currency, coalesce(c.received_on, c.pledged_on) AS on_date
+              FROM contribution c WHERE {DONOR}),
+    pair AS (SELECT dated.currency, dated.on_date, u.rate, u.valid_on
+             FROM dated LEFT JOIN LATERAL usd_rate(dated.currency, dated.on_date) u ON true),
+    rate AS (SELECT c.id AS contribution_id, pair.rate, pair.valid_on
+             FROM contribution c JOIN pair ON pair.currency = c.currency
+              AND pair.on_date = coalesce(c.received_on, c.pledged_on)
+             WHERE {DONOR})
+"""
+RATE_GIVEN = """
+    rate AS (SELECT * FROM unnest($2::bigint[], $3::numeric[], $4::date[])
+             AS r(contribution_id, rate, valid_on))
+"""
 RATED = """
     contribution c
     JOIN organization o ON o.id = c.donor_id
-    LEFT JOIN LATERAL usd_rate(c.currency, coalesce(c.received_on, c.pledged_on)) r ON true
+    LEFT JOIN rate r ON r.contribution_id = c.id
 """
-DONOR = "c.archived_at IS NULL AND ($1::bigint IS NULL OR c.donor_id = $1)"
 
 CONTRIBUTIONS: tuple[str, dict[str, Any]] = (
     f"""
-    WITH al AS (SELECT contribution_id, sum(amount) AS allocated FROM allocation GROUP BY 1),
+    WITH {RATE_OF_CONTRIBUTIONS},
+         al AS (SELECT contribution_id, sum(amount) AS allocated FROM allocation GROUP BY 1),
          ex AS (SELECT a.contribution_id, sum(e.amount) AS spent FROM expenditure e
                 JOIN allocation a ON a.id = e.allocation_id GROUP BY 1)
-    SELECT c.code, o.code AS donor, o.name AS donor_name, c.status, c.pledged_on, c.received_on,
+    SELECT c.id AS contribution_id, c.code, o.code AS donor, o.name AS donor_name, c.status,
+           c.pledged_on, c.received_on,
            c.currency::text AS currency, c.amount AS pledged,
            CASE WHEN c.status = 'received' THEN c.amount ELSE 0 END AS received,
            coalesce(al.allocated, 0) AS allocated, coalesce(ex.spent, 0) AS spent,
@@ -75,6 +93,7 @@ CONTRIBUTIONS: tuple[str, dict[str, Any]] = (
     WHERE {DONOR}
     ORDER BY o.code, coalesce(c.received_on, c.pledged_on), c.code""",
     {
+        "contribution_id": pl.Int64,
         "code": pl.String,
         "donor": pl.String,
         "donor_name": pl.String,
@@ -102,6 +121,7 @@ CONTRIBUTIONS: tuple[str, dict[str, Any]] = (
 
 ALLOCATIONS: tuple[str, dict[str, Any]] = (
     f"""
+    WITH {RATE_GIVEN}
     SELECT al.id AS allocation_id, c.code AS contribution, o.code AS donor, al.allocated_on,
            CASE WHEN al.project_id IS NOT NULL THEN 'project' ELSE 'activity' END AS to_kind,
            coalesce(p.code, a.code) AS to_code, coalesce(p.title, a.title) AS to_title,
@@ -135,6 +155,7 @@ ALLOCATIONS: tuple[str, dict[str, Any]] = (
 
 EXPENDITURE: tuple[str, dict[str, Any]] = (
     f"""
+    WITH {RATE_GIVEN}
     SELECT e.id AS expenditure_id, al.id AS allocation_id, c.code AS contribution,
            o.code AS donor, e.spent_on, a.code AS activity, e.category, e.description,
            c.currency::text AS currency, e.amount, r.rate, r.valid_on AS rate_date,
@@ -165,7 +186,8 @@ _S, _E = START.replace("t.", "a."), END.replace("t.", "a.")
 # Activities the donor's money reached: allocated to the activity itself, or to its project.
 ACTIVITIES: tuple[str, dict[str, Any]] = (
     f"""
-    WITH direct AS (
+    WITH {RATE_GIVEN},
+    direct AS (
         SELECT al.activity_id, string_agg(DISTINCT o.name, ', ') AS donors,
                sum(round(al.amount * r.rate, 2)) AS allocated_usd
         FROM allocation al JOIN {RATED} ON c.id = al.contribution_id
@@ -244,11 +266,17 @@ async def build_funding(donor: str | int | None) -> Funding:
     async with snapshot() as as_of:
         found = await find_donor(donor) if donor is not None else None
         donor_id = found["id"] if found else None
-        frames = [
-            await frame(query, [donor_id], schema)
-            for query, schema in (CONTRIBUTIONS, ALLOCATIONS, EXPENDITURE, ACTIVITIES)
+        contributions = await frame(CONTRIBUTIONS[0], [donor_id], CONTRIBUTIONS[1])
+        rates = [
+            donor_id,
+            contributions["contribution_id"].to_list(),
+            contributions["rate"].to_list(),
+            contributions["rate_date"].to_list(),
         ]
-    contributions, allocations, expenditure, activities = frames
+        allocations, expenditure, activities = [
+            await frame(query, rates, schema)
+            for query, schema in (ALLOCATIONS, EXPENDITURE, ACTIVITIES)
+        ]
     label = f"{found['code']} ({found['name']})" if found else "all donors"
     return Funding(
         filters={"donor": label},

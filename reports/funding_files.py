@@ -114,7 +114,7 @@ def write_funding(f: Funding, target: Path, progress: Progress | None = None) ->
     book = ReportWorkbook(target, title, f.filters, f.as_of, notes=NOTES)
     book.table("Summary", TOTAL_COLUMNS, _totals(f))
     for name, columns, df in [
-        ("Contributions", CONTRIBUTION_COLUMNS, f.contributions),
+        ("Contributions", CONTRIBUTION_COLUMNS, f.contributions.drop("contribution_id")),
         ("Allocations", ALLOCATION_COLUMNS, f.allocations),
         ("Expenditure", EXPENDITURE_COLUMNS, f.expenditure),
         ("Activities funded", ACTIVITY_COLUMNS, f.activities),
