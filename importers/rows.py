@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import msgspec
@@ -73,12 +74,13 @@ def parse_rows(
     # Blank rows are skipped (calamine and csv give "" for an empty cell).
     keep = [i for i, r in enumerate(rows) if r.count("") + r.count(None) != len(r)]
     parsed.numbers = [table.row_number(i) for i in keep]
+    width = max(table.fields.values()) + 1
+    kept = [rows[i] if len(rows[i]) >= width else _padded(rows[i], width) for i in keep]
     types = {f.name: f.type for f in msgspec.structs.fields(kind.create)}
     for done, column in enumerate(present):
         if progress:
             progress("parse", done * len(keep), len(present) * len(keep))
-        position = table.fields[column.name]
-        raw = [rows[i][position] if position < len(rows[i]) else "" for i in keep]
+        raw = list(map(itemgetter(table.fields[column.name]), kept))
         parsed.values[column.name] = _parse_column(
             column, raw, types[column.name], parsed.numbers, matcher, problems
         )
@@ -86,6 +88,10 @@ def parse_rows(
         progress("parse", len(present) * len(keep), len(present) * len(keep))
     _find_duplicates(parsed, problems)
     return parsed
+
+
+def _padded(row: list[Any], width: int) -> list[Any]:
+    return [*row, *([""] * (width - len(row)))]
 
 
 def _parse_column(
@@ -96,9 +102,7 @@ def _parse_column(
     matcher: CountryMatcher,
     problems: Problems,
 ) -> list[Any]:
-    failed: set[Any] = set()
-    parse = _memoised(_cell_parser(column, matcher), failed)
-    values = list(map(parse, raw))
+    values, failed = _parse_distinct(_cell_parser(column, matcher), raw)
     reported: set[int] = set()
     if True in failed:
         for i, value in enumerate(values):
@@ -113,7 +117,8 @@ def _parse_column(
                     problems.add(numbers[i], column.name, None, "is required")
                     reported.add(i)
                 values[i] = column.default
-    _check_type(column, values, declared, numbers, reported, problems)
+    if column.parse not in PARSED_TO_TYPE:
+        _check_type(column, values, declared, numbers, reported, problems)
     return values
 
 
@@ -175,11 +180,15 @@ def _cell_parser(column: Column, matcher: CountryMatcher) -> Callable[[Any], Any
     return one
 
 
-def _memoised(parse: Callable[[Any], Any], failed: set[Any]) -> Callable[[Any], Any]:
-    """Parse each distinct cell value once. Blank cells give BLANK and errors come back as
-    CellError values; both are noted in `failed` so that clean columns need no second pass."""
-    memo: dict[Any, Any] = {}
-    typed: dict[tuple[type, Any], Any] = {}
+NUMERIC = {bool, int, float}
+# Parsers whose results always satisfy the struct's type (codelists, dates, States).
+PARSED_TO_TYPE = {"choice", "date", "boolean", "country"}
+
+
+def _parse_distinct(parse: Callable[[Any], Any], raw: list[Any]) -> tuple[list[Any], set[Any]]:
+    """Parse each distinct cell value once (a State typed 30,000 times is matched once).
+    Blank cells give BLANK, errors come back as CellError values; `failed` notes which of
+    the two occur so that clean columns need no second pass."""
 
     def parse_one(value: Any) -> Any:
         if cells.is_blank(value):
@@ -189,25 +198,22 @@ def _memoised(parse: Callable[[Any], Any], failed: set[Any]) -> Callable[[Any], 
         except CellError as exc:
             return exc
 
-    def run(value: Any) -> Any:
-        if value.__class__ is str:  # most cells: keyed by the text itself
-            try:
-                result = memo[value]
-            except KeyError:
-                result = memo[value] = parse_one(value)
-        else:  # 1, 1.0 and True are equal as keys: keep their types apart
-            key = (value.__class__, value)
-            try:
-                result = typed[key]
-            except KeyError:
-                result = typed[key] = parse_one(value)
-        if result is BLANK:
+    if len(set(map(type, raw)) & NUMERIC) <= 1:
+        results = {value: parse_one(value) for value in dict.fromkeys(raw)}
+        values = list(map(results.__getitem__, raw))
+        outcomes: Any = results.values()
+    else:  # 1, 1.0 and True are equal as keys: keep their types apart
+        typed = {(v.__class__, v): None for v in raw}
+        by_type = {key: parse_one(key[1]) for key in typed}
+        values = [by_type[(v.__class__, v)] for v in raw]
+        outcomes = by_type.values()
+    failed: set[Any] = set()
+    for outcome in outcomes:
+        if outcome is BLANK:
             failed.add(BLANK)
-        elif result.__class__ is CellError:
+        elif outcome.__class__ is CellError:
             failed.add(True)
-        return result
-
-    return run
+    return values, failed
 
 
 def _shown(value: Any) -> Any:
@@ -216,26 +222,25 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _key_part(value: Any) -> Any:
-    return value.upper() if isinstance(value, str) else value
-
-
 def _find_duplicates(parsed: Parsed, problems: Problems) -> None:
     kind = parsed.kind
-    keys = [parsed.values.get(k) for k in kind.key]
     columns = [
-        k if k is not None else [kind.columns[n].default] * len(parsed)
-        for k, n in zip(keys, kind.key, strict=True)
+        [v.upper() if v.__class__ is str else v for v in parsed.values[name]]
+        if name in parsed.values
+        else [kind.columns[name].default] * len(parsed)
+        for name in kind.key
     ]
+    keys = list(zip(*columns, strict=True))
+    if len(set(keys)) == len(keys):
+        return
     seen: dict[tuple[Any, ...], int] = {}
     label = ", ".join(kind.key)
-    for i, key in enumerate(zip(*columns, strict=True)):
-        norm = tuple(map(_key_part, key))
-        first = seen.setdefault(norm, parsed.numbers[i])
+    for i, key in enumerate(keys):
+        first = seen.setdefault(key, parsed.numbers[i])
         if first != parsed.numbers[i]:
             problems.add(
                 parsed.numbers[i],
                 kind.key[0],
-                _shown(key[0]),
+                _shown(parsed.values.get(kind.key[0], [None] * len(parsed))[i]),
                 f"duplicate {label} within the file (also on row {first})",
             )

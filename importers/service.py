@@ -70,6 +70,8 @@ async def import_file(
     kind = kind_named(kind_name)
     table: Table | None = None
     try:
+        if progress:
+            progress("read", 0, len(data))
         table = await asyncio.to_thread(read_table, data, filename, kind.columns.keys())
         if progress:
             progress("read", len(table.rows), len(table.rows))
@@ -103,14 +105,14 @@ async def _write(
         if progress:
             progress("stage", 0, len(parsed))
         try:
-            await staging.stage(
+            matched = await staging.stage(
                 kind, columns, links, _records(parsed, columns, ids), _links(parsed, links, ids)
             )
             existing = await staging.existing_ids() if kind.name == "contributions" else {}
             await check_rows(parsed, ids, existing, problems)
             if problems:
                 raise ImportFailed(problems.items, problems.dropped)
-            changed = await staging.mark_changes(kind, columns, links)
+            changed = await staging.mark_changes(kind, columns, links, matched)
             summary = _summary(parsed, changed, dry_run)
             if dry_run:
                 raise _DryRunDone(summary)

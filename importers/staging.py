@@ -42,9 +42,10 @@ async def stage(
     links: list[Column],
     rows: Iterable[Sequence[Any]],
     link_rows: Iterable[Sequence[Any]],
-) -> None:
+) -> int:
     """COPY `rows` (row number, then one value per column) and `link_rows`
-    (row number, field, linked id) into the staging tables and match existing records."""
+    (row number, field, linked id) into the staging tables and match existing records;
+    returns the number of rows that match an existing record."""
     table = kind.service.table
     names = [c.db_column for c in columns]
     await sql.execute(f"DROP TABLE IF EXISTS {ROWS}; DROP TABLE IF EXISTS {LINKS}")
@@ -65,26 +66,29 @@ async def stage(
     )
     if links:
         await sql.copy_records(LINKS, ["row_no", "field", "target"], link_rows)
-    await _match_existing(kind)
+    matched = await _match_existing(kind)
     await sql.execute(f"ANALYZE {ROWS}; ANALYZE {LINKS}")
+    return matched
 
 
-async def _match_existing(kind: Kind) -> None:
+async def _match_existing(kind: Kind) -> int:
+    """Set target_id of rows whose business key exists; returns how many matched."""
     table = kind.service.table
     if kind.key == ("code",):
         # Codes match case-insensitively; the stored spelling is kept.
-        await sql.execute(
+        status = await sql.execute(
             f"UPDATE {ROWS} s SET target_id = t.id, code = t.code FROM {table} t"
             " WHERE upper(t.code) = upper(s.code)"
         )
-        return
-    conditions = []
-    for name in kind.key:
-        col = kind.columns[name].db_column
-        conditions.append(f"(t.{col} = s.{col} OR (t.{col} IS NULL AND s.{col} IS NULL))")
-    await sql.execute(
-        f"UPDATE {ROWS} s SET target_id = t.id FROM {table} t WHERE {' AND '.join(conditions)}"
-    )
+    else:
+        conditions = []
+        for name in kind.key:
+            col = kind.columns[name].db_column
+            conditions.append(f"(t.{col} = s.{col} OR (t.{col} IS NULL AND s.{col} IS NULL))")
+        status = await sql.execute(
+            f"UPDATE {ROWS} s SET target_id = t.id FROM {table} t WHERE {' AND '.join(conditions)}"
+        )
+    return int(status.split()[-1])
 
 
 async def existing_ids() -> dict[int, int]:
@@ -92,10 +96,14 @@ async def existing_ids() -> dict[int, int]:
     return {r["row_no"]: r["target_id"] for r in rows}
 
 
-async def mark_changes(kind: Kind, columns: list[Column], links: list[Column]) -> list[RowChange]:
+async def mark_changes(
+    kind: Kind, columns: list[Column], links: list[Column], matched: int
+) -> list[RowChange]:
     """Mark, per staged row, the fields whose stored value differs from the file's; returns
     the new and changed rows (unchanged rows are simply not listed)."""
     table = kind.service.table
+    if not matched:  # every row is new: nothing to compare
+        links = []
     cases = ", ".join(
         f"CASE WHEN s.{c.db_column} IS DISTINCT FROM t.{c.db_column} THEN '{c.name}' END"
         for c in columns

@@ -263,3 +263,25 @@ async def test_activities_with_states_partners_and_needs() -> None:
         ("updated", ["beneficiary_countries"])
     ]
     assert (await row_counts())["activity_country"] == counts["activity_country"] - 1
+
+
+async def test_cells_equal_as_numbers_but_typed_differently_stay_apart() -> None:
+    """TRUE, 1 and 1.5 in one text column: 1 == True in Python, not in the file."""
+    rows = [
+        ["code", "country", "priority_area", "description", "source_reference"],
+        ["N-1", "BEN", "PA2", True, 1],
+        ["N-2", "BEN", "PA2", 1, True],
+        ["N-3", "BEN", "PA2", 1.5, "x"],
+    ]
+    await import_file("needs", xlsx(rows), "needs.xlsx")
+    stored = await sql.fetch(
+        "SELECT description, source_reference FROM assistance_request ORDER BY code"
+    )
+    assert [tuple(r) for r in stored] == [("TRUE", "1"), ("1", "TRUE"), ("1.5", "x")]
+
+
+async def test_csv_rows_shorter_than_the_header() -> None:
+    data = b"code,country,priority_area,description\nN-1,BEN,PA2\nN-2,TCD,PA3,text\n"
+    assert (await import_file("needs", data, "needs.csv")).new == 2
+    stored = await sql.fetch("SELECT description FROM assistance_request ORDER BY code")
+    assert [r["description"] for r in stored] == ["", "text"]
