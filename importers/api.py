@@ -7,9 +7,12 @@ GET  /imports/errors/{id}.xlsx  the marked-up file of a rejected import
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import secrets
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +32,7 @@ from ta_manager.errors import NotFound
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_DIR = Path(tempfile.gettempdir()) / "ta-manager-import-errors"
 ERROR_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+KEEP_ERRORS_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -61,7 +65,8 @@ async def import_upload(
     try:
         summary = await import_file(name, content, filename, dry_run=dry_run)
     except ImportRejected as exc:
-        error_id = _store_errors(error_workbook(content, exc.table, exc.problems))
+        marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
+        error_id = await asyncio.to_thread(_store_errors, marked)
         body = {
             "type": "about:blank",
             "title": "Import rejected",
@@ -76,7 +81,13 @@ async def import_upload(
 
 
 def _store_errors(content: bytes) -> str:
+    """Keep the marked-up file for KEEP_ERRORS_SECONDS under a random, unguessable id."""
     ERRORS_DIR.mkdir(parents=True, exist_ok=True)
+    expired = time.time() - KEEP_ERRORS_SECONDS
+    for old in ERRORS_DIR.glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < expired:
+                old.unlink()
     error_id = secrets.token_urlsafe(18)
     (ERRORS_DIR / f"{error_id}.xlsx").write_bytes(content)
     return error_id

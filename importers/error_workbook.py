@@ -1,11 +1,21 @@
 """The officer's own file, sent back with every bad cell filled red and a comment giving
-the reason, plus a sheet listing all problems (including those about the whole file)."""
+the reason, plus a first sheet listing all problems (including those about the whole file).
+
+Workbooks up to LARGE rows are edited with openpyxl, so their formatting survives. Larger
+ones (openpyxl would need gigabytes) are rewritten with xlsxwriter in constant memory:
+same sheet, same cells and values, without the original formatting.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import tempfile
+from typing import Any
 
 import openpyxl
+import python_calamine
+import xlsxwriter
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook import Workbook
@@ -13,33 +23,46 @@ from openpyxl.workbook import Workbook
 from importers.problems import Problem
 from importers.reading import Table, column_letter
 
-BAD = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+BAD_COLOUR = "FFC7CE"
+BAD = PatternFill("solid", start_color=BAD_COLOUR, end_color=BAD_COLOUR)
 PROBLEMS_SHEET = "Import problems"
+PROBLEM_HEADER = ["sheet", "row", "cell", "column", "value", "reason"]
+LARGE = 20_000
+AUTHOR = "ta-manager import"
 
 
 def error_workbook(data: bytes, table: Table | None, problems: list[Problem]) -> bytes:
     """An .xlsx: the uploaded workbook (or the CSV's rows) with bad cells marked."""
+    marks = _marks(table, problems)
+    if table is not None and table.source == "xlsx" and table.row_count > LARGE:
+        return _rewritten(data, table, problems, marks)
     book = _original(data, table)
     if table is not None and table.sheet in book.sheetnames:
         sheet = book[table.sheet]
-        by_cell: dict[tuple[int, int], list[str]] = {}
-        for p in problems:
-            if p.row is None:
-                continue
-            index = table.fields.get(p.column or "")
-            if index is None and p.column and len(p.column) <= 3 and p.column.isalpha():
-                index = _letter_index(p.column)  # formula problems name the column letter
-            by_cell.setdefault((p.row, (index or 0) + 1), []).append(
-                p.reason if index is not None else f"{p.column or 'row'}: {p.reason}"
-            )
-        for (row, col), reasons in by_cell.items():
-            cell = sheet.cell(row=row, column=col)
+        for (row, col), reasons in marks.items():
+            cell = sheet.cell(row=row, column=col + 1)
             cell.fill = BAD
-            cell.comment = Comment("\n".join(reasons), "ta-manager import")
+            cell.comment = Comment("\n".join(reasons), AUTHOR)
     _problem_sheet(book, table, problems)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _marks(table: Table | None, problems: list[Problem]) -> dict[tuple[int, int], list[str]]:
+    """(row number, 0-based column) -> reasons, for problems that point at a cell."""
+    marks: dict[tuple[int, int], list[str]] = {}
+    if table is None:
+        return marks
+    for p in problems:
+        if p.row is None:
+            continue
+        index = table.fields.get(p.column or "")
+        if index is None and p.column and len(p.column) <= 3 and p.column.isalpha():
+            index = _letter_index(p.column)  # formula problems name the column letter
+        reason = p.reason if index is not None else f"{p.column or 'row'}: {p.reason}"
+        marks.setdefault((p.row, index or 0), []).append(reason)
+    return marks
 
 
 def _original(data: bytes, table: Table | None) -> Workbook:
@@ -71,19 +94,72 @@ def _letter_index(letters: str) -> int:
     return index - 1
 
 
+def _problem_rows(table: Table | None, problems: list[Problem]) -> list[list[Any]]:
+    rows = []
+    for p in problems:
+        index = table.fields.get(p.column or "") if table else None
+        ref = f"{column_letter(index)}{p.row}" if index is not None and p.row else ""
+        rows.append([p.sheet, p.row, ref, p.column, p.value, p.reason])
+    return rows
+
+
 def _problem_sheet(book: Workbook, table: Table | None, problems: list[Problem]) -> None:
     if PROBLEMS_SHEET in book.sheetnames:
         del book[PROBLEMS_SHEET]
     sheet = book.create_sheet(PROBLEMS_SHEET, 0)
-    sheet.append(["sheet", "row", "cell", "column", "value", "reason"])
+    sheet.append(PROBLEM_HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for p in problems:
-        index = table.fields.get(p.column or "") if table else None
-        ref = f"{column_letter(index)}{p.row}" if index is not None and p.row else ""
-        sheet.append([p.sheet, p.row, ref, p.column, p.value, p.reason])
+    for row in _problem_rows(table, problems):
+        sheet.append(row)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     for letter, width in zip("ABCDEF", (14, 8, 8, 22, 30, 90), strict=True):
         sheet.column_dimensions[letter].width = width
+
+
+def _rewritten(
+    data: bytes,
+    table: Table,
+    problems: list[Problem],
+    marks: dict[tuple[int, int], list[str]],
+) -> bytes:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = book.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
+    with tempfile.TemporaryFile() as target:
+        out = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+        listing = out.add_worksheet(PROBLEMS_SHEET)
+        sheet = out.add_worksheet(table.sheet[:31])
+        bad = out.add_format({"bg_color": "#" + BAD_COLOUR})
+        date = out.add_format({"num_format": "yyyy-mm-dd"})
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                reasons = marks.get((r + 1, c))
+                _write(sheet, r, c, value, bad if reasons else None, date)
+                if reasons:
+                    sheet.write_comment(r, c, "\n".join(reasons), {"author": AUTHOR})
+        bold = out.add_format({"bold": True})
+        listing.write_row(0, 0, PROBLEM_HEADER, bold)
+        for r, row in enumerate(_problem_rows(table, problems), start=1):
+            for c, value in enumerate(row):
+                _write(listing, r, c, value, None, date)
+        out.close()
+        target.seek(0)
+        return target.read()
+
+
+def _write(sheet: Any, r: int, c: int, value: Any, fmt: Any, date: Any) -> None:
+    """Write a value as what it is; text is always text (never a formula)."""
+    if value is None or value == "":
+        if fmt is not None:
+            sheet.write_blank(r, c, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(r, c, value, fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(r, c, value, fmt)
+    elif isinstance(value, dt.datetime | dt.date):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        sheet.write_datetime(r, c, moment, fmt or date)
+    else:
+        sheet.write_string(r, c, str(value), fmt)

@@ -45,6 +45,7 @@ class Table:
     unknown: list[str]  # header labels that match no field (ignored, reported as warnings)
     rows: list[list[Any]] = field(default_factory=list)
     delimiter: str = ""
+    row_count: int = 0  # data rows read (kept when `rows` is freed after parsing)
 
     def row_number(self, index: int) -> int:
         return self.header_row + 1 + index
@@ -313,4 +314,4 @@ def _table(
     # Trailing blank rows are not data.
     while rows and all(v in ("", None) for v in rows[-1]):
         rows.pop()
-    return Table(sheet, source, header_row, labels, fields, unknown, rows)
+    return Table(sheet, source, header_row, labels, fields, unknown, rows, row_count=len(rows))

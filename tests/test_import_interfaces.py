@@ -136,3 +136,26 @@ def test_cli_template(cli_database: None, tmp_path: Path) -> None:
     result = CliRunner().invoke(template_command, ["cost_norms", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(out).sheetnames[:2] == ["cost-norms", "Instructions"]
+
+
+async def test_large_files_get_a_rewritten_errors_workbook(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above LARGE rows the marked-up file is rewritten in constant memory: same cells,
+    text stays text, bad cells filled and commented."""
+    from importers import error_workbook
+
+    monkeypatch.setattr(error_workbook, "LARGE", 1)
+    rows = [HEADER, ["N-1", "Benin", "PA2", "31/02/2008"], ["N-2", "=Atlantis", "PA3", None]]
+    response = await client.post("/api/v1/imports/needs", files=_upload(xlsx(rows)))
+    assert response.status_code == 422
+    marked = await client.get(response.json()["errors_workbook"])
+    book = openpyxl.load_workbook(io.BytesIO(marked.content))
+    assert book.sheetnames == ["Import problems", "Data"]
+    sheet = book["Data"]
+    assert [c.value for c in sheet[1]] == HEADER
+    assert sheet["B3"].value == "=Atlantis" and sheet["B3"].data_type == "s"
+    assert "not a real date" in sheet["D2"].comment.text
+    assert "unknown State" in sheet["B3"].comment.text
+    assert sheet["D2"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert book["Import problems"].max_row == 3
