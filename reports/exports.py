@@ -50,7 +50,7 @@ async def funding_xlsx(
 async def funding_csv(
     donor: str | int | None, target: Path, progress: Progress | None = None
 ) -> None:
-    funding = await build_funding(donor)
+    funding = await build_funding(donor, with_activities=False)
     await asyncio.to_thread(write_funding_csv, funding, target, progress)
 
 

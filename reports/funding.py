@@ -261,8 +261,10 @@ def _totals(contributions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-async def build_funding(donor: str | int | None) -> Funding:
-    """The export for one donor (code or id), or for every donor when `donor` is None."""
+async def build_funding(donor: str | int | None, with_activities: bool = True) -> Funding:
+    """The export for one donor (code or id), or for every donor when `donor` is None.
+
+    `with_activities=False` skips the activities funded (the CSV ledger has none)."""
     async with snapshot() as as_of:
         found = await find_donor(donor) if donor is not None else None
         donor_id = found["id"] if found else None
@@ -273,10 +275,13 @@ async def build_funding(donor: str | int | None) -> Funding:
             contributions["rate"].to_list(),
             contributions["rate_date"].to_list(),
         ]
-        allocations, expenditure, activities = [
-            await frame(query, rates, schema)
-            for query, schema in (ALLOCATIONS, EXPENDITURE, ACTIVITIES)
-        ]
+        allocations = await frame(ALLOCATIONS[0], rates, ALLOCATIONS[1])
+        expenditure = await frame(EXPENDITURE[0], rates, EXPENDITURE[1])
+        activities = (
+            await frame(ACTIVITIES[0], rates, ACTIVITIES[1])
+            if with_activities
+            else pl.DataFrame(schema=ACTIVITIES[1])
+        )
     label = f"{found['code']} ({found['name']})" if found else "all donors"
     return Funding(
         filters={"donor": label},

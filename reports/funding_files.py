@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from reports.funding import Funding, grand_total
 from reports.workbook import FORMULA_START, Column, Progress, ReportWorkbook
@@ -138,67 +139,63 @@ LEDGER_HEADER = [
 ]
 
 
-def _safe(value: Any) -> Any:
+def _safe(column: str) -> pl.Expr:
     """CSV cells are typed by whoever opens them: user text never starts a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
+    text = pl.col(column)
+    risky = pl.any_horizontal(*[text.str.starts_with(c) for c in FORMULA_START])
+    return pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(column)
 
 
-def _ledger(f: Funding) -> Iterator[tuple[Any, ...]]:
-    for c in f.contributions.iter_rows(named=True):
-        yield (
-            "contribution",
-            c["received_on"] or c["pledged_on"],
-            c["donor"],
-            c["code"],
-            c["earmarked_to"],
-            c["status"],
-            c["pledged"],
-            c["currency"],
-            c["rate"],
-            c["rate_date"],
-            c["pledged_usd"],
-        )
-    for a in f.allocations.iter_rows(named=True):
-        yield (
-            "allocation",
-            a["allocated_on"],
-            a["donor"],
-            a["contribution"],
-            f"{a['to_kind']} {a['to_code']}",
-            a["notes"],
-            a["amount"],
-            a["currency"],
-            a["rate"],
-            a["rate_date"],
-            a["amount_usd"],
-        )
-    for e in f.expenditure.iter_rows(named=True):
-        yield (
-            "expenditure",
-            e["spent_on"],
-            e["donor"],
-            e["contribution"],
-            f"activity {e['activity']}" if e["activity"] else "",
-            e["category"] + (f": {e['description']}" if e["description"] else ""),
-            e["amount"],
-            e["currency"],
-            e["rate"],
-            e["rate_date"],
-            e["amount_usd"],
-        )
+def _ledger(f: Funding) -> pl.DataFrame:
+    contributions = f.contributions.select(
+        pl.lit("contribution").alias("record"),
+        pl.coalesce("received_on", "pledged_on").alias("date"),
+        "donor",
+        pl.col("code").alias("contribution"),
+        pl.col("earmarked_to").alias("to"),
+        pl.col("status").alias("detail"),
+        pl.col("pledged").alias("amount"),
+        "currency",
+        pl.col("rate").alias("usd_rate"),
+        "rate_date",
+        pl.col("pledged_usd").alias("amount_usd"),
+    )
+    allocations = f.allocations.select(
+        pl.lit("allocation").alias("record"),
+        pl.col("allocated_on").alias("date"),
+        "donor",
+        "contribution",
+        pl.concat_str("to_kind", pl.lit(" "), "to_code").alias("to"),
+        pl.col("notes").alias("detail"),
+        "amount",
+        "currency",
+        pl.col("rate").alias("usd_rate"),
+        "rate_date",
+        "amount_usd",
+    )
+    expenditure = f.expenditure.select(
+        pl.lit("expenditure").alias("record"),
+        pl.col("spent_on").alias("date"),
+        "donor",
+        "contribution",
+        (pl.lit("activity ") + pl.col("activity")).fill_null("").alias("to"),
+        pl.when(pl.col("description") == "")
+        .then(pl.col("category"))
+        .otherwise(pl.concat_str("category", pl.lit(": "), "description"))
+        .alias("detail"),
+        "amount",
+        "currency",
+        pl.col("rate").alias("usd_rate"),
+        "rate_date",
+        "amount_usd",
+    )
+    ledger = pl.concat([contributions, allocations, expenditure])
+    return ledger.with_columns(_safe(c) for c in ("donor", "contribution", "to", "detail"))
 
 
 def write_funding_csv(f: Funding, target: Path, progress: Progress | None = None) -> None:
     """One line per money movement (contribution, allocation, expenditure), exact amounts."""
-    total = f.contributions.height + f.allocations.height + f.expenditure.height
-    with target.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(LEDGER_HEADER)
-        for n, row in enumerate(_ledger(f), start=1):
-            out.writerow([_safe(v) for v in row])
-            if progress is not None and n % 10000 == 0:
-                progress("ledger", n, total)
+    ledger = _ledger(f)
+    ledger.select(LEDGER_HEADER).write_csv(target, date_format="%Y-%m-%d")
     if progress is not None:
-        progress("ledger", total, total)
+        progress("ledger", ledger.height, ledger.height)

@@ -15,6 +15,7 @@ from reports.funding import build_funding
 from reports.funding_files import write_funding, write_funding_csv
 from ta_manager.database import sql
 from ta_manager.errors import NotFound
+from ta_manager.funding.service import AllocationService
 from tests.test_report_fixture import build_fixture
 
 
@@ -75,12 +76,22 @@ async def test_one_donor_workbook(tmp_path: Path) -> None:
 
 async def test_all_donors_and_csv(tmp_path: Path) -> None:
     await build_fixture()
+    await AllocationService().create(
+        {
+            "contribution": "C-EU-1",
+            "project": "P-GLO",
+            "amount": "1000.00",
+            "allocated_on": dt.date(2008, 4, 1),
+            "notes": "@SUM(1)",
+        }
+    )
     funding = await build_funding(None)
     path = tmp_path / "all.xlsx"
     write_funding(funding, path)
     summary = _table(openpyxl.load_workbook(path), "Summary")
     assert [s["Donor"] for s in summary] == ["EU", "NOR", "all"]
     assert summary[-1]["Pledged (USD)"] == 1_000_000 + 700_000 + 100_000
+    assert summary[-1]["Allocated (USD)"] == 500_000 + 1_000
 
     nor_id = await sql.fetchval("SELECT id FROM organization WHERE code = 'NOR'")
     assert (await build_funding(str(nor_id))).filters == {"donor": "NOR (Norway)"}
@@ -98,7 +109,15 @@ async def test_all_donors_and_csv(tmp_path: Path) -> None:
         "700000.00",
     )
     total = sum(Decimal(line["amount_usd"]) for line in lines if line["record"] == "allocation")
-    assert total == Decimal("500000.00")
+    assert total == Decimal("501000.00")
+    eu = next(line for line in lines if line["record"] == "allocation" and line["donor"] == "EU")
+    assert eu["detail"] == "'@SUM(1)" and eu["to"] == "project P-GLO"  # never a formula
+    spent = next(line for line in lines if line["record"] == "expenditure")
+    assert (spent["to"], spent["detail"], spent["amount"]) == (
+        "activity A-WS-LAC",
+        "operating_costs",
+        "250000.00",
+    )
 
 
 async def test_unknown_donor_is_not_found() -> None:
