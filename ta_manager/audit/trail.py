@@ -10,7 +10,11 @@ record per changed record. Writers that bypass RecordService call the same funct
   deletes; each is a mapping of field -> value as the record reads. One INSERT, same transaction
   as the caller's (call it inside `sql.transaction()` together with the data writes).
 
-The actor (who) comes from `ta_manager.audit.actor.current_actor`.
+- rows changed by set-based SQL: `ta_manager.audit.bulk` (`snapshot_rows`, `record_rows`)
+  lets PostgreSQL compute the old/new values from the table itself.
+
+The actor (who) comes from `ta_manager.audit.actor.current_actor`; writers outside an HTTP
+request set it with `acting_as(Actor(None, "import:<file>", "import"))`.
 """
 
 from __future__ import annotations
