@@ -153,26 +153,30 @@ def _charts(
 
 
 def _rows(df: pl.DataFrame) -> Iterator[tuple[Any, ...]]:
-    for r in df.iter_rows(named=True):
-        place = ", ".join(p for p in (r["venue_city"], r["venue_country"]) if p)
-        yield (
-            r["code"],
-            r["title"],
-            r["type_name"],
-            r["status"],
-            r["starts_on"],
-            r["ends_on"],
-            place,
-            r["scope"],
-            r["beneficiary_states"],
-            r["partners"],
-            r["funders"],
-            r["participants_total"],
-            r["participants_female"],
-            r["participants_male"],
-            r["instruments"],
-            r["project"],
-        )
+    place = pl.concat_str(
+        pl.when(pl.col("venue_city") != "").then(pl.col("venue_city")),
+        pl.col("venue_country"),
+        separator=", ",
+        ignore_nulls=True,
+    )
+    yield from df.select(
+        "code",
+        "title",
+        "type_name",
+        "status",
+        "starts_on",
+        "ends_on",
+        place.alias("place"),
+        "scope",
+        "beneficiary_states",
+        "partners",
+        "funders",
+        "participants_total",
+        "participants_female",
+        "participants_male",
+        "instruments",
+        "project",
+    ).iter_rows()
 
 
 def write_annual(a: Annual, target: Path, progress: Progress | None = None) -> None:

@@ -130,25 +130,28 @@ def _grid(
         ws.write_string(row, 1, text)
 
 
+def _region_label() -> pl.Expr:
+    return pl.format("{} ({})", "region_name", "region_code").alias("region")
+
+
 def _need_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
-    for n in m.needs.iter_rows(named=True):
-        yield (
-            f"{n['region_name']} ({n['region_code']})",
-            n["country_name"],
-            n["iso3"],
-            n["code"],
-            n["priority_area"],
-            n["assistance_type"],
-            ", ".join(n["instruments"]),
-            n["stated_on"],
-            n["need_status"],
-            n["description"],
-            n["status"],
-            n["answering_activities"],
-            n["answered_by"],
-            n["candidates_total"],
-            n["candidates"],
-        )
+    yield from m.needs.select(
+        _region_label(),
+        "country_name",
+        "iso3",
+        "code",
+        "priority_area",
+        "assistance_type",
+        pl.col("instruments").list.join(", "),
+        "stated_on",
+        "need_status",
+        "description",
+        "status",
+        "answering_activities",
+        "answered_by",
+        "candidates_total",
+        "candidates",
+    ).iter_rows()
 
 
 def _activity_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
@@ -173,22 +176,21 @@ def _activity_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
 def _regional_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
     if m.regional is None:
         return
-    for r in m.regional.iter_rows(named=True):
-        yield (
-            f"{r['region_name']} ({r['region_code']})",
-            r["activity_code"],
-            r["title"],
-            r["type"],
-            r["scope"],
-            r["starts_on"],
-            r["ends_on"],
-            r["activity_status"],
-            r["priority_areas"],
-            r["states"],
-            r["state_count"],
-            r["answers_needs"],
-            r["candidate_for"],
-        )
+    yield from m.regional.select(
+        _region_label(),
+        "activity_code",
+        "title",
+        "type",
+        "scope",
+        "starts_on",
+        "ends_on",
+        "activity_status",
+        "priority_areas",
+        "states",
+        "state_count",
+        "answers_needs",
+        "candidate_for",
+    ).iter_rows()
 
 
 def _summary(book: ReportWorkbook, m: Matrix) -> None:

@@ -24,6 +24,7 @@ Kind = Literal["text", "int", "number", "money", "rate", "date", "percent"]
 Progress = Callable[[str, int, int], None]
 
 FORMULA_START = ("=", "+", "-", "@")
+FORMULA_CHARS = frozenset("=+-@")
 NUMBER_FORMATS: dict[str, str] = {
     "int": "#,##0",
     "number": "#,##0.##",
@@ -159,10 +160,16 @@ class ReportWorkbook:
         """A function writing one value of `kind`; None leaves the cell empty."""
         fmt = self.formats.get(kind)
         if kind == "text":
+            quoted = self.quoted
 
             def write_text(ws: Any, r: int, c: int, v: Any) -> None:
-                if v is not None and v != "":
-                    self.text(ws, r, c, v)
+                if v is None or v == "":
+                    return
+                text = v if isinstance(v, str) else str(v)
+                if text[0] in FORMULA_CHARS:
+                    ws.write_string(r, c, text, quoted)
+                else:
+                    ws.write_string(r, c, text)
 
             return write_text
         if kind == "date":
