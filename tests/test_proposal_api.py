@@ -279,3 +279,22 @@ async def test_stale_line_and_activity_versions(client: httpx.AsyncClient) -> No
     other = await create(client)
     r = await client.patch(f"{BASE}/{other['id']}/activities/{a['id']}", json={"version": 2})
     assert r.status_code == 404
+
+
+async def test_changing_the_cycle_or_currency_under_activities(client: httpx.AsyncClient) -> None:
+    await sql.execute(
+        "INSERT INTO exchange_rate (currency, valid_on, rate_to_usd)"
+        " VALUES ('EUR', '2009-01-01', 1.4)"
+    )
+    doc = await create(client, activities=[WORKSHOP])  # phased 2009-2010
+    url = f"{BASE}/{doc['id']}"
+    r = await client.patch(url, json={"end_year": 2009, "version": 1})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "end_year"
+    assert "phased in 2010" in r.json()["detail"]
+    r = await client.patch(url, json={"currency": "EUR", "version": 1})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "currency"
+    r = await client.patch(url, json={"start_year": 2012, "version": 1})
+    assert r.status_code == 422 and "before it starts" in r.json()["detail"]
+    r = await client.patch(url, json={"start_year": 2008, "version": 1})
+    assert r.status_code == 200 and r.json()["years"] == [2008, 2009, 2010, 2011]
+    assert (await client.get(f"{BASE}/nonsense")).status_code == 422
