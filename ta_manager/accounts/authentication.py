@@ -114,6 +114,7 @@ class Sessions:
             retrieve_user_handler=retrieve_account,
             token_secret=settings.secret_key,
             exclude=EXCLUDE,
+            exclude_http_methods=["OPTIONS"],  # HEAD is authenticated like GET
             key=COOKIE,
             secure=settings.cookie_secure,
             samesite="strict",

@@ -57,12 +57,14 @@ def serve_command(init: bool, demo: bool, reload: bool) -> None:
 
     settings = settings_or_exit()
     if init:
-        loaded = run_with_database(lambda: prepare(demo))
-        if loaded:
+
+        async def first_start() -> bool:
+            loaded = await prepare(demo)
+            await first_administrator(settings.admin_email, settings.admin_password)
+            return loaded
+
+        if run_with_database(first_start):
             click.echo("loaded the demo data set (first start)")
-        run_with_database(
-            lambda: first_administrator(settings.admin_email, settings.admin_password)
-        )
     where = (
         "embedded PostgreSQL in " + str(settings.data_dir) if settings.embedded else "DATABASE_URL"
     )
