@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -27,12 +27,17 @@ from importers.kinds import KINDS
 from importers.reading import max_import_bytes
 from importers.service import ImportRejected, import_file
 from importers.templates import template
+from ta_manager.accounts.permissions import require, resource_roles
+from ta_manager.accounts.roles import ADMIN, OFFICER, SECRETARIAT, STAFF
 from ta_manager.errors import NotFound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_DIR = Path(tempfile.gettempdir()) / "ta-manager-import-errors"
 ERROR_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 KEEP_ERRORS_SECONDS = 24 * 3600
+# Whoever may write some kind; each import then needs the write roles of its own kind
+# (the same as creating those records through the API).
+IMPORTERS = (ADMIN, OFFICER, SECRETARIAT)
 
 
 @dataclass
@@ -53,20 +58,23 @@ def _kind(kind: str) -> str:
     request_max_body_size=max_import_bytes() + 1024 * 1024,
     status_code=200,
     summary="Import a workbook or CSV file, all-or-nothing",
+    opt={"roles": IMPORTERS},
 )
 async def import_upload(
+    request: Request[Any, Any, Any],
     kind: str,
     data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     dry_run: bool = False,
 ) -> Response[dict[str, Any]]:
     name = _kind(kind)
+    require(request, resource_roles(f"/{name}").write)
     content = await data.file.read()
     filename = data.file.filename or "upload"
     try:
         summary = await import_file(name, content, filename, dry_run=dry_run)
     except ImportRejected as exc:
         marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
-        error_id = await asyncio.to_thread(_store_errors, marked)
+        error_id = await asyncio.to_thread(_store_errors, marked, _owner(request))
         body = {
             "type": "about:blank",
             "title": "Import rejected",
@@ -80,23 +88,33 @@ async def import_upload(
     return Response(asdict(summary))
 
 
-def _store_errors(content: bytes) -> str:
+def _owner(request: Request[Any, Any, Any]) -> Path:
+    """Each user's marked-up files live in their own directory: others cannot fetch them."""
+    account = request.scope.get("user")
+    return ERRORS_DIR / f"user-{getattr(account, 'id', 'anonymous')}"
+
+
+def _store_errors(content: bytes, directory: Path) -> str:
     """Keep the marked-up file for KEEP_ERRORS_SECONDS under a random, unguessable id."""
-    ERRORS_DIR.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
     expired = time.time() - KEEP_ERRORS_SECONDS
-    for old in ERRORS_DIR.glob("*.xlsx"):
+    for old in ERRORS_DIR.glob("*/*.xlsx"):
         with contextlib.suppress(OSError):
             if old.stat().st_mtime < expired:
                 old.unlink()
     error_id = secrets.token_urlsafe(18)
-    (ERRORS_DIR / f"{error_id}.xlsx").write_bytes(content)
+    (directory / f"{error_id}.xlsx").write_bytes(content)
     return error_id
 
 
-@get("/imports/errors/{name:str}", summary="The marked-up file of a rejected import")
-async def import_errors(name: str) -> Response[bytes]:
+@get(
+    "/imports/errors/{name:str}",
+    summary="The marked-up file of a rejected import (its uploader's only)",
+    opt={"roles": IMPORTERS},
+)
+async def import_errors(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
     error_id = name.removesuffix(".xlsx")
-    path = ERRORS_DIR / f"{error_id}.xlsx"
+    path = _owner(request) / f"{error_id}.xlsx"
     if not ERROR_ID.match(error_id) or not path.is_file():
         raise NotFound("import error workbook", name)
     return Response(
@@ -106,7 +124,7 @@ async def import_errors(name: str) -> Response[bytes]:
     )
 
 
-@get("/imports/{kind:str}/template", summary="The .xlsx template of a kind")
+@get("/imports/{kind:str}/template", summary="The .xlsx template of a kind", opt={"roles": STAFF})
 async def import_template(kind: str) -> Response[bytes]:
     name = _kind(kind)
     return Response(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openpyxl
@@ -159,3 +160,30 @@ async def test_large_files_get_a_rewritten_errors_workbook(
     assert "unknown State" in sheet["B3"].comment.text
     assert sheet["D2"].fill.fgColor.rgb.endswith("FFC7CE")
     assert book["Import problems"].max_row == 3
+
+
+async def test_who_may_import(client_as: Any) -> None:
+    """An import needs the write roles of its kind, as creating the records would."""
+    viewer = await client_as("viewer")
+    assert (await viewer.post("/api/v1/imports/needs", files=_upload(GOOD))).status_code == 403
+    assert (await viewer.get("/api/v1/imports/needs/template")).status_code == 403
+    officer = await client_as("officer")
+    ratification = xlsx([["country", "instrument", "deposited_on"], ["BEN", "UNTOC", "2004-08-30"]])
+    refused = await officer.post("/api/v1/imports/ratifications", files=_upload(ratification))
+    assert refused.status_code == 403
+    assert (await officer.post("/api/v1/imports/needs", files=_upload(GOOD))).status_code == 200
+    secretariat = await client_as("secretariat")
+    assert (await secretariat.post("/api/v1/imports/needs", files=_upload(GOOD))).status_code == 403
+    norms = xlsx(
+        [["item", "unit", "unit_cost", "currency", "year"], ["dsa", "day", 250, "USD", 2009]]
+    )
+    allowed = await secretariat.post("/api/v1/imports/cost-norms", files=_upload(norms))
+    assert allowed.status_code == 200, allowed.text
+
+
+async def test_marked_up_files_are_their_uploaders_only(client_as: Any) -> None:
+    first = await client_as("officer")
+    second = await client_as("officer")
+    link = (await first.post("/api/v1/imports/needs", files=_upload(BAD))).json()["errors_workbook"]
+    assert (await first.get(link)).status_code == 200
+    assert (await second.get(link)).status_code == 404
