@@ -119,8 +119,10 @@ async def _write(
             if progress:
                 progress("merge", 0, len(parsed))
             written = await staging.merge(kind, columns, links)
-            # Audit trail (issue 3): the bulk audit call for written["created"] and
-            # written["updated"] belongs here, inside this transaction.
+            # Audit trail (issue 3), not wired yet: ta_manager.audit.bulk.snapshot_rows must
+            # run in staging.merge before its UPDATE (ids: target_id of rows with changes);
+            # record_rows(..., "update"/"create", ...) for written["updated"] and
+            # written["created"] belongs here, inside this transaction.
         except asyncpg.PostgresError as exc:
             raise _database_problem(parsed, exc) from exc
         summary.created_ids = written["created"]
