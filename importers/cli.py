@@ -32,9 +32,11 @@ def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None
     from ta_manager.cli.runtime import run_with_database
 
     data = file.read_bytes()
-    bar = tqdm(total=0, unit="row", desc="reading", leave=False, disable=None)
+    bar = tqdm(total=0, unit="", desc="reading", leave=False, disable=not _on_terminal())
 
     def progress(step: str, done: int, total: int) -> None:
+        if bar.disable:
+            return
         if bar.total != total:
             bar.reset(total=total)
         bar.set_description(step)
@@ -63,10 +65,16 @@ def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None
     _echo_summary(outcome, file.name)
 
 
+def _on_terminal() -> bool:
+    import sys
+
+    return sys.stderr.isatty()
+
+
 def _echo_summary(summary: Any, name: str) -> None:
     click.echo(
-        f"{name} ({summary.kind}, sheet {summary.sheet!r}): {summary.rows} rows:"
-        f" {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged."
+        f"{name} ({summary.kind}, sheet {summary.sheet!r}): {summary.rows:,} rows:"
+        f" {summary.new:,} new, {summary.updated:,} updated, {summary.unchanged:,} unchanged."
         + (" Dry run: nothing was written." if summary.dry_run else "")
     )
     for warning in summary.warnings:

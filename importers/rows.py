@@ -176,8 +176,16 @@ def _cell_parser(column: Column, matcher: CountryMatcher) -> Callable[[Any], Any
         return ref.normalise(text) if ref is not None else text
 
     if column.multi:
-        return lambda value: [one(part) for part in cells.split_multi(value)]
+        return lambda value: [_naming_part(one, part) for part in cells.split_multi(value)]
     return one
+
+
+def _naming_part(parse: Callable[[Any], Any], part: str) -> Any:
+    """Parse one value of a multi-valued cell; an error names the value at fault."""
+    try:
+        return parse(part)
+    except CellError as exc:
+        raise CellError(f"{part!r}: {exc}") from exc
 
 
 NUMERIC = {bool, int, float}

@@ -8,6 +8,7 @@ rolls back too, reporting what would have happened.
 from __future__ import annotations
 
 import asyncio
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -24,6 +25,7 @@ from importers.reading import Table, read_table
 from importers.rows import Parsed, Progress, parse_rows
 from ta_manager.database import sql
 from ta_manager.errors import DomainError
+from ta_manager.records.references import Reference
 from ta_manager.records.service import translate_database_error
 
 MAX_LISTED_CHANGES = 1000
@@ -150,17 +152,36 @@ async def resolve_references(parsed: Parsed, problems: Problems) -> dict[str, di
         missing = wanted - found.keys()
         if not missing:
             continue
+        reasons = await _unknown(ref, sorted(missing))
         for number, value in zip(parsed.numbers, values, strict=True):
             for v in (value or []) if column.multi else [value]:
                 if v in missing:
-                    problems.add(number, column.name, v, _unknown(ref.label, ref.table))
+                    problems.add(number, column.name, v, reasons[v])
     return resolved
 
 
-def _unknown(label: str, table: str) -> str:
-    if table in ("assistance_request", "project", "organization", "contribution", "activity"):
-        return f"no {label} with this code exists (import or create it first)"
-    return f"unknown {label}"
+# Records officers create themselves; other references are codelists of reference data.
+OWN_RECORDS = ("assistance_request", "project", "organization", "contribution", "activity")
+LISTED_CODES = 12
+
+
+async def _unknown(ref: Reference, missing: list[str]) -> dict[str, str]:
+    """The reason for each unknown code, with the closest existing codes (or all of them
+    when the codelist is short)."""
+    if ref.table in OWN_RECORDS:
+        base = f"no {ref.label} with this code exists (import or create it first)"
+    else:
+        base = f"unknown {ref.label}"
+    codes = [r[0] for r in await sql.fetch(f"SELECT {ref.code_column}::text FROM {ref.table}")]
+    if ref.table not in OWN_RECORDS and len(codes) <= LISTED_CODES:
+        return {m: f"{base}; choose from {', '.join(sorted(codes))}" for m in missing}
+    by_upper = {c.upper(): c for c in codes}
+    reasons = {}
+    for m in missing:
+        close = difflib.get_close_matches(m.upper(), list(by_upper), n=3, cutoff=0.7)
+        hint = f"; closest: {', '.join(by_upper[c] for c in close)}" if close else ""
+        reasons[m] = base + hint
+    return reasons
 
 
 def _records(

@@ -316,3 +316,24 @@ def _zip_without(data: bytes, member: str) -> bytes:
 
 async def test_workbook_missing_its_parts() -> None:
     await rejected("needs", _zip_without(good_workbook(), "xl/workbook.xml"))
+
+
+async def test_unknown_codes_name_the_value_and_the_choices() -> None:
+    need = xlsx([["code", "country", "priority_area"], ["N-2008-BEN-PA2-LEG", "BEN", "PA2"]])
+    await import_file("needs", need, "needs.xlsx")
+    rows = [
+        ["code", "title", "type", "beneficiary_countries", "priority_areas", "needs"],
+        ["A-1", "Workshop", "party", "Chad; Benn", "PA3"],
+        ["A-2", "Workshop", "workshop", "Chad", "PA33"],
+        ["A-3", "Workshop", "workshop", "Chad", "PA3", "N-2008-BEN-PA2-LGE"],
+    ]
+    problems = await rejected("activities", xlsx(rows))
+    reasons = {(p.row, p.column): p.reason for p in problems}
+    assert reasons[(4, "needs")] == (
+        "no need with this code exists (import or create it first); closest: N-2008-BEN-PA2-LEG"
+    )
+    assert reasons[(2, "type")].startswith("unknown activity type; choose from assessment,")
+    assert reasons[(2, "beneficiary_countries")].startswith("'Benn': unknown State; closest:")
+    assert reasons[(3, "priority_areas")] == (
+        "unknown priority area; choose from AC1, AC2, AC3, AC4, PA1, PA2, PA3, PA4, PA5"
+    )
