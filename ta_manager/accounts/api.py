@@ -147,6 +147,8 @@ class UserController(Controller):
             display_name=data.display_name,
             donor=data.donor,
             password=data.password,
+            regions=data.regions,
+            projects=data.projects,
         )
         return _user(row, 201)
 

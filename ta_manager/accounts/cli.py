@@ -39,8 +39,16 @@ def user_group() -> None:
     default=None,
     help="Initial password (at least 10 characters); omitted: a random one is printed.",
 )
+@click.option("--region", "regions", multiple=True, help="Limit an officer to this region.")
+@click.option("--project", "projects", multiple=True, help="Limit an officer to this project.")
 def create_command(
-    email: str, role: str, donor: str | None, display_name: str, password: str | None
+    email: str,
+    role: str,
+    donor: str | None,
+    display_name: str,
+    password: str | None,
+    regions: tuple[str, ...],
+    projects: tuple[str, ...],
 ) -> None:
     """Create a user account."""
     from ta_manager.accounts import passwords, users
@@ -49,7 +57,13 @@ def create_command(
 
     async def work() -> dict[str, Any]:
         return await users.create_user(
-            email, role, display_name=display_name, donor=donor, password=password or generated
+            email,
+            role,
+            display_name=display_name,
+            donor=donor,
+            password=password or generated,
+            regions=regions,
+            projects=projects,
         )
 
     user = run_with_database(_as_cli(work))

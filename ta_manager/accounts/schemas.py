@@ -40,6 +40,8 @@ class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     display_name: Annotated[str, Meta(max_length=200)] = ""
     donor: Code | None = None
     password: Password | None = None
+    regions: list[Code] = []  # an officer limited to these regions (and/or projects)
+    projects: list[Code] = []
 
 
 class UserUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -48,6 +50,8 @@ class UserUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     donor: Code | msgspec.UnsetType | None = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
     password: Password | msgspec.UnsetType = msgspec.UNSET
+    regions: list[Code] | msgspec.UnsetType = msgspec.UNSET
+    projects: list[Code] | msgspec.UnsetType = msgspec.UNSET
     version: int | msgspec.UnsetType | None = msgspec.UNSET
 
 
@@ -58,6 +62,8 @@ class UserRead(msgspec.Struct, kw_only=True):
     role: Role
     donor: str | None
     active: bool
+    regions: list[str]
+    projects: list[str]
     last_login_at: dt.datetime | None
     version: int
     created_at: dt.datetime

@@ -6,13 +6,14 @@ only as Argon2 hashes; a new password ends every session of the user (session_ep
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
 from ta_manager.accounts import passwords
+from ta_manager.accounts.assignments import set_assignments
 from ta_manager.accounts.roles import DONOR, ROLES, Role
 from ta_manager.audit.trail import record_change
 from ta_manager.database import sql
@@ -29,7 +30,11 @@ RESOURCE = "user"
 
 SELECT = (
     "SELECT u.id, u.email, u.display_name, u.role, u.active, u.donor_id, o.code AS donor,"
-    " u.session_epoch, u.last_login_at, u.version, u.created_at, u.updated_at"
+    " u.session_epoch, u.last_login_at, u.version, u.created_at, u.updated_at,"
+    " ARRAY(SELECT r.code::text FROM officer_assignment a JOIN region r ON r.id = a.region_id"
+    " WHERE a.user_id = u.id ORDER BY 1) AS regions,"
+    " ARRAY(SELECT p.code::text FROM officer_assignment a JOIN project p ON p.id = a.project_id"
+    " WHERE a.user_id = u.id ORDER BY 1) AS projects"
     " FROM app_user u LEFT JOIN organization o ON o.id = u.donor_id"
 )
 
@@ -136,8 +141,11 @@ async def create_user(
     display_name: str = "",
     donor: str | None = None,
     password: str | None = None,
+    regions: Sequence[str] | None = None,
+    projects: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Create an account; without a password it can only use API tokens until one is set."""
+    """Create an account; without a password it can only use API tokens until one is set.
+    An officer may be limited to `regions` and/or `projects` (codes)."""
     email = normal_email(email)
     role = check_role(role)
     errors: list[FieldError] = []
@@ -165,6 +173,7 @@ async def create_user(
                 f"a user with e-mail {email} already exists",
                 [FieldError("email", "already exists")],
             ) from exc
+        await set_assignments(user_id, role, regions, projects)
         user = await get_user(user_id)
         after = _audited(user, "(set)" if password_hash else None)
         await record_change(RESOURCE, "create", user_id, None, after)
@@ -208,6 +217,8 @@ async def update_user(
                 row["donor_id"] = None
         if password_hash is not None:
             row["password_hash"] = password_hash
+        if "regions" in values or "projects" in values or "role" in values:
+            await set_assignments(user_id, role, values.get("regions"), values.get("projects"))
         sets = [f"{name} = ${i}" for i, name in enumerate(row, start=2)]
         sets.append("version = version + 1")
         if password_hash is not None or row.get("active") is False:

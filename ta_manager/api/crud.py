@@ -13,6 +13,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import Parameter
 
+from ta_manager.accounts.assignments import within_assignment
 from ta_manager.accounts.donor_view import reader_for
 from ta_manager.accounts.permissions import require, resource_roles
 from ta_manager.api.query import filter_provider
@@ -113,8 +114,16 @@ def crud_controller(res: Resource) -> type[Controller]:
         return one(await reader_for(service, request.scope.get("user")).get(record_id))
 
     @post("/", operation_id=f"create{base}", summary=f"Create in {res.tag}", opt=write_opt)
-    async def create_record(self: Any, data: res.create) -> Response[read_t]:  # type: ignore[name-defined, valid-type]
-        return one(await service.create(data), 201)
+    async def create_record(
+        self: Any,
+        request: Request[Any, Any, Any],
+        data: res.create,  # type: ignore[name-defined]
+    ) -> Response[read_t]:  # type: ignore[valid-type]
+        account = request.scope.get("user")
+        created = await within_assignment(
+            account, service.table, None, lambda: service.create(data)
+        )
+        return one(created, 201)
 
     @patch(
         "/{record_id:int}",
@@ -130,7 +139,11 @@ def crud_controller(res: Resource) -> type[Controller]:
     ) -> Response[read_t]:  # type: ignore[valid-type]
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         version = version_from(request, changes.pop("version", None))
-        return one(await service.update(record_id, changes, version))
+        account = request.scope.get("user")
+        updated = await within_assignment(
+            account, service.table, record_id, lambda: service.update(record_id, changes, version)
+        )
+        return one(updated)
 
     handlers: dict[str, Any] = {
         "path": res.path,
@@ -157,7 +170,10 @@ def crud_controller(res: Resource) -> type[Controller]:
                 require(request, roles.hard_delete)
                 await service.delete(record_id)
             else:
-                await service.archive(record_id)
+                account = request.scope.get("user")
+                await within_assignment(
+                    account, service.table, record_id, lambda: service.archive(record_id)
+                )
 
         @post(
             "/{record_id:int}/restore",
