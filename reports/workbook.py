@@ -203,14 +203,19 @@ class ReportWorkbook:
         ws = self.add_sheet(name)
         for c, col in enumerate(columns):
             width = col.width or DEFAULT_WIDTHS.get(col.kind) or max(12, len(col.header) + 2)
-            ws.set_column(c, c, width)
+            # Cells written without a format of their own take their column's (dates, money).
+            ws.set_column(c, c, width, self.formats.get(col.kind))
         self.header_row(ws, 0, columns)
         ws.freeze_panes(1, 0)
         writers = [self.cell_writer(col.kind) for col in columns]
+        write_row = ws.write_row
         n = 0
         for n, values in enumerate(rows, start=1):
-            for c, write in enumerate(writers):
-                write(ws, n, c, values[c])
+            if any(v.__class__ is str and v[:1] in FORMULA_CHARS for v in values):
+                for c, write in enumerate(writers):  # quote-prefix the text that needs it
+                    write(ws, n, c, values[c])
+            else:
+                write_row(n, 0, values)  # types: str, numbers, Decimal, dates, None
             if progress is not None and n % 5000 == 0:
                 progress(name, n, total)
         ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
