@@ -79,7 +79,7 @@ async def import_upload(
             "type": "about:blank",
             "title": "Import rejected",
             "status": 422,
-            "detail": f"{filename}: nothing was written. {exc.detail}",
+            "detail": f"{filename}: nothing was written; {exc.detail}",
             "errors": [p.as_dict() for p in exc.problems],
             "more_errors": exc.dropped,
             "errors_workbook": f"/api/v1/imports/errors/{error_id}.xlsx",

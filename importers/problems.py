@@ -28,6 +28,8 @@ class Problem:
         if self.column:
             where += f" column {self.column}"
         value = f" ({self.value!r})" if self.value not in (None, "") else ""
+        if not where and not value:
+            return self.reason
         return f"{where}{value}: {self.reason}"
 
 

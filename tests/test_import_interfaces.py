@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +188,17 @@ async def test_marked_up_files_are_their_uploaders_only(client_as: Any) -> None:
     link = (await first.post("/api/v1/imports/needs", files=_upload(BAD))).json()["errors_workbook"]
     assert (await first.get(link)).status_code == 200
     assert (await second.get(link)).status_code == 404
+
+
+async def test_uploads_above_the_api_body_limit_reach_the_importer(
+    client: httpx.AsyncClient,
+) -> None:
+    """The import route accepts files up to TA_IMPORT_MAX_BYTES (50 MB), above the API's
+    general 10 MB body limit; an 11 MB file of noise is judged by the importer."""
+    noise = os.urandom(11 * 1024 * 1024)
+    response = await client.post("/api/v1/imports/needs", files=_upload(noise))
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "needs.xlsx: nothing was written; the file is not a readable workbook (.xlsx);"
+        " it may be damaged"
+    )
