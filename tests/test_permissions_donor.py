@@ -170,6 +170,13 @@ async def test_other_donors_records_are_404_by_id(client_as, world) -> None:  # 
         r = await donor.get(f"/api/v1/{path}")
         assert r.status_code == 404, path
         assert "SWEDONOR" not in r.text
+    organizations = await all_items(donor, "organizations")
+    assert {o["code"] for o in organizations} >= {"NORDONOR", "OAS"}
+    swe_org = (await all_items(await client_as("secretariat"), "organizations", q="SWEDONOR"))[0]
+    assert (await donor.get(f"/api/v1/organizations/{swe_org['id']}")).status_code == 404
+    assert await all_items(donor, "contributions", donor="SWEDONOR") == []
+    me = (await donor.get("/api/v1/auth/me")).json()
+    assert (me["role"], me["donor"]) == ("donor", "NORDONOR")
     own = await donor.get(f"/api/v1/contributions/{world['contributions'][0]}")
     assert own.status_code == 200 and own.json()["donor"] == "NORDONOR"
     assert (
