@@ -181,3 +181,32 @@ async def test_bad_login_bodies_are_400(anon_client) -> None:  # type: ignore[no
     r = await anon_client.post("/api/v1/auth/login", json={"email": "a@b.c"})
     assert r.status_code == 400
     assert "password" in r.json()["detail"], r.text
+
+
+async def test_users_change_their_own_password(anon_client) -> None:  # type: ignore[no-untyped-def]
+    await make_user()
+    token = (await login(anon_client, "officer@example.org")).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    wrong = await anon_client.post(
+        "/api/v1/auth/password",
+        json={"current_password": "not it at all", "new_password": "my own new password"},
+        headers=auth,
+    )
+    assert wrong.status_code == 401
+    short = await anon_client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "short"},
+        headers=auth,
+    )
+    assert short.status_code == 422
+    assert (await anon_client.get("/api/v1/auth/me", headers=auth)).status_code == 200
+    ok = await anon_client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "my own new password"},
+        headers=auth,
+    )
+    assert ok.status_code == 204
+    assert (await anon_client.get("/api/v1/auth/me", headers=auth)).status_code == 401
+    assert (
+        await login(anon_client, "officer@example.org", "my own new password")
+    ).status_code == 200

@@ -22,6 +22,7 @@ from ta_manager.accounts.schemas import (
     ApiTokenRead,
     LoginRequest,
     Me,
+    PasswordChange,
     SessionToken,
     UserCreate,
     UserPage,
@@ -71,6 +72,19 @@ class AuthController(Controller):
         response: Response[None] = Response(None, status_code=204)
         response.delete_cookie(COOKIE, path="/")
         return response
+
+    @post(
+        "/password",
+        operation_id="changePassword",
+        summary="Change my password (ends all my sessions; log in again)",
+        status_code=204,
+    )
+    async def change_password(self, request: AnyRequest, data: PasswordChange) -> None:
+        sessions: Sessions = request.app.state.sessions
+        address = request.client.host if request.client else "unknown"
+        account = _account(request)
+        await login.authenticate(account.email, data.current_password, address, sessions.limits)
+        await users.set_password(account.id, data.new_password)
 
     @get("/me", operation_id="me", summary="Who am I")
     async def me(self, request: AnyRequest) -> Me:

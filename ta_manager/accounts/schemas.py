@@ -19,6 +19,11 @@ class LoginRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     cookie: bool = False  # also set an HttpOnly session cookie (for the browser UI)
 
 
+class PasswordChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    current_password: Password
+    new_password: Password
+
+
 class SessionToken(msgspec.Struct, kw_only=True):
     access_token: str
     token_type: str = "bearer"

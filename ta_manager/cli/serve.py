@@ -34,7 +34,10 @@ async def first_administrator(email: str | None, password: str | None) -> None:
     click.echo(f"created the first administrator: {admin.email}")
     if admin.password:
         click.echo(f"one-time password (shown only now): {admin.password}")
-        click.echo(f"change it with: ta-manager user set-password --email {admin.email}")
+        click.echo(
+            "change it after logging in (POST /api/v1/auth/password) or with:"
+            f" ta-manager user set-password --email {admin.email}"
+        )
 
 
 @click.command("serve")
