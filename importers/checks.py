@@ -39,13 +39,20 @@ async def check_rows(
         # ActivityService.check reads stored participant groups only when given a record
         # id; the importer does not set those groups, so each row is checked as new.
         existing = {}
-        present = [parsed.values[f] for f in ACTIVITY_RULE_FIELDS if f in parsed.values]
+        groups = [c for c in parsed.columns if c.group is not None]
+        watched = [*ACTIVITY_RULE_FIELDS, *(c.name for c in groups)]
+        present = [parsed.values[f] for f in watched if f in parsed.values]
         rows = [i for i in rows if any(column[i] is not None for column in present)]
     defaults = service.defaults()
     for i in rows:
         view: dict[str, Any] = dict(defaults)
         for column in parsed.columns:
             value = parsed.values[column.name][i]
+            if column.group is not None:
+                counts = view.setdefault(column.group.field, {})
+                if value is not None:
+                    counts[column.group.key] = value
+                continue
             if column.ref is not None:
                 view[column.ref.column] = None if value is None else ids[column.name][value]
             view[column.name] = value

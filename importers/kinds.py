@@ -35,6 +35,18 @@ NON_NEGATIVE = {"amount", "budget", "planned_cost", "actual_cost", "unit_cost", 
 
 
 @dataclass(frozen=True)
+class GroupCount:
+    """A column like `participants_judge`: the row of `table` with `key_column` = `key`."""
+
+    table: str
+    owner: str
+    key_column: str
+    key: str
+    value_column: str
+    field: str  # the Create struct's field it stands for, e.g. participants_by_profession
+
+
+@dataclass(frozen=True)
 class Column:
     """One importable column of a kind, derived from a field of its Create struct."""
 
@@ -47,6 +59,8 @@ class Column:
     # Where the value goes: a plain column, a reference by code, or a many-to-many link.
     ref: RefField | None = None
     link: LinkField | None = None
+    # A count in a per-record breakdown table, e.g. participants of one profession.
+    group: GroupCount | None = None
 
     @property
     def reference(self) -> Reference | None:
@@ -68,6 +82,9 @@ class Kind:
     key: tuple[str, ...]
     example: dict[str, Any]
     skip: tuple[str, ...] = ()
+    # Dict fields imported as one column per key: field -> (column prefix, table, owner,
+    # key column, value column).
+    groups: tuple[tuple[str, str, str, str, str, str], ...] = ()
 
     @cached_property
     def columns(self) -> dict[str, Column]:
@@ -92,16 +109,26 @@ class Kind:
                 ref=refs.get(f.name),
                 link=links.get(f.name),
             )
+        for field, prefix, table, owner, key_column, value_column in self.groups:
+            struct_field = next(f for f in msgspec.structs.fields(self.create) if f.name == field)
+            for key in typing.get_args(typing.get_args(struct_field.type)[0]):
+                name = f"{prefix}{key}"
+                group = GroupCount(table, owner, key_column, key, value_column, field)
+                result[name] = Column(name, "integer", False, False, (), None, group=group)
         return result
+
+    def declared_type(self, name: str) -> Any:
+        """The struct's type for a column (the dict's value type for a group column)."""
+        column = self.columns[name]
+        fields = {f.name: f.type for f in msgspec.structs.fields(self.create)}
+        if column.group is not None:  # a blank cell is no count
+            return typing.get_args(fields[column.group.field])[1] | None
+        return fields[name]
 
     @property
     def plain(self) -> list[Column]:
         """Columns stored in the kind's own table (plain values and single references)."""
-        return [c for c in self.columns.values() if c.link is None]
-
-    @property
-    def linked(self) -> list[Column]:
-        return [c for c in self.columns.values() if c.link is not None]
+        return [c for c in self.columns.values() if c.link is None and c.group is None]
 
 
 def _analyse(tp: Any) -> tuple[Parse, bool, tuple[Any, ...]]:
@@ -174,6 +201,16 @@ KINDS: dict[str, Kind] = {
                 "cost_currency": "USD",
             },
             skip=("participants_by_profession",),
+            groups=(
+                (
+                    "participants_by_profession",
+                    "participants_",
+                    "activity_participant_group",
+                    "activity_id",
+                    "profession",
+                    "participants",
+                ),
+            ),
         ),
         Kind(
             "projects",

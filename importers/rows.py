@@ -76,13 +76,12 @@ def parse_rows(
     parsed.numbers = [table.row_number(i) for i in keep]
     width = max(table.fields.values()) + 1
     kept = [rows[i] if len(rows[i]) >= width else _padded(rows[i], width) for i in keep]
-    types = {f.name: f.type for f in msgspec.structs.fields(kind.create)}
     for done, column in enumerate(present):
         if progress:
             progress("parse", done * len(keep), len(present) * len(keep))
         raw = list(map(itemgetter(table.fields[column.name]), kept))
         parsed.values[column.name] = _parse_column(
-            column, raw, types[column.name], parsed.numbers, matcher, problems
+            column, raw, kind.declared_type(column.name), parsed.numbers, matcher, problems
         )
     if progress:
         progress("parse", len(present) * len(keep), len(present) * len(keep))

@@ -104,23 +104,29 @@ async def _write(
             raise ImportFailed(problems.items, problems.dropped)
         columns = staging.staged_columns(kind, parsed.columns)
         links = [c for c in parsed.columns if c.link is not None]
+        groups = [c for c in parsed.columns if c.group is not None]
         if progress:
             progress("stage", 0, len(parsed))
         try:
             matched = await staging.stage(
-                kind, columns, links, _records(parsed, columns, ids), _links(parsed, links, ids)
+                kind,
+                columns,
+                links,
+                _records(parsed, columns, ids),
+                _links(parsed, links, ids),
+                _groups(parsed, groups),
             )
             existing = await staging.existing_ids() if kind.name == "contributions" else {}
             await check_rows(parsed, ids, existing, problems)
             if problems:
                 raise ImportFailed(problems.items, problems.dropped)
-            changed = await staging.mark_changes(kind, columns, links, matched)
+            changed = await staging.mark_changes(kind, columns, links, matched, groups)
             summary = _summary(parsed, changed, dry_run)
             if dry_run:
                 raise _DryRunDone(summary)
             if progress:
                 progress("merge", 0, len(parsed))
-            written = await staging.merge(kind, columns, links)
+            written = await staging.merge(kind, columns, links, groups)
             # Audit trail (issue 3), not wired yet: ta_manager.audit.bulk.snapshot_rows must
             # run in staging.merge before its UPDATE (ids: target_id of rows with changes);
             # record_rows(..., "update"/"create", ...) for written["updated"] and
@@ -208,6 +214,14 @@ def _links(
             # Two spellings of one State in a cell are one link.
             for target in dict.fromkeys(mapping[code] for code in codes or ()):
                 yield number, c.name, target
+
+
+def _groups(parsed: Parsed, groups: list[Column]) -> Iterator[tuple[int, str, str, int]]:
+    for c in groups:
+        assert c.group is not None
+        for number, count in zip(parsed.numbers, parsed.values[c.name], strict=True):
+            if count is not None:
+                yield number, c.name, c.group.key, count
 
 
 def _summary(parsed: Parsed, changed: list[staging.RowChange], dry_run: bool) -> ImportSummary:

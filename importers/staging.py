@@ -17,6 +17,7 @@ from ta_manager.database import sql
 
 ROWS = "import_rows"
 LINKS = "import_links"
+GROUPS = "import_groups"
 
 
 @dataclass
@@ -42,13 +43,14 @@ async def stage(
     links: list[Column],
     rows: Iterable[Sequence[Any]],
     link_rows: Iterable[Sequence[Any]],
+    group_rows: Iterable[Sequence[Any]] | None = None,
 ) -> int:
-    """COPY `rows` (row number, then one value per column) and `link_rows`
-    (row number, field, linked id) into the staging tables and match existing records;
-    returns the number of rows that match an existing record."""
+    """COPY `rows` (row number, then one value per column), `link_rows` (row number, field,
+    linked id) and `group_rows` (row number, column, key, count) into the staging tables and
+    match existing records; returns the number of rows that match an existing record."""
     table = kind.service.table
     names = [c.db_column for c in columns]
-    await sql.execute(f"DROP TABLE IF EXISTS {ROWS}; DROP TABLE IF EXISTS {LINKS}")
+    await sql.execute(f"DROP TABLE IF EXISTS {ROWS}, {LINKS}, {GROUPS}")
     # Same column types as the real table, none of its constraints: rules are checked
     # and reported per row before anything reaches the real table.
     await sql.execute(
@@ -66,6 +68,12 @@ async def stage(
     )
     if links:
         await sql.copy_records(LINKS, ["row_no", "field", "target"], link_rows)
+    await sql.execute(
+        f"CREATE TEMP TABLE {GROUPS} (row_no integer, name text, key text, value bigint)"
+        " ON COMMIT DROP"
+    )
+    if group_rows is not None:
+        await sql.copy_records(GROUPS, ["row_no", "name", "key", "value"], group_rows)
     matched = await _match_existing(kind)
     await sql.execute(f"ANALYZE {ROWS}; ANALYZE {LINKS}")
     return matched
@@ -97,13 +105,17 @@ async def existing_ids() -> dict[int, int]:
 
 
 async def mark_changes(
-    kind: Kind, columns: list[Column], links: list[Column], matched: int
+    kind: Kind,
+    columns: list[Column],
+    links: list[Column],
+    matched: int,
+    groups: Sequence[Column] = (),
 ) -> list[RowChange]:
     """Mark, per staged row, the fields whose stored value differs from the file's; returns
     the new and changed rows (unchanged rows are simply not listed)."""
     table = kind.service.table
     if not matched:  # every row is new: nothing to compare
-        links = []
+        links, groups = [], ()
     cases = ", ".join(
         f"CASE WHEN s.{c.db_column} IS DISTINCT FROM t.{c.db_column} THEN '{c.name}' END"
         for c in columns
@@ -132,6 +144,8 @@ async def mark_changes(
             """,
             column.name,
         )
+    if groups:
+        await _mark_group_changes(groups)
     rows = await sql.fetch(
         f"SELECT row_no, target_id, changed FROM {ROWS}"
         " WHERE target_id IS NULL OR cardinality(changed) > 0 ORDER BY row_no"
@@ -139,7 +153,52 @@ async def mark_changes(
     return [RowChange(r["row_no"], r["target_id"], list(r["changed"])) for r in rows]
 
 
-async def merge(kind: Kind, columns: list[Column], links: list[Column]) -> dict[str, list[int]]:
+def _group_of(groups: Sequence[Column]) -> tuple[Any, list[str], list[str]]:
+    first = groups[0].group
+    assert first is not None and all(c.group and c.group.table == first.table for c in groups)
+    return first, [c.name for c in groups], [c.group.key for c in groups if c.group]
+
+
+async def _mark_group_changes(groups: Sequence[Column]) -> None:
+    """A count column changed when its stored count (no row: blank) differs from the file's."""
+    g, names, keys = _group_of(groups)
+    await sql.execute(
+        f"""
+        WITH p AS (SELECT * FROM unnest($1::text[], $2::text[]) AS p(name, key)),
+             d AS (SELECT s.row_no, array_agg(p.name ORDER BY p.name) AS fields
+                   FROM {ROWS} s CROSS JOIN p
+                   LEFT JOIN {GROUPS} f ON f.row_no = s.row_no AND f.name = p.name
+                   LEFT JOIN {g.table} x ON x.{g.owner} = s.target_id AND x.{g.key_column} = p.key
+                   WHERE s.target_id IS NOT NULL AND f.value IS DISTINCT FROM x.{g.value_column}
+                   GROUP BY s.row_no)
+        UPDATE {ROWS} s SET changed = s.changed || d.fields FROM d WHERE d.row_no = s.row_no
+        """,
+        names,
+        keys,
+    )
+
+
+async def _merge_groups(groups: Sequence[Column]) -> None:
+    """For new rows and rows whose counts changed: the file's counts replace the stored ones
+    of the columns the file has (a blank cell removes that count)."""
+    g, names, keys = _group_of(groups)
+    await sql.execute(
+        f"DELETE FROM {g.table} x USING {ROWS} s WHERE x.{g.owner} = s.target_id"
+        f" AND NOT s.is_new AND s.changed && $1::text[] AND x.{g.key_column} = ANY($2::text[])",
+        names,
+        keys,
+    )
+    await sql.execute(
+        f"INSERT INTO {g.table} ({g.owner}, {g.key_column}, {g.value_column})"
+        f" SELECT s.target_id, f.key, f.value FROM {GROUPS} f JOIN {ROWS} s"
+        " ON s.row_no = f.row_no WHERE s.is_new OR s.changed && $1::text[]",
+        names,
+    )
+
+
+async def merge(
+    kind: Kind, columns: list[Column], links: list[Column], groups: Sequence[Column] = ()
+) -> dict[str, list[int]]:
     """Write new and changed rows; unchanged rows are not touched. Returns ids by action."""
     table = kind.service.table
     names = [c.db_column for c in columns]
@@ -188,4 +247,6 @@ async def merge(kind: Kind, columns: list[Column], links: list[Column]) -> dict[
             """,
             column.name,
         )
+    if groups:
+        await _merge_groups(groups)
     return {"created": [r["id"] for r in created], "updated": [r["id"] for r in updated]}

@@ -285,3 +285,61 @@ async def test_csv_rows_shorter_than_the_header() -> None:
     assert (await import_file("needs", data, "needs.csv")).new == 2
     stored = await sql.fetch("SELECT description FROM assistance_request ORDER BY code")
     assert [r["description"] for r in stored] == ["", "text"]
+
+
+async def test_participants_by_profession_columns() -> None:
+    header = [
+        "code",
+        "title",
+        "type",
+        "participants_total",
+        "participants_female",
+        "participants_judge",
+        "participants_police",
+    ]
+    rows = [
+        header,
+        ["A-1", "Training", "training", 30, 12, 5, 10],
+        ["A-2", "Training", "training", 20, None, None, None],
+    ]
+    first = await import_file("activities", xlsx(rows), "a.xlsx")
+    assert first.new == 2
+    page = (await ActivityService().page(sort="code")).items
+    assert [r["participants_by_profession"] for r in page] == [{"judge": 5, "police": 10}, {}]
+
+    again = await import_file("activities", xlsx(rows), "a.xlsx")
+    assert (again.updated, again.unchanged) == (0, 2)
+
+    rows[1][5], rows[1][6] = 6, None  # one count changed, one removed
+    rows[2][6] = 3  # one added
+    changed = await import_file("activities", xlsx(rows), "a.xlsx")
+    assert [(c["row"], c["fields"]) for c in changed.changes] == [
+        (2, ["participants_judge", "participants_police"]),
+        (3, ["participants_police"]),
+    ]
+    page = (await ActivityService().page(sort="code")).items
+    assert [r["participants_by_profession"] for r in page] == [{"judge": 6}, {"police": 3}]
+    assert [r["version"] for r in page] == [2, 2]
+
+
+async def test_participants_by_profession_above_the_total_is_refused() -> None:
+    from importers.service import ImportRejected
+
+    header = [
+        "code",
+        "title",
+        "type",
+        "participants_total",
+        "participants_judge",
+        "participants_prosecutor",
+    ]
+    rows = [header, ["A-1", "Training", "training", 10, 6, 6]]
+    before = await row_counts()
+    try:
+        await import_file("activities", xlsx(rows), "a.xlsx")
+    except ImportRejected as exc:
+        assert [(p.row, p.column) for p in exc.problems] == [(2, "participants_by_profession")]
+        assert "above participants_total (10)" in exc.problems[0].reason
+    else:
+        raise AssertionError("the import should have been refused")
+    assert await row_counts() == before
