@@ -20,7 +20,7 @@ from importers import staging
 from importers.checks import check_rows
 from importers.countries import CountryMatcher
 from importers.kinds import Column, kind_named
-from importers.problems import ImportFailed, Problems
+from importers.problems import ImportFailed, Problems, reject
 from importers.reading import Table, read_table
 from importers.rows import Parsed, Progress, parse_rows
 from ta_manager.database import sql
@@ -84,6 +84,10 @@ async def import_file(
             table.rows = []  # the parsed columns hold what is needed; free the raw cells
         if problems and not len(parsed):
             raise ImportFailed(problems.items, problems.dropped)
+        if not len(parsed):
+            raise reject(
+                f"no data rows below the header (row {table.header_row})", sheet=table.sheet
+            )
         try:
             return await _write(parsed, problems, dry_run, progress)
         except _DryRunDone as done:

@@ -337,3 +337,10 @@ async def test_unknown_codes_name_the_value_and_the_choices() -> None:
     assert reasons[(3, "priority_areas")] == (
         "unknown priority area; choose from AC1, AC2, AC3, AC4, PA1, PA2, PA3, PA4, PA5"
     )
+
+
+async def test_header_without_data_rows() -> None:
+    problems = await rejected("needs", xlsx([NEED_HEADER, [], []], above=[["Needs 2008"]]))
+    assert [(p.sheet, p.row, p.reason) for p in problems] == [
+        ("Data", None, "no data rows below the header (row 2)")
+    ]
