@@ -21,7 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook import Workbook
 
 from importers.problems import Problem
-from importers.reading import Table, column_letter
+from importers.reading import Table, column_index, column_letter
 
 BAD_COLOUR = "FFC7CE"
 BAD = PatternFill("solid", start_color=BAD_COLOUR, end_color=BAD_COLOUR)
@@ -59,7 +59,7 @@ def _marks(table: Table | None, problems: list[Problem]) -> dict[tuple[int, int]
             continue
         index = table.fields.get(p.column or "")
         if index is None and p.column and len(p.column) <= 3 and p.column.isalpha():
-            index = _letter_index(p.column)  # formula problems name the column letter
+            index = column_index(p.column)  # problems outside the header name the letter
         reason = p.reason if index is not None else f"{p.column or 'row'}: {p.reason}"
         marks.setdefault((p.row, index or 0), []).append(reason)
     return marks
@@ -85,13 +85,6 @@ def _original(data: bytes, table: Table | None) -> Workbook:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never let '=...' become a formula
     return book
-
-
-def _letter_index(letters: str) -> int:
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1
 
 
 def _problem_rows(table: Table | None, problems: list[Problem]) -> list[list[Any]]:

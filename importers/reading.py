@@ -17,7 +17,7 @@ from typing import Any
 
 import python_calamine
 
-from importers.problems import ImportFailed, Problem, reject
+from importers.problems import ImportFailed, reject
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
@@ -46,6 +46,7 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     delimiter: str = ""
     row_count: int = 0  # data rows read (kept when `rows` is freed after parsing)
+    formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, column letter)
 
     def row_number(self, index: int) -> int:
         return self.header_row + 1 + index
@@ -58,6 +59,14 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 0, 'AB' -> 27."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
 
 
 def normalise_label(label: Any) -> str:
@@ -122,23 +131,9 @@ def _read_xlsx(data: bytes, known: set[str]) -> Table:
             del rows
             continue
         header_row, labels, _ = found
-        formulas = _formula_cells(data, name)
-        if formulas:
-            raise ImportFailed(
-                [
-                    Problem(
-                        name,
-                        row,
-                        col,
-                        None,
-                        "holds a formula; formulas are never evaluated:"
-                        " copy the cells and paste them back as values",
-                    )
-                    for row, col in formulas[:1000]
-                ],
-                max(0, len(formulas) - 1000),
-            )
-        return _table(name, "xlsx", header_row, labels, rows[header_row:], known)
+        table = _table(name, "xlsx", header_row, labels, rows[header_row:], known)
+        table.formulas = _formula_cells(data, name)
+        return table
     raise _no_header(sheets[0], known)
 
 

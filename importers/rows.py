@@ -20,7 +20,7 @@ from importers.cells import CellError
 from importers.countries import CountryMatcher
 from importers.kinds import NON_NEGATIVE, Column, Kind
 from importers.problems import Problems
-from importers.reading import Table
+from importers.reading import Table, column_index
 
 Progress = Callable[[str, int, int], None]
 
@@ -65,6 +65,7 @@ def parse_rows(
             "ignored columns that are not fields of "
             f"{kind.name}: {', '.join(repr(u) for u in table.unknown)}"
         )
+    _formulas(table, parsed, problems)
     missing = [c.name for c in kind.columns.values() if c.required and c.name not in table.fields]
     for name in missing:
         problems.add(table.header_row, name, None, "required column is missing from the header")
@@ -87,6 +88,27 @@ def parse_rows(
         progress("parse", len(present) * len(keep), len(present) * len(keep))
     _find_duplicates(parsed, problems)
     return parsed
+
+
+def _formulas(table: Table, parsed: Parsed, problems: Problems) -> None:
+    """Formula cells in imported columns are refused (their cached value may be stale or
+    missing, and formulas are never evaluated); elsewhere they are ignored with a warning."""
+    by_index = {index: name for name, index in table.fields.items()}
+    ignored = 0
+    for row, letter in table.formulas:
+        name = by_index.get(column_index(letter))
+        if row > table.header_row and name is not None:
+            problems.add(
+                row,
+                name,
+                None,
+                f"cell {letter}{row} holds a formula; formulas are never evaluated:"
+                " copy the cells and paste them back as values",
+            )
+        else:
+            ignored += 1
+    if ignored:
+        parsed.warnings.append(f"{ignored} formula cells outside the imported columns ignored")
 
 
 def _padded(row: list[Any], width: int) -> list[Any]:

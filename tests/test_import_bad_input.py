@@ -171,8 +171,17 @@ async def test_one_bad_row_in_a_large_file() -> None:
 async def test_formula_cell() -> None:
     data = xlsx([NEED_HEADER, need_row(1), need_row(2)], formulas={"F3": '=UPPER("x")'})
     problems = await rejected("needs", data)
-    assert [(p.row, p.column) for p in problems] == [(3, "F")]
-    assert "formula" in problems[0].reason
+    assert [(p.row, p.column) for p in problems] == [(3, "description")]
+    assert problems[0].reason.startswith("cell F3 holds a formula; formulas are never evaluated")
+
+
+async def test_formula_outside_the_imported_columns_is_ignored_with_a_warning() -> None:
+    data = xlsx(
+        [[*NEED_HEADER, "check"], [*need_row(1), None]], formulas={"G2": "=LEN(F2)", "H1": "=1"}
+    )
+    summary = await import_file("needs", data, "needs.xlsx")
+    assert summary.new == 1
+    assert "2 formula cells outside the imported columns ignored" in summary.warnings
 
 
 async def test_impossible_date() -> None:

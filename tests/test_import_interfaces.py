@@ -202,3 +202,12 @@ async def test_uploads_above_the_api_body_limit_reach_the_importer(
         "needs.xlsx: nothing was written; the file is not a readable workbook (.xlsx);"
         " it may be damaged"
     )
+
+
+async def test_marked_up_file_points_at_formula_cells(client: httpx.AsyncClient) -> None:
+    data = xlsx([HEADER, ["N-1", "Benin", "PA2", None]], formulas={"D2": "=TODAY()"})
+    body = (await client.post("/api/v1/imports/needs", files=_upload(data))).json()
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [(2, "stated_on")]
+    book = openpyxl.load_workbook(io.BytesIO((await client.get(body["errors_workbook"])).content))
+    assert "formula" in book["Data"]["D2"].comment.text
+    assert book["Data"]["D2"].value == "=TODAY()"  # the officer's own file, formula kept
