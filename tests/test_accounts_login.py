@@ -210,3 +210,15 @@ async def test_users_change_their_own_password(anon_client) -> None:  # type: ig
     assert (
         await login(anon_client, "officer@example.org", "my own new password")
     ).status_code == 200
+
+
+async def test_failures_older_than_the_window_do_not_count(anon_client) -> None:  # type: ignore[no-untyped-def]
+    await make_user()
+    await sql.execute(
+        "INSERT INTO login_failure (email, address, at)"
+        " SELECT 'officer@example.org', '127.0.0.1', now() - interval '1 hour'"
+        " FROM generate_series(1, 30)"
+    )
+    assert (await login(anon_client, "officer@example.org", "wrong guess")).status_code == 401
+    assert await sql.fetchval("SELECT count(*) FROM login_failure") == 1  # old ones dropped
+    assert (await login(anon_client, "officer@example.org")).status_code == 200

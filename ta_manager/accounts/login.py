@@ -79,6 +79,11 @@ async def authenticate(
         await sql.execute(
             "INSERT INTO login_failure (email, address) VALUES ($1, $2)", email.lower(), address
         )
+        # failures older than the window no longer count; drop them so the table stays small
+        await sql.execute(
+            "DELETE FROM login_failure WHERE at < now() - make_interval(secs => $1)",
+            float(limits.window_seconds),
+        )
         raise WrongCredentials()
     await sql.execute("DELETE FROM login_failure WHERE lower(email) = lower($1)", email)
     await users.note_login(row["id"])
