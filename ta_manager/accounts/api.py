@@ -15,7 +15,7 @@ from litestar.security.jwt import Token
 
 from ta_manager.accounts import api_tokens, login, users
 from ta_manager.accounts.authentication import COOKIE, ApiTokenAuth, Sessions
-from ta_manager.accounts.roles import ADMINS, EVERYONE
+from ta_manager.accounts.roles import ADMIN, ADMINS, EVERYONE, SECRETARIAT
 from ta_manager.accounts.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -34,6 +34,8 @@ from ta_manager.api.crud import etag, version_from
 from ta_manager.audit.api import ROUTES as AUDIT_ROUTES
 
 AnyRequest = Request[Any, Any, Any]
+# The secretariat reads everything, users included; only administrators change them.
+USER_READERS = (ADMIN, SECRETARIAT)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -139,7 +141,7 @@ class UserController(Controller):
     tags = ["Accounts"]
     opt = {"roles": ADMINS}
 
-    @get("/", operation_id="listUsers", summary="List users")
+    @get("/", operation_id="listUsers", summary="List users", opt={"roles": USER_READERS})
     async def list_users(
         self,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
@@ -149,7 +151,7 @@ class UserController(Controller):
         items = [msgspec.convert(r, UserRead) for r in rows]
         return UserPage(items=items, total=total, limit=limit, offset=offset)
 
-    @get("/{user_id:int}", operation_id="getUser", summary="One user")
+    @get("/{user_id:int}", operation_id="getUser", summary="One user", opt={"roles": USER_READERS})
     async def get_user(self, user_id: int) -> Response[UserRead]:
         return _user(await users.get_user(user_id))
 
