@@ -157,6 +157,10 @@ async def test_cli_user_create_and_set_password_are_audited(database: str, clien
     assert trail[1]["changes"] == {"password": {"old": None, "new": "(changed)"}}
     assert "argon2" not in str(trail[0]["changes"])
 
+    listed = await asyncio.to_thread(_cli, database, "user", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "d@norway.example [NORDONOR]" in listed.stdout
+
     bad = await asyncio.to_thread(
         _cli, database, "user", "create", "--email", "x@example.org", "--role", "donor"
     )
