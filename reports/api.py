@@ -81,8 +81,15 @@ class ReportsController(Controller):
         summary="Needs-to-activity matrix (JSON)",
         dependencies=MATRIX,
     )
-    async def matrix(self, filters: MatrixFilters) -> dict[str, Any]:
-        return matrix_json(await build_matrix(filters))
+    async def matrix(
+        self,
+        filters: MatrixFilters,
+        detail: bool = Parameter(
+            default=False,
+            description="Also every need-activity row and the regional activities (large)",
+        ),
+    ) -> dict[str, Any]:
+        return matrix_json(await build_matrix(filters), detail=detail)
 
     @get(
         "/matrix.xlsx",

@@ -324,8 +324,9 @@ async def _build(f: MatrixFilters, as_of: dt.datetime) -> Matrix:
     )
 
 
-def matrix_json(m: Matrix) -> dict[str, Any]:
-    """The matrix for the UI: the same rows, cells and summaries as the workbook."""
+def matrix_json(m: Matrix, detail: bool = True) -> dict[str, Any]:
+    """The matrix for the UI: the same rows, cells, summaries and needs as the workbook;
+    with `detail`, also every need-activity row and the regional activities (large)."""
 
     def cells(df: pl.DataFrame) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
@@ -362,6 +363,12 @@ def matrix_json(m: Matrix) -> dict[str, Any]:
         "needs": m.needs.select(
             *need_columns, "answered_by", "candidates", "candidates_total"
         ).to_dicts(),
-        "activities": m.activities.to_dicts(),
-        "regional_activities": [] if m.regional is None else m.regional.to_dicts(),
+        **(
+            {
+                "activities": m.activities.to_dicts(),
+                "regional_activities": [] if m.regional is None else m.regional.to_dicts(),
+            }
+            if detail
+            else {}
+        ),
     }

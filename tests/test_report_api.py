@@ -24,6 +24,13 @@ async def test_matrix_json_and_workbook(client: httpx.AsyncClient) -> None:
         "answering_activities": 1,
     }
     assert "COL" not in states and body["filters"] == {"region": "WCA"}
+    assert "activities" not in body  # the long lists only on request
+    r = await client.get("/api/v1/reports/matrix", params={"detail": "true"})
+    detail = r.json()
+    assert {(a["need_id"], a["activity_code"]) for a in detail["activities"]} >= {
+        (n["need_id"], "A-WS-LAC") for n in detail["needs"] if n["code"] == "N-COL-CAP"
+    }
+    assert {a["activity_code"] for a in detail["regional_activities"]} == {"A-WS-LAC"}
 
     r = await client.get("/api/v1/reports/matrix.xlsx", params={"priority_area": "PA2"})
     assert r.status_code == 200, r.text
