@@ -11,6 +11,7 @@ import pytest
 
 from reports.matrix import MatrixFilters, build_matrix, matrix_json
 from reports.matrix_workbook import write_matrix
+from reports.workbook import sheet_name
 from ta_manager.errors import InvalidInput
 from tests.test_report_fixture import build_fixture
 
@@ -124,3 +125,22 @@ async def test_matrix_filters_and_empty_result(tmp_path: Path) -> None:
         await build_matrix(
             MatrixFilters(stated_from=dt.date(2009, 1, 1), stated_to=dt.date(2008, 1, 1))
         )
+
+
+async def test_progress_is_reported_while_writing(tmp_path: Path) -> None:
+    await build_fixture()
+    calls: list[tuple[str, int, int]] = []
+
+    def progress(step: str, done: int, total: int) -> None:
+        calls.append((step, done, total))
+
+    write_matrix(await build_matrix(MatrixFilters()), tmp_path / "m.xlsx", progress)
+    assert ("Needs", 5, 5) in calls  # each table reports its rows when done
+    assert ("Regional activities", 3, 3) in calls  # the LAC workshop in its 3 sub-regions
+
+
+def test_sheet_names_are_valid_and_unique() -> None:
+    taken = ["PA2 Criminal justice responses"]
+    assert sheet_name("PA2 Criminal justice responses", taken) == "PA2 Criminal justice respon (2)"
+    assert sheet_name("a/b:c*d?[e]") == "a-b-c-d--e-"
+    assert len(sheet_name("x" * 40)) == 31
