@@ -46,9 +46,6 @@ class Parsed:
     def __len__(self) -> int:
         return len(self.numbers)
 
-    def row(self, index: int) -> dict[str, Any]:
-        return {name: column[index] for name, column in self.values.items()}
-
 
 def parse_rows(
     kind: Kind,
