@@ -276,11 +276,27 @@ def _summaries(needs: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 
 def _codes(activities: pl.DataFrame, relation: str, alias: str) -> pl.DataFrame:
+    """Per need: the codes of its activities of `relation`, and one line describing each."""
+
+    def day(column: str) -> pl.Expr:
+        return pl.col(column).cast(pl.String).fill_null("?")
+
+    described = pl.format(
+        "{}: {} ({}, {} to {}, {})",
+        "activity_code",
+        "title",
+        "type",
+        day("starts_on"),
+        day("ends_on"),
+        "activity_status",
+    )
     return (
         activities.filter(pl.col("relation") == relation)
-        .group_by("need_id")
+        .sort("activity_code")
+        .group_by("need_id", maintain_order=True)
         .agg(
-            pl.col("activity_code").sort().str.join(", ").alias(alias),
+            pl.col("activity_code").str.join(", ").alias(alias),
+            described.str.join("; ").alias(f"{alias}_detail"),
             pl.col("candidates_total").max().alias(f"{alias}_total"),
         )
     )
@@ -298,7 +314,7 @@ async def _build(f: MatrixFilters, as_of: dt.datetime) -> Matrix:
     candidates = await _activities(ids, f, "n.id", _CANDIDATES)
     activities = pl.concat([answers, candidates])
     answering = _codes(activities, "answers", "answered_by").drop("answered_by_total")
-    candidate = _codes(activities, "candidate", "candidates")
+    candidate = _codes(activities, "candidate", "candidates").drop("candidates_detail")
     needs = (
         needs.join(answering, on="need_id", how="left")
         .join(candidate, on="need_id", how="left")
@@ -361,7 +377,7 @@ def matrix_json(m: Matrix, detail: bool = True) -> dict[str, Any]:
         ],
         "summary": {k: v.to_dicts() for k, v in m.summaries.items()},
         "needs": m.needs.select(
-            *need_columns, "answered_by", "candidates", "candidates_total"
+            *need_columns, "answered_by", "answered_by_detail", "candidates", "candidates_total"
         ).to_dicts(),
         **(
             {

@@ -44,6 +44,7 @@ NEED_COLUMNS = [
     Column("Coverage", width=9),
     Column("Answering activities", "int"),
     Column("Answered by", width=30),
+    Column("Answering activities: title (type, dates, status)", width=60),
     Column("Candidate activities", "int"),
     Column("Candidates (most recent)", width=30),
 ]
@@ -149,6 +150,7 @@ def _need_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
         "status",
         "answering_activities",
         "answered_by",
+        "answered_by_detail",
         "candidates_total",
         "candidates",
     ).iter_rows()

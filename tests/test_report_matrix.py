@@ -81,6 +81,10 @@ async def test_matrix_workbook(tmp_path: Path) -> None:
     assert set(by_code) == {"N-BEN-LEG", "N-TCD-EQP", "N-MLI-EQP", "N-NER-TRN", "N-COL-CAP"}
     assert by_code["N-COL-CAP"]["Candidates (most recent)"] == "A-WS-LAC"
     assert by_code["N-COL-CAP"]["Coverage"] == "unmet"
+    assert by_code["N-TCD-EQP"]["Answering activities: title (type, dates, status)"] == (
+        "A-WS-PLAN: Workshop for central authorities of Chad (workshop, 2009-02-01 to"
+        " 2009-02-03, planned)"
+    )
     assert by_code["N-BEN-LEG"]["Stated on"] == dt.datetime(2008, 3, 1)
     assert by_code["N-NER-TRN"]["Description"] == "-SUM(A1)"  # text, not a formula
     ner = next(c for c in needs["D"] if c.value == "N-NER-TRN").row
