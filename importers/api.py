@@ -24,7 +24,8 @@ from litestar.params import Body
 
 from importers.error_workbook import error_workbook
 from importers.kinds import KINDS
-from importers.reading import max_import_bytes
+from importers.problems import ImportFailed
+from importers.reading import DEFAULT_MAX_BYTES, max_import_bytes
 from importers.service import ImportRejected, import_file
 from importers.templates import template
 from ta_manager.accounts.permissions import require, resource_roles
@@ -52,10 +53,18 @@ def _kind(kind: str) -> str:
     return key
 
 
+def _body_limit() -> int:
+    """Room for the largest file the importer accepts plus the multipart envelope (a bad
+    TA_IMPORT_MAX_BYTES is reported by each import, not at start-up)."""
+    try:
+        return max_import_bytes() + 1024 * 1024
+    except ImportFailed:
+        return DEFAULT_MAX_BYTES + 1024 * 1024
+
+
 @post(
     "/imports/{kind:str}",
-    # Room for the largest file the importer accepts plus the multipart envelope.
-    request_max_body_size=max_import_bytes() + 1024 * 1024,
+    request_max_body_size=_body_limit(),
     status_code=200,
     summary="Import a workbook or CSV file, all-or-nothing",
     opt={"roles": IMPORTERS},

@@ -353,3 +353,9 @@ async def test_header_without_data_rows() -> None:
     assert [(p.sheet, p.row, p.reason) for p in problems] == [
         ("Data", None, "no data rows below the header (row 2)")
     ]
+
+
+async def test_size_limit_setting_must_be_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TA_IMPORT_MAX_BYTES", "fifty megabytes")
+    problems = await rejected("needs", good_workbook())
+    assert "TA_IMPORT_MAX_BYTES must be a number of bytes" in problems[0].reason

@@ -211,3 +211,13 @@ async def test_marked_up_file_points_at_formula_cells(client: httpx.AsyncClient)
     book = openpyxl.load_workbook(io.BytesIO((await client.get(body["errors_workbook"])).content))
     assert "formula" in book["Data"]["D2"].comment.text
     assert book["Data"]["D2"].value == "=TODAY()"  # the officer's own file, formula kept
+
+
+async def test_marked_up_file_of_a_csv(client: httpx.AsyncClient) -> None:
+    data = b"\xef\xbb\xbfcode;country;priority_area;description\nN-1;Atlantis;PA2;=1+1\n"
+    body = (await client.post("/api/v1/imports/needs", files=_upload(data, "n.csv"))).json()
+    book = openpyxl.load_workbook(io.BytesIO((await client.get(body["errors_workbook"])).content))
+    sheet = book["csv"]
+    assert [c.value for c in sheet[1]] == ["code", "country", "priority_area", "description"]
+    assert sheet["D2"].value == "=1+1" and sheet["D2"].data_type == "s"
+    assert "unknown State" in sheet["B2"].comment.text
