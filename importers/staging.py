@@ -129,17 +129,18 @@ async def mark_changes(
     for column in links:
         link = column.link
         assert link is not None
+        # The sets differ when a file link is not stored, or a stored link is not in the file.
         await sql.execute(
             f"""
-            WITH f AS (SELECT row_no, array_agg(DISTINCT target ORDER BY target) AS ids
-                       FROM {LINKS} WHERE field = $1 GROUP BY row_no),
-                 e AS (SELECT s.row_no, array_agg(x.{link.target} ORDER BY x.{link.target}) AS ids
-                       FROM {ROWS} s JOIN {link.table} x ON x.{link.owner} = s.target_id
-                       GROUP BY s.row_no),
-                 d AS (SELECT s.row_no FROM {ROWS} s
-                       LEFT JOIN f ON f.row_no = s.row_no LEFT JOIN e ON e.row_no = s.row_no
-                       WHERE s.target_id IS NOT NULL
-                         AND coalesce(f.ids, '{{}}') IS DISTINCT FROM coalesce(e.ids, '{{}}'))
+            WITH d AS (
+                SELECT l.row_no FROM {LINKS} l JOIN {ROWS} s ON s.row_no = l.row_no
+                LEFT JOIN {link.table} x
+                       ON x.{link.owner} = s.target_id AND x.{link.target} = l.target
+                WHERE l.field = $1 AND s.target_id IS NOT NULL AND x.{link.owner} IS NULL
+                UNION
+                SELECT s.row_no FROM {ROWS} s JOIN {link.table} x ON x.{link.owner} = s.target_id
+                WHERE NOT EXISTS (SELECT 1 FROM {LINKS} l WHERE l.row_no = s.row_no
+                                  AND l.field = $1 AND l.target = x.{link.target}))
             UPDATE {ROWS} s SET changed = s.changed || $1::text FROM d WHERE d.row_no = s.row_no
             """,
             column.name,
