@@ -31,6 +31,7 @@ async def test_post_import_returns_the_summary(client: httpx.AsyncClient) -> Non
     body = response.json()
     assert (body["new"], body["updated"], body["unchanged"], body["dry_run"]) == (2, 0, 0, False)
     assert [c["key"]["code"] for c in body["changes"]] == ["N-1", "N-2"]
+    assert "created_ids" not in body
 
 
 async def test_post_dry_run_writes_nothing(client: httpx.AsyncClient) -> None:
