@@ -143,7 +143,9 @@ def _describe(column: Column) -> str:
     if column.parse == "choice":
         parts.append("one of " + ", ".join(map(str, column.choices)))
     elif column.reference is not None and column.parse != "country":
-        parts.append(f"code of a {column.reference.label}")
+        parts.append(f"{column.reference.label} code")
+    elif column.name == "code":
+        parts.append("the record's own code: letters, digits and . _ / - (up to 64)")
     else:
         parts.append(FORMATS[column.parse])
     if column.multi:
