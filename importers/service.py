@@ -120,6 +120,12 @@ async def _write(
                 _links(parsed, links, ids),
                 _groups(parsed, groups),
             )
+            if matched and (archived := await staging.archived_matches(kind)):
+                shown = ", ".join(map(str, archived[:10])) + (", ..." if len(archived) > 10 else "")
+                parsed.warnings.append(
+                    f"{len(archived)} rows match archived records (rows {shown}): they are"
+                    " updated like the others and stay archived"
+                )
             existing = await staging.existing_ids() if kind.name == "contributions" else {}
             await check_rows(parsed, ids, existing, problems)
             if problems:

@@ -99,6 +99,17 @@ async def _match_existing(kind: Kind) -> int:
     return int(status.split()[-1])
 
 
+async def archived_matches(kind: Kind) -> list[int]:
+    """Row numbers whose key matches an archived record (updated, but still archived)."""
+    if not kind.service.archivable:
+        return []
+    rows = await sql.fetch(
+        f"SELECT s.row_no FROM {ROWS} s JOIN {kind.service.table} t ON t.id = s.target_id"
+        " WHERE t.archived_at IS NOT NULL ORDER BY s.row_no"
+    )
+    return [r["row_no"] for r in rows]
+
+
 async def existing_ids() -> dict[int, int]:
     rows = await sql.fetch(f"SELECT row_no, target_id FROM {ROWS} WHERE target_id IS NOT NULL")
     return {r["row_no"]: r["target_id"] for r in rows}

@@ -343,3 +343,21 @@ async def test_participants_by_profession_above_the_total_is_refused() -> None:
     else:
         raise AssertionError("the import should have been refused")
     assert await row_counts() == before
+
+
+async def test_rows_matching_archived_records_are_reported() -> None:
+    rows = [
+        ["code", "country", "priority_area", "status"],
+        ["N-1", "BEN", "PA2", "open"],
+        ["N-2", "TCD", "PA2", "open"],
+    ]
+    await import_file("needs", xlsx(rows), "needs.xlsx")
+    need = (await NeedService().page(sort="code")).items[0]
+    await NeedService().archive(need["id"])
+    rows[1][3] = "met"
+    summary = await import_file("needs", xlsx(rows), "needs.xlsx")
+    assert summary.warnings == [
+        "1 rows match archived records (rows 2): they are updated like the others and stay archived"
+    ]
+    stored = await NeedService().get(need["id"])
+    assert stored["status"] == "met" and stored["archived_at"] is not None
