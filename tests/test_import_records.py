@@ -361,3 +361,41 @@ async def test_rows_matching_archived_records_are_reported() -> None:
     ]
     stored = await NeedService().get(need["id"])
     assert stored["status"] == "met" and stored["archived_at"] is not None
+
+
+async def test_concurrent_imports_of_the_same_new_code(monkeypatch: Any) -> None:
+    """Two imports race to create N-1; both have staged it as new before either writes (a
+    barrier in front of the merge forces that interleaving). One wins, the other is rolled
+    back whole with a problem naming the conflict."""
+    import asyncio
+
+    from importers import staging
+    from importers.service import ImportRejected
+
+    barrier = asyncio.Barrier(2)
+    merge = staging.merge
+
+    async def merge_together(*args: Any) -> Any:
+        await barrier.wait()
+        return await merge(*args)
+
+    monkeypatch.setattr(staging, "merge", merge_together)
+    header = ["code", "country", "priority_area"]
+    first = xlsx([header, ["N-1", "BEN", "PA2"], ["N-A", "BEN", "PA2"]])
+    second = xlsx([header, ["N-B", "TCD", "PA3"], ["N-1", "TCD", "PA3"]])
+    before = await row_counts()
+    results = await asyncio.gather(
+        import_file("needs", first, "a.xlsx"),
+        import_file("needs", second, "b.xlsx"),
+        return_exceptions=True,
+    )
+    failures = [r for r in results if isinstance(r, ImportRejected)]
+    successes = [r for r in results if not isinstance(r, BaseException)]
+    assert len(successes) == 1 and successes[0].new == 2
+    assert len(failures) == 1
+    assert failures[0].problems[0].column == "code"
+    assert "another record already has this code" in failures[0].problems[0].reason
+    codes = sorted(r["code"] for r in await sql.fetch("SELECT code FROM assistance_request"))
+    assert codes in (["N-1", "N-A"], ["N-1", "N-B"])
+    after = await row_counts()
+    assert after["assistance_request"] == before["assistance_request"] + 2
