@@ -103,6 +103,14 @@ def read_table(data: bytes, filename: str, known: Iterable[str]) -> Table:
 # ---------------------------------------------------------------- xlsx
 def _read_xlsx(data: bytes, known: set[str]) -> Table:
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise reject(f"the workbook cannot be read (damaged or not .xlsx): {exc}") from exc
+    if "xl/workbook.xml" not in parts:
+        kind = "an OpenDocument spreadsheet (.ods)" if "content.xml" in parts else "a zip file"
+        raise reject(f"this is {kind}, not an Excel workbook; save it as .xlsx")
+    try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
         raise reject("the workbook is password-protected; remove the password") from exc

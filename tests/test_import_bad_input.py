@@ -359,3 +359,13 @@ async def test_size_limit_setting_must_be_a_number(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("TA_IMPORT_MAX_BYTES", "fifty megabytes")
     problems = await rejected("needs", good_workbook())
     assert "TA_IMPORT_MAX_BYTES must be a number of bytes" in problems[0].reason
+
+
+async def test_other_zip_files() -> None:
+    """A Word document or an OpenDocument spreadsheet renamed .xlsx: zip files, not workbooks."""
+    for member, expected in (("word/document.xml", "a zip file"), ("content.xml", ".ods")):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr(member, "<x/>")
+        problems = await rejected("needs", out.getvalue())
+        assert expected in problems[0].reason and "save it as .xlsx" in problems[0].reason
