@@ -38,8 +38,9 @@ STATES = (
 PARTNERS = 100
 
 
-def generate(path: Path, n: int) -> None:
-    """n activity rows with real date cells, written with xlsxwriter in constant memory."""
+def generate(path: Path, n: int, bad_row: int | None = None) -> None:
+    """n activity rows with real date cells, written with xlsxwriter in constant memory;
+    `bad_row` (0-based) gets the impossible date 31/02/2024 as its start."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -59,7 +60,10 @@ def generate(path: Path, n: int) -> None:
         ]  # fmt: skip
         r = i + 1
         sheet.write_row(r, 0, row)
-        sheet.write_datetime(r, 4, dt.datetime.combine(start, dt.time()), date)
+        if i == bad_row:
+            sheet.write_string(r, 4, "31/02/2024")
+        else:
+            sheet.write_datetime(r, 4, dt.datetime.combine(start, dt.time()), date)
         end = dt.datetime.combine(start + dt.timedelta(days=2), dt.time())
         sheet.write_datetime(r, 5, end, date)
     book.close()
@@ -129,6 +133,29 @@ class _RollBack(Exception):
     pass
 
 
+async def measure_reject(dsn: str, path: Path) -> dict[str, Any]:
+    """Import a file with one bad row (refused, nothing written), then the marked-up copy."""
+    from importers.error_workbook import error_workbook
+    from importers.service import ImportRejected, import_file
+
+    await _connect(dsn)
+    data = await asyncio.to_thread(path.read_bytes)
+    started = time.perf_counter()
+    try:
+        await import_file("activities", data, path.name)
+        raise RuntimeError("the bad file was accepted")
+    except ImportRejected as exc:
+        rejected = time.perf_counter() - started
+        marked = error_workbook(data, exc.table, exc.problems)
+        problems = [str(p) for p in exc.problems]
+    return {
+        "seconds": rejected,
+        "marked_seconds": time.perf_counter() - started - rejected,
+        "marked_kb": len(marked) // 1024,
+        "problems": problems,
+    }
+
+
 async def measure_import(dsn: str, path: Path) -> dict[str, Any]:
     from importers.service import import_file
 
@@ -160,7 +187,8 @@ def _phases(result: dict[str, Any]) -> str:
 
 
 def _child(mode: str, dsn: str, path: Path) -> None:
-    work = {"floor": measure_floor, "write": measure_write_floor}.get(mode, measure_import)
+    modes = {"floor": measure_floor, "write": measure_write_floor, "reject": measure_reject}
+    work = modes.get(mode, measure_import)
     result = asyncio.run(work(dsn, path))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
@@ -187,6 +215,8 @@ async def main(n: int) -> None:
         await asyncio.to_thread(generate, path, n)
         made = time.perf_counter() - started
         size_mb = path.stat().st_size / 1024 / 1024
+        bad = Path(tmp) / f"activities-{n}-one-bad.xlsx"
+        await asyncio.to_thread(generate, bad, n, n * 54 // 100)
         async with bench_database() as dsn:
             await sql.copy_records(
                 "organization",
@@ -199,6 +229,9 @@ async def main(n: int) -> None:
             links = await sql.fetchval("SELECT count(*) FROM activity_country")
             partners = await sql.fetchval("SELECT count(*) FROM activity_partner")
             again = await asyncio.to_thread(_run, "import", dsn, path)
+            await sql.execute("TRUNCATE activity CASCADE")
+            refused = await asyncio.to_thread(_run, "reject", dsn, bad)
+            left = await sql.fetchval("SELECT count(*) FROM activity")
     ratio = first["seconds"] / floor["seconds"]
     print(f"generated {n:,} rows ({size_mb:.1f} MB) in {made:.1f} s")
     print(f"import phases: {_phases(first)}")
@@ -221,6 +254,13 @@ async def main(n: int) -> None:
         f" activity-State and {partners:,} activity-partner links | {first['seconds']:.1f} s |"
         f" {ratio:.1f} ({first['seconds'] / write_floor:.1f} x real-table floor) |"
         f" {first['peak_mb']:.0f} MB |"
+    )
+    print(
+        f"| the same rows with one bad date, into an empty database | refused:"
+        f" {'; '.join(refused['problems'])}; {left} activities written | {refused['seconds']:.1f} s"
+        f" (+ {refused['marked_seconds']:.1f} s for the marked-up file,"
+        f" {refused['marked_kb']:,} KB) | {refused['seconds'] / floor['seconds']:.1f} |"
+        f" {refused['peak_mb']:.0f} MB |"
     )
     print(
         f"| re-import of the same file | {again['unchanged']:,} unchanged, {again['new']} new,"
