@@ -267,13 +267,25 @@ def _plain(value: Any) -> Any:
 
 
 def _database_problem(parsed: Parsed, exc: asyncpg.PostgresError) -> ImportFailed:
+    """A constraint the checks above did not foresee. Rows are checked on the values the
+    file gives, so this happens when a row breaks a rule together with a value stored in a
+    column the file leaves out, or when another import wrote the same key meanwhile."""
     translated = translate_database_error(parsed.kind.name, exc)
     problems = Problems(sheet=parsed.table.sheet)
+    if isinstance(exc, asyncpg.CheckViolationError):
+        hint = (
+            "; some row breaks it together with a value already stored in a column this file"
+            " leaves out: add that column to the file"
+        )
+    elif isinstance(exc, asyncpg.UniqueViolationError):
+        hint = " (written by another import or user meanwhile): import the file again"
+    else:
+        hint = ""
     if isinstance(translated, DomainError):
-        for e in translated.errors or []:
-            problems.add(None, e.field, e.value, f"{translated.detail} ({e.reason})")
-        if not translated.errors:
-            problems.add(None, None, None, translated.detail)
+        field = translated.errors[0].field if translated.errors else None
+        column = field if field in parsed.kind.columns else None
+        reason = translated.detail.split(": ", 1)[-1]  # without the record or field name
+        problems.add(None, column, None, f"the database refused the rows: {reason}{hint}")
     else:
         problems.add(None, None, None, f"the database refused the rows: {exc}")
     return ImportFailed(problems.items, problems.dropped)

@@ -369,3 +369,20 @@ async def test_other_zip_files() -> None:
             archive.writestr(member, "<x/>")
         problems = await rejected("needs", out.getvalue())
         assert expected in problems[0].reason and "save it as .xlsx" in problems[0].reason
+
+
+async def test_rule_broken_with_a_stored_value_is_refused_by_the_database() -> None:
+    """A file without planned_start sets planned_end before the stored planned_start: the
+    row rules see only the file, the table's CHECK refuses it, and nothing is written."""
+    header = ["code", "title", "type", "planned_start"]
+    await import_file("activities", xlsx([header, ["A-1", "W", "workshop", "2009-05-01"]]), "a")
+    problems = await rejected(
+        "activities",
+        xlsx([["code", "title", "type", "planned_end"], ["A-1", "W", "workshop", "2009-04-01"]]),
+    )
+    assert problems[0].row is None
+    assert problems[0].reason == (
+        "the database refused the rows: breaks the rule activity_check; some row breaks it"
+        " together with a value already stored in a column this file leaves out: add that"
+        " column to the file"
+    )

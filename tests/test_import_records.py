@@ -394,7 +394,10 @@ async def test_concurrent_imports_of_the_same_new_code(monkeypatch: Any) -> None
     assert len(successes) == 1 and successes[0].new == 2
     assert len(failures) == 1
     assert failures[0].problems[0].column == "code"
-    assert "another record already has this code" in failures[0].problems[0].reason
+    assert failures[0].problems[0].reason == (
+        "the database refused the rows: another record already has this code (written by"
+        " another import or user meanwhile): import the file again"
+    )
     codes = sorted(r["code"] for r in await sql.fetch("SELECT code FROM assistance_request"))
     assert codes in (["N-1", "N-A"], ["N-1", "N-B"])
     after = await row_counts()
