@@ -371,18 +371,42 @@ async def test_other_zip_files() -> None:
         assert expected in problems[0].reason and "save it as .xlsx" in problems[0].reason
 
 
-async def test_rule_broken_with_a_stored_value_is_refused_by_the_database() -> None:
-    """A file without planned_start sets planned_end before the stored planned_start: the
-    row rules see only the file, the table's CHECK refuses it, and nothing is written."""
-    header = ["code", "title", "type", "planned_start"]
-    await import_file("activities", xlsx([header, ["A-1", "W", "workshop", "2009-05-01"]]), "a")
+async def test_rules_see_stored_values_of_columns_the_file_leaves_out() -> None:
+    """As an API update would: a file without planned_start sets planned_end before the
+    stored planned_start; a file without the professions lowers the total below them; a
+    file without assistance_type moves a need to an area its stored type does not fit."""
+    header = ["code", "title", "type", "planned_start", "participants_total", "participants_judge"]
+    await import_file(
+        "activities",
+        xlsx(
+            [
+                header,
+                ["A-1", "W", "workshop", "2009-05-01", 20, 15],
+                ["A-2", "W", "workshop", None, 20, 15],
+            ]
+        ),
+        "a.xlsx",
+    )
     problems = await rejected(
         "activities",
-        xlsx([["code", "title", "type", "planned_end"], ["A-1", "W", "workshop", "2009-04-01"]]),
+        xlsx(
+            [
+                ["code", "title", "type", "planned_end", "participants_total"],
+                ["A-1", "W", "workshop", "2009-04-01", 20],
+                ["A-2", "W", "workshop", None, 10],
+            ]
+        ),
     )
-    assert problems[0].row is None
-    assert problems[0].reason == (
-        "the database refused the rows: breaks the rule activity_check; some row breaks it"
-        " together with a value already stored in a column this file leaves out: add that"
-        " column to the file"
+    assert [(p.row, p.column, p.reason) for p in problems] == [
+        (2, "planned_end", "is before planned_start (2009-05-01)"),
+        (
+            3,
+            "participants_by_profession",
+            "professions add up to 15, above participants_total (10)",
+        ),
+    ]
+    await import_file("needs", xlsx([NEED_HEADER, need_row(1)]), "needs.xlsx")  # PA2, PA2-LEG
+    moved = await rejected(
+        "needs", xlsx([["code", "country", "priority_area"], ["N-1", "BEN", "PA3"]])
     )
+    assert [(p.row, p.column, p.value) for p in moved] == [(2, "assistance_type", "PA2-LEG")]
