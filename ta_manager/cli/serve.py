@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
+
 import click
 
 from ta_manager.cli.runtime import run_with_database, settings_or_exit
@@ -40,6 +44,19 @@ async def first_administrator(email: str | None, password: str | None) -> None:
         )
 
 
+def remember_secret_key(data_dir: Path) -> None:
+    """Without TA_SECRET_KEY, keep one key in TA_DATA_DIR so logins survive a restart of
+    `make run` (a random key per process would sign everybody out)."""
+    if os.environ.get("TA_SECRET_KEY"):
+        return
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    os.environ["TA_SECRET_KEY"] = path.read_text(encoding="utf-8").strip()
+
+
 @click.command("serve")
 @click.option(
     "--init/--no-init",
@@ -59,6 +76,8 @@ def serve_command(init: bool, demo: bool, reload: bool) -> None:
     import uvicorn
 
     settings = settings_or_exit()
+    if settings.embedded:
+        remember_secret_key(settings.data_dir)
     if init:
 
         async def first_start() -> bool:
