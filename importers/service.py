@@ -23,6 +23,8 @@ from importers.kinds import Column, kind_named
 from importers.problems import ImportFailed, Problems, reject
 from importers.reading import Table, read_table
 from importers.rows import Parsed, Progress, parse_rows
+from ta_manager.audit.actor import SYSTEM, Actor, acting_as, command_line_actor, current_actor
+from ta_manager.audit.bulk import record_rows
 from ta_manager.database import sql
 from ta_manager.errors import DomainError
 from ta_manager.records.references import Reference
@@ -60,6 +62,14 @@ class ImportRejected(ImportFailed):
         self.table = table
 
 
+def _import_actor() -> Actor:
+    """The importing user (from the API's login) or the OS user (CLI), recorded via `import`."""
+    actor = current_actor.get()
+    if actor == SYSTEM:
+        return command_line_actor("import")
+    return Actor(actor.user_id, actor.email, "import")
+
+
 async def import_file(
     kind_name: str,
     data: bytes,
@@ -89,7 +99,8 @@ async def import_file(
                 f"no data rows below the header (row {table.header_row})", sheet=table.sheet
             )
         try:
-            return await _write(parsed, problems, dry_run, progress)
+            with acting_as(_import_actor()):
+                return await _write(parsed, problems, dry_run, progress)
         except _DryRunDone as done:
             return done.summary
     except ImportFailed as exc:
@@ -137,10 +148,10 @@ async def _write(
             if progress:
                 progress("merge", 0, len(parsed))
             written = await staging.merge(kind, columns, links, groups)
-            # Audit trail (issue 3), not wired yet: ta_manager.audit.bulk.snapshot_rows must
-            # run in staging.merge before its UPDATE (ids: target_id of rows with changes);
-            # record_rows(..., "update"/"create", ...) for written["updated"] and
-            # written["created"] belongs here, inside this transaction.
+            # One audit record per written row, in this transaction (merge took the snapshot).
+            for action in ("update", "create"):
+                ids_written = written["updated" if action == "update" else "created"]
+                await record_rows(kind.service.resource, kind.service.table, action, ids_written)
         except asyncpg.PostgresError as exc:
             raise _database_problem(parsed, exc) from exc
         summary.created_ids = written["created"]

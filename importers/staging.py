@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from importers.kinds import Column, Kind
+from ta_manager.audit.bulk import snapshot_rows
 from ta_manager.database import sql
 
 ROWS = "import_rows"
@@ -215,6 +216,10 @@ async def merge(
     table = kind.service.table
     names = [c.db_column for c in columns]
     sets = ", ".join(f"{n} = s.{n}" for n in names)
+    changing = await sql.fetch(
+        f"SELECT target_id FROM {ROWS} WHERE target_id IS NOT NULL AND cardinality(changed) > 0"
+    )
+    await snapshot_rows(table, [r["target_id"] for r in changing])  # old values for the audit
     updated = await sql.fetch(
         f"UPDATE {table} t SET {sets}, version = t.version + 1 FROM {ROWS} s"
         " WHERE t.id = s.target_id AND cardinality(s.changed) > 0 RETURNING t.id"
