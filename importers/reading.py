@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -18,6 +17,7 @@ from typing import Any
 import python_calamine
 
 from importers.problems import ImportFailed, reject
+from ta_manager.settings import Settings, SettingsError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
@@ -26,11 +26,10 @@ SKIPPED_SHEETS = {"instructions", "lists", "import problems"}
 
 def max_import_bytes() -> int:
     """TA_IMPORT_MAX_BYTES (default 50 MB): larger files are refused before they are read."""
-    raw = os.environ.get("TA_IMPORT_MAX_BYTES", "")
     try:
-        return int(raw) if raw.strip() else DEFAULT_MAX_BYTES
-    except ValueError as exc:
-        raise reject(f"TA_IMPORT_MAX_BYTES must be a number of bytes, got {raw!r}") from exc
+        return Settings.from_env().import_max_bytes
+    except SettingsError as exc:
+        raise reject(str(exc)) from exc
 
 
 @dataclass

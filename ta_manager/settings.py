@@ -62,6 +62,7 @@ class Settings:
     cookie_secure: bool = True
     admin_email: str | None = None
     admin_password: str | None = None
+    import_max_bytes: int = 50 * 1024 * 1024
 
     @property
     def embedded(self) -> bool:
@@ -99,6 +100,7 @@ class Settings:
             cookie_secure=_bool("TA_COOKIE_SECURE", True),
             admin_email=os.environ.get("TA_ADMIN_EMAIL") or None,
             admin_password=os.environ.get("TA_ADMIN_PASSWORD") or None,
+            import_max_bytes=_positive("TA_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
         )
 
 

@@ -358,7 +358,7 @@ async def test_header_without_data_rows() -> None:
 async def test_size_limit_setting_must_be_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TA_IMPORT_MAX_BYTES", "fifty megabytes")
     problems = await rejected("needs", good_workbook())
-    assert "TA_IMPORT_MAX_BYTES must be a number of bytes" in problems[0].reason
+    assert "TA_IMPORT_MAX_BYTES must be an integer" in problems[0].reason
 
 
 async def test_other_zip_files() -> None:
