@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 import click
 
@@ -21,6 +22,8 @@ from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 def cli() -> None:
     """ta-manager: technical assistance needs, activities, beneficiaries and funding."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # pgserver asks platformdirs for a runtime dir it never needs; the fallback is fine.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 
 cli.add_command(serve_command)
