@@ -55,6 +55,7 @@ def version_from(request: Request[Any, Any, Any], body_version: Any) -> int | No
 
 def crud_controller(res: Resource) -> type[Controller]:
     service = res.service
+    a_record = ("an " if service.resource[0] in "aeiou" else "a ") + service.resource
     read_t = res.read
     base = res.create.__name__.removesuffix("Create")
     update_t = update_struct(res.create, f"{base}Update")
@@ -105,7 +106,7 @@ def crud_controller(res: Resource) -> type[Controller]:
     @get(
         "/{record_id:int}",
         operation_id=f"get{base}",
-        summary=f"Get one of {res.tag}",
+        summary=f"Get {a_record}",
         opt=read_opt,
     )
     async def get_record(
@@ -113,7 +114,7 @@ def crud_controller(res: Resource) -> type[Controller]:
     ) -> Response[read_t]:  # type: ignore[valid-type]
         return one(await reader_for(service, request.scope.get("user")).get(record_id))
 
-    @post("/", operation_id=f"create{base}", summary=f"Create in {res.tag}", opt=write_opt)
+    @post("/", operation_id=f"create{base}", summary=f"Create {a_record}", opt=write_opt)
     async def create_record(
         self: Any,
         request: Request[Any, Any, Any],
@@ -128,7 +129,7 @@ def crud_controller(res: Resource) -> type[Controller]:
     @patch(
         "/{record_id:int}",
         operation_id=f"update{base}",
-        summary=f"Update one of {res.tag} (send the version you read)",
+        summary=f"Update {a_record} (send the version you read)",
         opt=write_opt,
     )
     async def update_record(
@@ -159,7 +160,7 @@ def crud_controller(res: Resource) -> type[Controller]:
         @delete(
             "/{record_id:int}",
             operation_id=f"archive{base}",
-            summary=f"Archive one of {res.tag} (hidden from lists; ?hard=true deletes)",
+            summary=f"Archive {a_record} (hidden from lists; ?hard=true deletes)",
             status_code=204,
             opt=write_opt,
         )
@@ -178,7 +179,7 @@ def crud_controller(res: Resource) -> type[Controller]:
         @post(
             "/{record_id:int}/restore",
             operation_id=f"restore{base}",
-            summary=f"Restore an archived one of {res.tag}",
+            summary=f"Restore an archived {service.resource}",
             status_code=200,
             opt={"roles": roles.restore},
         )
@@ -191,7 +192,7 @@ def crud_controller(res: Resource) -> type[Controller]:
         @delete(
             "/{record_id:int}",
             operation_id=f"delete{base}",
-            summary=f"Delete one of {res.tag}",
+            summary=f"Delete {a_record}",
             status_code=204,
             opt=write_opt,
         )
