@@ -208,8 +208,4 @@ async def add_activity_filters(where: Where, f: ActivityFilters, alias: str) -> 
             ids,
             ids,
         )
-    start, end = START.replace("t.", f"{a}."), END.replace("t.", f"{a}.")
-    if f.date_from:
-        where.add(f"{end} >= {{}}", f.date_from)
-    if f.date_to:
-        where.add(f"{start} <= {{}}", f.date_to)
+    where.period(START.replace("t.", f"{a}."), END.replace("t.", f"{a}."), f.date_from, f.date_to)

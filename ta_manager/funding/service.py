@@ -46,10 +46,7 @@ class ExchangeRateService(RecordService):
     async def filter(self, where: Where, f: FundingFilters) -> None:
         currencies = [c.upper() for c in split_values(f.currency)]
         await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
-        if f.date_from:
-            where.add("t.valid_on >= {}", f.date_from)
-        if f.date_to:
-            where.add("t.valid_on <= {}", f.date_to)
+        where.period("t.valid_on", "t.valid_on", f.date_from, f.date_to)
 
 
 class ContributionService(RecordService):
@@ -157,10 +154,8 @@ class ContributionService(RecordService):
             R.PRIORITY_AREA,
             "priority_area",
         )
-        if f.date_from:
-            where.add("coalesce(t.received_on, t.pledged_on) >= {}", f.date_from)
-        if f.date_to:
-            where.add("coalesce(t.received_on, t.pledged_on) <= {}", f.date_to)
+        dated = "coalesce(t.received_on, t.pledged_on)"
+        where.period(dated, dated, f.date_from, f.date_to)
 
 
 class AllocationService(RecordService):
@@ -313,7 +308,4 @@ class ExpenditureService(RecordService):
             R.ORGANIZATION,
             "donor",
         )
-        if f.date_from:
-            where.add("t.spent_on >= {}", f.date_from)
-        if f.date_to:
-            where.add("t.spent_on <= {}", f.date_to)
+        where.period("t.spent_on", "t.spent_on", f.date_from, f.date_to)

@@ -110,7 +110,4 @@ async def add_need_filters(where: Where, f: NeedFilters, alias: str) -> None:
     )
     await add_codes(where, f"{a}.status = ANY({{}})", f.status, None, "status")
     await add_codes(where, f"{a}.source = ANY({{}})", f.source, None, "source")
-    if f.date_from:
-        where.add(f"{alias}.stated_on >= {{}}", f.date_from)
-    if f.date_to:
-        where.add(f"{alias}.stated_on <= {{}}", f.date_to)
+    where.period(f"{a}.stated_on", f"{a}.stated_on", f.date_from, f.date_to)

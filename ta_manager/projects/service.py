@@ -94,7 +94,4 @@ class ProjectService(RecordService):
             "donor",
         )
         await add_codes(where, "t.status = ANY({})", f.status, None, "status")
-        if f.date_from:
-            where.add("coalesce(t.ends_on, t.starts_on) >= {}", f.date_from)
-        if f.date_to:
-            where.add("t.starts_on <= {}", f.date_to)
+        where.period("t.starts_on", "coalesce(t.ends_on, t.starts_on)", f.date_from, f.date_to)

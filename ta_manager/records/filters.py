@@ -20,6 +20,14 @@ class Where:
             placeholders.append(f"${len(self.args)}")
         self.conditions.append(condition.format(*placeholders))
 
+    def period(self, start: str, end: str, date_from: Any, date_to: Any) -> None:
+        """Rows whose [start, end] overlaps [date_from, date_to]; for a single date column pass
+        it as both start and end."""
+        if date_from:
+            self.add(f"{end} >= {{}}", date_from)
+        if date_to:
+            self.add(f"{start} <= {{}}", date_to)
+
     def sql(self) -> str:
         return ("WHERE " + " AND ".join(self.conditions)) if self.conditions else ""
 

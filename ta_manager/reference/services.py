@@ -135,10 +135,7 @@ class RatificationService(RecordService):
             where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
         )
         await add_region_filter(where, filters.region, "t.country_id")
-        if filters.date_from:
-            where.add("t.deposited_on >= {}", filters.date_from)
-        if filters.date_to:
-            where.add("t.deposited_on <= {}", filters.date_to)
+        where.period("t.deposited_on", "t.deposited_on", filters.date_from, filters.date_to)
 
 
 class PriorityAreaService(RecordService):
