@@ -36,7 +36,7 @@ def _formulas(content: bytes) -> list[str]:
 
 async def test_proposal_workbook_writes_user_text_as_text(client: httpx.AsyncClient) -> None:
     activity = {
-        "title": "+HYPERLINK(\"http://evil.example\")",
+        "title": '+HYPERLINK("http://evil.example")',
         "priority_area": "PA2",
         "template": "manual",
         "description": "@SUM(1)",
