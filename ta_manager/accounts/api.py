@@ -59,7 +59,7 @@ class AuthController(Controller):
     )
     async def log_in(self, request: AnyRequest, data: LoginRequest) -> Response[SessionToken]:
         sessions: Sessions = request.app.state.sessions
-        address = request.client.host if request.client else "unknown"
+        address = sessions.address(request)
         account = await login.authenticate(data.email, data.password, address, sessions.limits)
         token = sessions.issue(account)
         body = SessionToken(access_token=token, expires_in=int(sessions.lifetime.total_seconds()))
@@ -83,7 +83,7 @@ class AuthController(Controller):
     )
     async def change_password(self, request: AnyRequest, data: PasswordChange) -> None:
         sessions: Sessions = request.app.state.sessions
-        address = request.client.host if request.client else "unknown"
+        address = sessions.address(request)
         account = _account(request)
         await login.authenticate(account.email, data.current_password, address, sessions.limits)
         await users.set_password(account.id, data.new_password)

@@ -23,6 +23,7 @@ from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddlewa
 from litestar.types import Receive, Scope, Send
 
 from ta_manager.accounts import api_tokens, login
+from ta_manager.accounts.client_address import client_address
 from ta_manager.accounts.permissions import role_guard
 from ta_manager.accounts.users import Account
 from ta_manager.audit.actor import Actor, acting_as
@@ -110,6 +111,7 @@ class Sessions:
             max_per_address=settings.login_max_failures_per_address,
             window_seconds=settings.login_window_seconds,
         )
+        self.trusted_proxies = settings.trusted_proxies
         self.jwt = JWTCookieAuth[Account, Token](
             retrieve_user_handler=retrieve_account,
             token_secret=settings.secret_key,
@@ -142,6 +144,12 @@ class Sessions:
             samesite="strict",
             max_age=int(self.lifetime.total_seconds()),
         )
+
+    def address(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        """The caller's address for throttling (X-Forwarded-For only from trusted proxies)."""
+        peer = connection.client.host if connection.client else None
+        forwarded = connection.headers.getall("x-forwarded-for", [])
+        return client_address(peer, forwarded, self.trusted_proxies)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.state["sessions"] = self

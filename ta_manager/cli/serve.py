@@ -99,4 +99,7 @@ def serve_command(init: bool, demo: bool, reload: bool) -> None:
         port=settings.port,
         log_level=settings.log_level.lower(),
         reload=reload,
+        # The app reads X-Forwarded-For itself, from TA_TRUSTED_PROXIES only; uvicorn would
+        # believe it from any local peer and hide the real one.
+        proxy_headers=False,
     )
