@@ -18,6 +18,7 @@ from litestar.types import Message, Scope
 
 from ta_manager import __version__
 from ta_manager.accounts.authentication import Sessions
+from ta_manager.api.bodies import ApiRequest
 from ta_manager.api.crud import crud_controller
 from ta_manager.api.health import health
 from ta_manager.api.problems import EXCEPTION_HANDLERS
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         if settings.cors_origins
         else None,
         request_max_body_size=settings.max_request_bytes,
+        request_class=ApiRequest,
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",

@@ -80,6 +80,7 @@ def _field_in(message: str) -> str | None:
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     title = {
+        400: "Bad request",
         401: "Not authenticated",
         403: "Forbidden",
         404: "Not found",
