@@ -19,8 +19,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, MultipartBody, QueryParameter
 
 from importers.error_workbook import error_workbook
 from importers.kinds import KINDS
@@ -71,9 +70,9 @@ def _body_limit() -> int:
 )
 async def import_upload(
     request: Request[Any, Any, Any],
-    kind: str,
-    data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
-    dry_run: bool = False,
+    kind: FromPath[str],
+    data: MultipartBody[ImportUpload],
+    dry_run: Annotated[bool, QueryParameter(description="Check only; write nothing")] = False,
 ) -> Response[dict[str, Any]]:
     name = _kind(kind)
     require(request, resource_roles(f"/{name}").write)
@@ -124,8 +123,9 @@ def _store_errors(content: bytes, directory: Path) -> str:
     "/imports/errors/{name:str}",
     summary="The marked-up file of a rejected import (its uploader's only)",
     opt={"roles": IMPORTERS},
+    media_type=XLSX,
 )
-async def import_errors(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
+async def import_errors(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[bytes]:
     error_id = name.removesuffix(".xlsx")
     path = _owner(request) / f"{error_id}.xlsx"
     if not ERROR_ID.match(error_id) or not path.is_file():
@@ -137,8 +137,13 @@ async def import_errors(request: Request[Any, Any, Any], name: str) -> Response[
     )
 
 
-@get("/imports/{kind:str}/template", summary="The .xlsx template of a kind", opt={"roles": STAFF})
-async def import_template(kind: str) -> Response[bytes]:
+@get(
+    "/imports/{kind:str}/template",
+    summary="The .xlsx template of a kind",
+    opt={"roles": STAFF},
+    media_type=XLSX,
+)
+async def import_template(kind: FromPath[str]) -> Response[bytes]:
     name = _kind(kind)
     return Response(
         await template(name),

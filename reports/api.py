@@ -10,12 +10,12 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.background_tasks import BackgroundTask
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
 from litestar.response import File
 
 from reports import exports
@@ -29,10 +29,12 @@ from ta_manager.errors import NotFound
 
 MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False)}
 ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False)}
-DONOR = Parameter(
-    default=None,
-    description="Donor organization code or id; all donors when omitted (secretariat)",
-)
+Donor = Annotated[
+    str | None,
+    QueryParameter(
+        description="Donor organization code or id; all donors when omitted (secretariat)"
+    ),
+]
 
 
 async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_type: str) -> File:
@@ -83,11 +85,13 @@ class ReportsController(Controller):
     )
     async def matrix(
         self,
-        filters: MatrixFilters,
-        detail: bool = Parameter(
-            default=False,
-            description="Also every need-activity row and the regional activities (large)",
-        ),
+        filters: NamedDependency[MatrixFilters],
+        detail: Annotated[
+            bool,
+            QueryParameter(
+                description="Also every need-activity row and the regional activities (large)"
+            ),
+        ] = False,
     ) -> dict[str, Any]:
         return matrix_json(await build_matrix(filters), detail=detail)
 
@@ -96,8 +100,9 @@ class ReportsController(Controller):
         operation_id="needsMatrixWorkbook",
         summary="Needs-to-activity matrix (workbook)",
         dependencies=MATRIX,
+        media_type=exports.XLSX,
     )
-    async def matrix_xlsx(self, filters: MatrixFilters) -> File:
+    async def matrix_xlsx(self, filters: NamedDependency[MatrixFilters]) -> File:
         async def write(path: Path) -> None:
             await exports.matrix_xlsx(filters, path)
 
@@ -108,8 +113,9 @@ class ReportsController(Controller):
         operation_id="annualReportWorkbook",
         summary="Annual activity report for ?year= or ?from=&to=",
         dependencies=ANNUAL,
+        media_type=exports.XLSX,
     )
-    async def annual_xlsx(self, filters: AnnualFilters) -> File:
+    async def annual_xlsx(self, filters: NamedDependency[AnnualFilters]) -> File:
         async def write(path: Path) -> None:
             await exports.annual_xlsx(filters, path)
 
@@ -120,11 +126,10 @@ class ReportsController(Controller):
         "/funding.xlsx",
         operation_id="fundingWorkbook",
         summary="Donor funding export (a donor user gets its own money only)",
-        opt={"roles": (*STAFF, DONOR_ROLE)},
+        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (404,)},
+        media_type=exports.XLSX,
     )
-    async def funding_xlsx(
-        self, request: Request[Any, Any, Any], donor: str | None = DONOR
-    ) -> File:
+    async def funding_xlsx(self, request: Request[Any, Any, Any], donor: Donor = None) -> File:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
@@ -138,9 +143,10 @@ class ReportsController(Controller):
         "/funding.csv",
         operation_id="fundingLedger",
         summary="Donor funding ledger (CSV: contributions, allocations, expenditure)",
-        opt={"roles": (*STAFF, DONOR_ROLE)},
+        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (404,)},
+        media_type=exports.CSV,
     )
-    async def funding_csv(self, request: Request[Any, Any, Any], donor: str | None = DONOR) -> File:
+    async def funding_csv(self, request: Request[Any, Any, Any], donor: Donor = None) -> File:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:

@@ -18,10 +18,12 @@ from litestar.types import Message, Scope
 
 from ta_manager import __version__
 from ta_manager.accounts.authentication import Sessions
+from ta_manager.api import contract
 from ta_manager.api.bodies import ApiRequest
 from ta_manager.api.crud import crud_controller
 from ta_manager.api.health import health
 from ta_manager.api.problems import EXCEPTION_HANDLERS
+from ta_manager.api.query import reject_unknown_query_parameters
 from ta_manager.api.resources import RESOURCES
 from ta_manager.audit import trail
 from ta_manager.database import engine
@@ -66,6 +68,7 @@ def api_router() -> Router:
     controllers = [crud_controller(r) for r in RESOURCES]
     return Router(
         path="/api/v1",
+        before_request=reject_unknown_query_parameters,
         route_handlers=[
             *controllers,
             InstrumentPartiesController,
@@ -103,7 +106,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         favicon="",
         path="/",
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             api_router(),
@@ -134,3 +137,4 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         ),
         debug=False,
     )
+    return contract.apply(app)

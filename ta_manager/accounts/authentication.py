@@ -17,10 +17,9 @@ from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException
-from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
-from litestar.types import Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ta_manager.accounts import api_tokens, login
 from ta_manager.accounts.client_address import client_address
@@ -68,25 +67,26 @@ class AccountAuthenticationMiddleware(JWTCookieAuthenticationMiddleware):
         except NotAuthorizedException as exc:
             raise _refuse("invalid, expired or revoked session token; log in again") from exc
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if should_bypass_middleware(
-            exclude_http_methods=self.exclude_http_methods,
-            exclude_opt_key=self.exclude_opt_key,
-            exclude_path_pattern=self.exclude,
-            scope=scope,
-            scopes=self.scopes,
-        ):
-            await self.app(scope, receive, send)
+    def __init__(self, **kwargs: Any) -> None:
+        # Litestar's own __call__ authenticates (or skips excluded routes) and then calls
+        # `app`: wrapping `app` makes every authenticated request act as its caller.
+        kwargs["app"] = _acting_as_caller(kwargs["app"])
+        super().__init__(**kwargs)
+
+
+def _acting_as_caller(app: ASGIApp) -> ASGIApp:
+    async def call(scope: Scope, receive: Receive, send: Send) -> None:
+        if "user" not in scope:  # a route that is never authenticated (health, docs, login)
+            await app(scope, receive, send)
             return
-        result = await self.authenticate_request(ASGIConnection(scope))
-        scope["user"] = result.user
-        scope["auth"] = result.auth
-        account: Account | None = result.user
+        account: Account | None = scope["user"]
         actor = (
             Actor(account.id, account.email, "api") if account else Actor(None, "anonymous", "api")
         )
         with acting_as(actor):
-            await self.app(scope, receive, send)
+            await app(scope, receive, send)
+
+    return call
 
 
 async def retrieve_account(

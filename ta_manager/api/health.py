@@ -3,12 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
 
 from ta_manager import __version__
 from ta_manager.database import sql
 
 
-@get("/health", tags=["service"], summary="Service and database state")
+@get(
+    "/health",
+    tags=["service"],
+    summary="Service and database state",
+    operation_id="health",
+    opt={"public": True},
+    security=[],
+    responses={
+        503: ResponseSpec(
+            dict[str, Any],
+            description="The database is unavailable (the body says why)",
+            generate_examples=False,
+        )
+    },
+)
 async def health() -> Response[dict[str, Any]]:
     try:
         server_version = await sql.fetchval("SHOW server_version")

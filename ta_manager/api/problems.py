@@ -9,8 +9,10 @@ from typing import Any
 import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from ta_manager.api.query import query_key
 from ta_manager.errors import DomainError, StaleVersion
 from ta_manager.records.service import translate_database_error
 
@@ -65,9 +67,16 @@ def validation_error(
         if isinstance(item, dict):
             message = str(item.get("message", "invalid"))
             field = _field_in(message) or str(item.get("key") or item.get("source") or "body")
+            if item.get("source") == "query":  # as the user typed it: `from`, not `date_from`
+                field = _query_key(request, field)
             errors.append({"field": field, "reason": message})
     detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors) or str(exc.detail)
     return problem(400, "Invalid request", detail, errors, instance=request.url.path)
+
+
+def _query_key(request: Request[Any, Any, Any], field: str) -> str:
+    handler = request.scope.get("route_handler")
+    return query_key(handler, field) if isinstance(handler, HTTPRouteHandler) else field
 
 
 def _field_in(message: str) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from ta_manager.database import sql
-from ta_manager.errors import Conflict, FieldError
+from ta_manager.errors import Conflict, FieldError, NotFound
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
@@ -93,7 +93,10 @@ class InstrumentService(RecordService):
 
     async def parties(self, code: str, as_of: dt.date) -> dict[str, Any]:
         """States whose instrument was deposited on or before `as_of` (see docs/api.md)."""
-        instrument_id = await R.INSTRUMENT.id(code, "code")
+        found = await R.INSTRUMENT.lookup([R.INSTRUMENT.normalise(code)])
+        if not found:
+            raise NotFound("instrument", repr(code))
+        instrument_id = next(iter(found.values()))
         rows = await sql.fetch(
             "SELECT kind, count(*) AS n FROM ratification"
             " WHERE instrument_id = $1 AND deposited_on <= $2 GROUP BY kind",
