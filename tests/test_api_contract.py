@@ -96,7 +96,7 @@ def test_document_declares_problems_media_types_and_versions(app) -> None:  # ty
     assert list(paths["/api/v1/imports/{kind}/template"]["get"]["responses"]["200"]["content"]) == [
         xlsx
     ]
-    assert xlsx in paths["/api/v1/proposals/{ref}"]["get"]["responses"]["200"]["content"]
+    assert xlsx in paths["/api/v1/proposals/{proposal_id}"]["get"]["responses"]["200"]["content"]
     login = paths["/api/v1/auth/login"]["post"]
     assert login["security"] == [] and {"401", "429"} <= set(login["responses"])
     for path, item in paths.items():

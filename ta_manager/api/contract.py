@@ -38,6 +38,7 @@ from litestar.openapi.spec import (
 from litestar.routes import HTTPRoute
 
 from ta_manager.accounts.authentication import COOKIE
+from ta_manager.api.bodies import DECIMAL, body_struct
 
 PROBLEM_JSON = "application/problem+json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,19 +177,37 @@ def _fix_headers(operation: Operation) -> None:
                 header.schema = HTTP_DATE
 
 
-def _body_struct(handler: HTTPRouteHandler) -> type[msgspec.Struct] | None:
-    data = handler.parsed_fn_signature.parameters.get("data")
-    annotation = getattr(data, "annotation", None)
-    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
-        return annotation
-    return None
+def _decimals(schema: Any) -> Any:
+    """msgspec says a Decimal is a string of format "decimal"; the API takes a JSON number
+    or a decimal string (ta_manager.api.bodies.DECIMAL)."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "string" and schema.get("format") == "decimal":
+            text = {k: v for k, v in schema.items() if k != "description"}
+            return {
+                "anyOf": [{**text, "pattern": DECIMAL}, {"type": "number"}],
+                **({"description": schema["description"]} if "description" in schema else {}),
+            }
+        names = schema.get("propertyNames", {}).get("enum")
+        if schema.get("type") == "object" and names and "additionalProperties" in schema:
+            # a dict keyed by a codelist: spell the keys out (tools ignore propertyNames)
+            value = _decimals(schema["additionalProperties"])
+            rest = {k: v for k, v in schema.items() if k not in ("propertyNames",)}
+            return {
+                **rest,
+                "properties": dict.fromkeys(names, value),
+                "additionalProperties": False,
+            }
+        return {k: _decimals(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_decimals(v) for v in schema]
+    return schema
 
 
 def _json_bodies(app: Litestar, operations: list[tuple[Operation, HTTPRouteHandler]]) -> None:
     """JSON bodies are described by msgspec's own schema of the struct that decodes them:
     every constraint (also inside lists) and no unknown fields where the struct forbids
     them. Litestar's generated schema loses both."""
-    bodies = [(op, struct) for op, h in operations if (struct := _body_struct(h)) is not None]
+    bodies = [(op, struct) for op, h in operations if (struct := body_struct(h)) is not None]
     if not bodies:
         return
     structs = sorted({struct for _, struct in bodies}, key=lambda t: t.__name__)
@@ -197,7 +216,7 @@ def _json_bodies(app: Litestar, operations: list[tuple[Operation, HTTPRouteHandl
     )
     document = app.openapi_schema
     assert document.components.schemas is not None
-    document.components.schemas.update(components)
+    document.components.schemas.update({k: _decimals(v) for k, v in components.items()})
     name_of = {t: str(r["$ref"]).rsplit("/", 1)[-1] for t, r in zip(structs, refs, strict=True)}
     for operation, struct in bodies:
         media = getattr(operation.request_body, "content", {}).get("application/json")
@@ -206,7 +225,7 @@ def _json_bodies(app: Litestar, operations: list[tuple[Operation, HTTPRouteHandl
 
 
 def _require_version(app: Litestar, operation: Operation, handler: HTTPRouteHandler) -> None:
-    struct = _body_struct(handler)
+    struct = body_struct(handler)
     if struct is None or "version" not in struct.__struct_fields__:
         return
     schemas = app.openapi_schema.components.schemas or {}
@@ -243,6 +262,17 @@ def _also_media_types(operation: Operation, handler: HTTPRouteHandler) -> None:
         )
 
 
+def _integer_bounds(operation: Operation) -> None:
+    """Litestar writes integer bounds as floats: 2**63 - 1 would become 2**63."""
+    for parameter in operation.parameters or []:
+        schema = getattr(parameter, "schema", None)
+        if isinstance(schema, Schema) and schema.type == "integer":
+            for bound in ("minimum", "maximum"):
+                value = getattr(schema, bound)
+                if isinstance(value, float) and value.is_integer():
+                    setattr(schema, bound, min(int(value), 2**63 - 1))
+
+
 def _security_schemes(app: Litestar) -> None:
     """A token goes in the Authorization header (bearer) or, from the browser, the cookie."""
     document = app.openapi_schema
@@ -270,6 +300,10 @@ def finish_document(app: Litestar) -> None:
     _json_bodies(app, list(operations.values()))
     for (_, method), (operation, handler) in operations.items():
         _fix_headers(operation)
+        _integer_bounds(operation)
+        for status, response in (operation.responses or {}).items():
+            if status == "204" and hasattr(response, "content"):
+                response.content = None  # 204 No Content has no body
         if _is_public(handler):
             operation.security = []
         if method == "PATCH":

@@ -23,7 +23,8 @@ from ta_manager.records.schemas import page_struct, update_struct
 from ta_manager.records.service import RecordService
 
 # Ids are PostgreSQL bigints: anything outside that range is a 400, not a database error.
-RecordId = Annotated[int, PathParameter(ge=1, le=2**63 - 1, description="The record's id")]
+BIGINT_MAX = 2**63 - 1
+RecordId = Annotated[int, PathParameter(ge=1, le=BIGINT_MAX, description="The record's id")]
 Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="Page size (max 1000)")]
 Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip")]
 IncludeArchived = Annotated[bool, QueryParameter(description="Also archived records")]

@@ -81,7 +81,7 @@ def _query_key(request: Request[Any, Any, Any], field: str) -> str:
 
 def _field_in(message: str) -> str | None:
     """msgspec names the offending path as "at `$.field`" or "unknown field `field`"."""
-    match = re.search(r"at `\$\.([^`]+)`", message) or re.search(
+    match = re.search(r"(?:at|in) `\$\.([^`]+)`", message) or re.search(
         r"unknown field `([^`]+)`", message
     )
     return match.group(1) if match else None

@@ -18,11 +18,14 @@ from ta_manager.funding.schemas import (
     ExpenditureRead,
 )
 from ta_manager.funding.service import (
+    AllocationFilters,
     AllocationService,
+    ContributionFilters,
     ContributionService,
+    ExchangeRateFilters,
     ExchangeRateService,
+    ExpenditureFilters,
     ExpenditureService,
-    FundingFilters,
 )
 from ta_manager.needs.schemas import NeedCreate, NeedRead
 from ta_manager.needs.service import NeedFilters, NeedService
@@ -31,11 +34,14 @@ from ta_manager.projects.service import ProjectFilters, ProjectService
 from ta_manager.reference import schemas as ref
 from ta_manager.reference import services as refsvc
 
-RF = refsvc.ReferenceFilters
-
 RESOURCES: tuple[Resource, ...] = (
     Resource(
-        "/countries", "States", refsvc.CountryService(), ref.CountryCreate, ref.CountryRead, RF
+        "/countries",
+        "States",
+        refsvc.CountryService(),
+        ref.CountryCreate,
+        ref.CountryRead,
+        refsvc.CountryFilters,
     ),
     Resource(
         "/regions",
@@ -43,7 +49,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.RegionService(),
         ref.RegionCreate,
         ref.RegionRead,
-        RF,
+        refsvc.RegionFilters,
     ),
     Resource(
         "/instruments",
@@ -58,7 +64,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.RatificationService(),
         ref.RatificationCreate,
         ref.RatificationRead,
-        RF,
+        refsvc.RatificationFilters,
     ),
     Resource(
         "/priority-areas",
@@ -66,7 +72,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.PriorityAreaService(),
         ref.PriorityAreaCreate,
         ref.PriorityAreaRead,
-        RF,
+        refsvc.PriorityAreaFilters,
     ),
     Resource(
         "/assistance-types",
@@ -74,7 +80,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.AssistanceTypeService(),
         ref.AssistanceTypeCreate,
         ref.AssistanceTypeRead,
-        RF,
+        refsvc.AssistanceTypeFilters,
     ),
     Resource(
         "/activity-types",
@@ -90,7 +96,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.OrganizationService(),
         ref.OrganizationCreate,
         ref.OrganizationRead,
-        RF,
+        refsvc.OrganizationFilters,
     ),
     Resource(
         "/needs", "Needs (assistance requests)", NeedService(), NeedCreate, NeedRead, NeedFilters
@@ -110,7 +116,7 @@ RESOURCES: tuple[Resource, ...] = (
         ExchangeRateService(),
         ExchangeRateCreate,
         ExchangeRateRead,
-        FundingFilters,
+        ExchangeRateFilters,
     ),
     Resource(
         "/contributions",
@@ -118,7 +124,7 @@ RESOURCES: tuple[Resource, ...] = (
         ContributionService(),
         ContributionCreate,
         ContributionRead,
-        FundingFilters,
+        ContributionFilters,
     ),
     Resource(
         "/allocations",
@@ -126,7 +132,7 @@ RESOURCES: tuple[Resource, ...] = (
         AllocationService(),
         AllocationCreate,
         AllocationRead,
-        FundingFilters,
+        AllocationFilters,
     ),
     Resource(
         "/expenditures",
@@ -134,7 +140,7 @@ RESOURCES: tuple[Resource, ...] = (
         ExpenditureService(),
         ExpenditureCreate,
         ExpenditureRead,
-        FundingFilters,
+        ExpenditureFilters,
     ),
     Resource(
         "/cost-norms",

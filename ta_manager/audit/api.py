@@ -21,7 +21,12 @@ class AuditController(Controller):
     tags = ["Audit trail"]
     opt = {"roles": AUDIT_READERS}
 
-    @get("/", operation_id="listAudit", summary="Who changed what, newest first")
+    @get(
+        "/",
+        operation_id="listAudit",
+        summary="Who changed what, newest first",
+        opt={"problems": (422,)},
+    )
     async def list_audit(
         self,
         record: Annotated[

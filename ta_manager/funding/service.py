@@ -16,15 +16,36 @@ from ta_manager.records.service import RecordService, RefField
 
 
 @dataclass(frozen=True)
-class FundingFilters:
+class ExchangeRateFilters:
+    currency: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ContributionFilters:
     donor: list[str] | None = None
     currency: list[str] | None = None
     status: list[str] | None = None
     project: list[str] | None = None
-    activity: list[str] | None = None
-    contribution: list[str] | None = None
     priority_area: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AllocationFilters:
+    contribution: list[str] | None = None
+    donor: list[str] | None = None
+    project: list[str] | None = None
+    activity: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class ExpenditureFilters:
     allocation: int | None = None
+    activity: list[str] | None = None
+    donor: list[str] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -43,7 +64,7 @@ class ExchangeRateService(RecordService):
     default_sort = "currency,valid_on"
     code_column = None
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: ExchangeRateFilters) -> None:
         currencies = [c.upper() for c in split_values(f.currency)]
         await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
         where.period("t.valid_on", "t.valid_on", f.date_from, f.date_to)
@@ -141,7 +162,7 @@ class ContributionService(RecordService):
                 )
         return errors
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: ContributionFilters) -> None:
         await add_codes(where, "t.donor_id = ANY({})", f.donor, R.ORGANIZATION, "donor")
         currencies = [c.upper() for c in split_values(f.currency)]
         await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
@@ -214,7 +235,7 @@ class AllocationService(RecordService):
                 errors.append(FieldError("amount", f"is below the {spent} already spent"))
         return errors
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: AllocationFilters) -> None:
         await add_codes(
             where,
             "t.contribution_id = ANY({})",
@@ -296,7 +317,7 @@ class ExpenditureService(RecordService):
             record_id,
         )
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: ExpenditureFilters) -> None:
         if f.allocation is not None:
             where.add("t.allocation_id = {}", f.allocation)
         await add_codes(where, "t.activity_id = ANY({})", f.activity, R.ACTIVITY, "activity")

@@ -85,24 +85,22 @@ class ProposalController(Controller):
         return _doc(await drafting.draft(data), 201)
 
     @get(
-        "/{ref:str}",
+        "/{proposal_id:str}",
         operation_id="getProposal",
         summary="A proposal with activities, lines, totals, secured funding and gap;"
         " /proposals/{id}.xlsx for the workbook",
         opt={"roles": STAFF, "also_media_types": (XLSX,), "problems": (422,)},
     )
-    async def get_proposal(self, ref: FromPath[str]) -> Response[Any]:
-        proposal_id, workbook = _proposal_ref(ref)
+    async def get_proposal(self, proposal_id: FromPath[str]) -> Response[Any]:
+        number, workbook = _proposal_ref(proposal_id)
         if workbook:
-            content = await proposal_workbook(proposal_id)
+            content = await proposal_workbook(number)
             return Response(
                 content,
                 media_type=XLSX,
-                headers={
-                    "Content-Disposition": f'attachment; filename="proposal-{proposal_id}.xlsx"'
-                },
+                headers={"Content-Disposition": f'attachment; filename="proposal-{number}.xlsx"'},
             )
-        return _doc(await service.document(proposal_id))
+        return _doc(await service.document(number))
 
     @patch(
         "/{proposal_id:int}",

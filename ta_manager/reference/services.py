@@ -16,16 +16,41 @@ from ta_manager.records.service import LinkField, RecordService, RefField
 
 
 @dataclass(frozen=True)
-class ReferenceFilters:
+class CountryFilters:
     region: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class RegionFilters:
+    country: list[str] | None = None
+    kind: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class RatificationFilters:
     country: list[str] | None = None
     instrument: list[str] | None = None
-    priority_area: list[str] | None = None
-    role: list[str] | None = None
-    kind: list[str] | None = None
-    active: bool | None = None
+    region: list[str] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PriorityAreaFilters:
+    instrument: list[str] | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class AssistanceTypeFilters:
+    priority_area: list[str] | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class OrganizationFilters:
+    country: list[str] | None = None
+    role: list[str] | None = None
 
 
 async def add_region_filter(where: Where, codes: list[str] | None, country_expr: str) -> None:
@@ -52,7 +77,7 @@ class CountryService(RecordService):
     default_sort = "name"
     code_column = "iso3"
 
-    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
+    async def filter(self, where: Where, filters: CountryFilters) -> None:
         await add_region_filter(where, filters.region, "t.id")
 
 
@@ -65,7 +90,7 @@ class RegionService(RecordService):
     sortable = ("code", "name", "kind")
     default_sort = "kind,code"
 
-    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
+    async def filter(self, where: Where, filters: RegionFilters) -> None:
         await add_codes(where, "t.kind = ANY({})", filters.kind, None, "kind")
         await add_codes(
             where,
@@ -132,7 +157,7 @@ class RatificationService(RecordService):
             )
         return super().translate(exc)
 
-    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
+    async def filter(self, where: Where, filters: RatificationFilters) -> None:
         await add_codes(where, "t.country_id = ANY({})", filters.country, R.COUNTRY, "country")
         await add_codes(
             where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
@@ -156,7 +181,7 @@ class PriorityAreaService(RecordService):
             " ORDER BY a.sort_order, a.code) AS assistance_types"
         ]
 
-    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
+    async def filter(self, where: Where, filters: PriorityAreaFilters) -> None:
         await add_codes(
             where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
         )
@@ -173,7 +198,7 @@ class AssistanceTypeService(RecordService):
     sortable = ("sort_order", "code", "name", "priority_area_id")
     default_sort = "priority_area_id,sort_order"
 
-    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
+    async def filter(self, where: Where, filters: AssistanceTypeFilters) -> None:
         await add_codes(
             where,
             "t.priority_area_id = ANY({})",
@@ -212,6 +237,6 @@ class OrganizationService(RecordService):
     sortable = ("code", "name")
     default_sort = "code"
 
-    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
+    async def filter(self, where: Where, filters: OrganizationFilters) -> None:
         await add_codes(where, "t.roles && {}::text[]", filters.role, None, "role")
         await add_codes(where, "t.country_id = ANY({})", filters.country, R.COUNTRY, "country")
