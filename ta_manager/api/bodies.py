@@ -23,7 +23,7 @@ from litestar.exceptions import ClientException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 
 # A decimal number as text: digits, an optional fraction and exponent (no NaN, no spaces).
-DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"
 _DECIMAL = re.compile(DECIMAL)
 
 

@@ -187,20 +187,47 @@ def _decimals(schema: Any) -> Any:
                 "anyOf": [{**text, "pattern": DECIMAL}, {"type": "number"}],
                 **({"description": schema["description"]} if "description" in schema else {}),
             }
-        names = schema.get("propertyNames", {}).get("enum")
-        if schema.get("type") == "object" and names and "additionalProperties" in schema:
-            # a dict keyed by a codelist: spell the keys out (tools ignore propertyNames)
-            value = _decimals(schema["additionalProperties"])
-            rest = {k: v for k, v in schema.items() if k not in ("propertyNames",)}
-            return {
-                **rest,
-                "properties": dict.fromkeys(names, value),
-                "additionalProperties": False,
-            }
         return {k: _decimals(v) for k, v in schema.items()}
     if isinstance(schema, list):
         return [_decimals(v) for v in schema]
     return schema
+
+
+def _literal_keys(info: Any) -> list[str] | None:
+    mi = msgspec.inspect
+    if isinstance(info, mi.Metadata):
+        return _literal_keys(info.type)
+    if isinstance(info, mi.UnionType):
+        return next((k for t in info.types if (k := _literal_keys(t))), None)
+    if isinstance(info, mi.DictType):
+        key = info.key_type.type if isinstance(info.key_type, mi.Metadata) else info.key_type
+        if isinstance(key, mi.LiteralType):
+            return [str(v) for v in key.values]
+    return None
+
+
+def _keyed(schema: Any, keys: list[str]) -> Any:
+    """A dict schema whose keys come from a codelist, with the keys spelt out (msgspec's
+    schema drops the key type)."""
+    if isinstance(schema, dict) and "anyOf" in schema:
+        return {**schema, "anyOf": [_keyed(s, keys) for s in schema["anyOf"]]}
+    if isinstance(schema, dict) and schema.get("type") == "object":
+        value = schema.get("additionalProperties", {})
+        return {**schema, "properties": dict.fromkeys(keys, value), "additionalProperties": False}
+    return schema
+
+
+def _codelist_keys(structs: list[type[msgspec.Struct]], components: dict[str, Any]) -> None:
+    mi = msgspec.inspect
+    for info in mi.multi_type_info(structs):
+        if not isinstance(info, mi.StructType):
+            continue
+        schema = components.get(info.cls.__name__)
+        for f in info.fields:
+            keys = _literal_keys(f.type)
+            if keys and schema and f.encode_name in schema.get("properties", {}):
+                prop = schema["properties"][f.encode_name]
+                schema["properties"][f.encode_name] = _keyed(prop, keys)
 
 
 def _json_bodies(app: Litestar, operations: list[tuple[Operation, HTTPRouteHandler]]) -> None:
@@ -216,6 +243,7 @@ def _json_bodies(app: Litestar, operations: list[tuple[Operation, HTTPRouteHandl
     )
     document = app.openapi_schema
     assert document.components.schemas is not None
+    _codelist_keys(structs, components)
     document.components.schemas.update({k: _decimals(v) for k, v in components.items()})
     name_of = {t: str(r["$ref"]).rsplit("/", 1)[-1] for t, r in zip(structs, refs, strict=True)}
     for operation, struct in bodies:

@@ -13,6 +13,7 @@ from ta_manager.errors import Conflict, FieldError, NotFound
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
+from ta_manager.reference.schemas import OrgRole, RegionKind
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class CountryFilters:
 @dataclass(frozen=True)
 class RegionFilters:
     country: list[str] | None = None
-    kind: list[str] | None = None
+    kind: list[RegionKind] | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class AssistanceTypeFilters:
 @dataclass(frozen=True)
 class OrganizationFilters:
     country: list[str] | None = None
-    role: list[str] | None = None
+    role: list[OrgRole] | None = None
 
 
 async def add_region_filter(where: Where, codes: list[str] | None, country_expr: str) -> None:
