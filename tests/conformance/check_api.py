@@ -7,14 +7,17 @@ pool here, on schemathesis's event loop):
     pytest --noconftest tests/conformance/check_api.py       # what `make test` runs
     make fuzz                                                # the long run
 
-TA_CONFORMANCE_EXAMPLES sets the examples per operation (default 8); the examples are the
-same on every run (repeatable `make test`) unless TA_CONFORMANCE_RANDOM=1 (`make fuzz`).
+Bounded (`make test`): 15 examples per operation, the same ones on every run, no coverage
+phase. TA_CONFORMANCE_FULL=1 (`make fuzz`): 300 random examples per operation plus
+schemathesis's coverage phase (every boundary case the schema defines).
+TA_CONFORMANCE_EXAMPLES overrides the number of examples.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import tomllib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,8 +27,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-EXAMPLES = int(os.environ.get("TA_CONFORMANCE_EXAMPLES") or 8)
-RANDOM = os.environ.get("TA_CONFORMANCE_RANDOM") == "1"
+FULL = os.environ.get("TA_CONFORMANCE_FULL") == "1"  # `make fuzz`
+EXAMPLES = int(os.environ.get("TA_CONFORMANCE_EXAMPLES") or (300 if FULL else 15))
 
 
 def _server_dsn() -> str:
@@ -85,9 +88,10 @@ def _app_and_token() -> tuple[object, str, str]:
 
 APP, TOKEN, DSN = _app_and_token()
 os.environ["TA_CONFORMANCE_TOKEN"] = TOKEN  # read by schemathesis.toml: [auth]
-CONFIG = schemathesis.config.SchemathesisConfig.from_path(
-    Path(__file__).with_name("schemathesis.toml")
-)
+SETTINGS = tomllib.loads(Path(__file__).with_name("schemathesis.toml").read_text("utf-8"))
+# The coverage phase (every boundary case the schema defines) takes minutes: `make fuzz` only.
+SETTINGS.setdefault("phases", {}).setdefault("coverage", {})["enabled"] = FULL
+CONFIG = schemathesis.config.SchemathesisConfig.from_dict(SETTINGS)
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", APP, config=CONFIG)
 
 
@@ -105,7 +109,7 @@ def drop_database() -> Iterator[None]:
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
-    derandomize=not RANDOM,
+    derandomize=not FULL,
     suppress_health_check=list(HealthCheck),
     database=None,
 )
