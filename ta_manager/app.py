@@ -28,6 +28,7 @@ from ta_manager.api.resources import RESOURCES
 from ta_manager.audit import trail
 from ta_manager.database import engine
 from ta_manager.database.embedded import resolve_dsn_async
+from ta_manager.database.supervisor import Supervisor
 from ta_manager.reference.controllers import InstrumentPartiesController
 from ta_manager.settings import Settings, get_settings
 
@@ -91,7 +92,13 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         if not manage_database:
             yield
             return
-        dsn = await resolve_dsn_async(settings.database_url, settings.data_dir)
+        dsn = await resolve_dsn_async(
+            settings.database_url, settings.data_dir, settings.db_start_seconds
+        )
+        if settings.embedded:  # a dead embedded server is started again (503 meanwhile)
+            app.state["database_supervisor"] = Supervisor(
+                settings.data_dir, settings.db_start_seconds
+            )
         engine.configure(dsn)
         await engine.open_pool()
         try:

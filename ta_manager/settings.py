@@ -82,6 +82,8 @@ class Settings:
     import_max_bytes: int = 50 * 1024 * 1024
     # Reverse proxies whose X-Forwarded-For is believed; from anyone else it is ignored.
     trusted_proxies: tuple[Network, ...] = field(default_factory=tuple)
+    # How long to wait for the embedded PostgreSQL to finish crash recovery at start-up.
+    db_start_seconds: int = 120
 
     @property
     def embedded(self) -> bool:
@@ -121,6 +123,7 @@ class Settings:
             admin_password=os.environ.get("TA_ADMIN_PASSWORD") or None,
             import_max_bytes=_positive("TA_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
             trusted_proxies=_networks("TA_TRUSTED_PROXIES"),
+            db_start_seconds=_positive("TA_DB_START_SECONDS", 120),
         )
 
 

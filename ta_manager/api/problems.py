@@ -13,6 +13,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from ta_manager.api.query import query_key
+from ta_manager.database.engine import database_unavailable
 from ta_manager.errors import DomainError, StaleVersion
 from ta_manager.records.service import translate_database_error
 
@@ -102,9 +103,33 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     return response
 
 
+def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """503 while the database is down; an embedded one is started again meanwhile."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    supervisor = request.app.state.get("database_supervisor")
+    if supervisor is not None:
+        supervisor.database_lost()
+    response = problem(
+        503,
+        "Service unavailable",
+        "the database is unavailable; try again shortly",
+        instance=request.url.path,
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def connection_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if database_unavailable(exc):
+        return unavailable(request, exc)
+    return internal_error(request, exc)
+
+
 def database_error(
     request: Request[Any, Any, Any], exc: asyncpg.PostgresError
 ) -> Response[dict[str, Any]]:
+    if database_unavailable(exc):
+        return unavailable(request, exc)
     translated = translate_database_error("record", exc)
     if isinstance(translated, DomainError):
         return domain_error(request, translated)
@@ -126,5 +151,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error,
     HTTPException: http_error,
     asyncpg.PostgresError: database_error,
+    asyncpg.InterfaceError: connection_error,
+    asyncpg.exceptions.InternalClientError: connection_error,
+    OSError: connection_error,
     Exception: internal_error,
 }

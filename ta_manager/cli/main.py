@@ -22,6 +22,9 @@ from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 def cli() -> None:
     """ta-manager: technical assistance needs, activities, beneficiaries and funding."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # A lost database is reported in one line (ta_manager.cli.runtime), not by the driver's
+    # reconnection warnings with their tracebacks.
+    logging.getLogger("asyncpg").setLevel(logging.ERROR)
     # pgserver asks platformdirs for a runtime dir it never needs; the fallback is fine.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
