@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Any
 
 import click
 
@@ -17,7 +18,19 @@ from ta_manager.cli.serve import serve_command
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group; a file error anywhere is one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if not exc.filename:
+                raise
+            raise click.ClickException(f"{exc.filename}: {exc.strerror or exc}") from exc
+
+
+@click.group(cls=Commands)
 @click.version_option(__version__, prog_name="ta-manager")
 def cli() -> None:
     """ta-manager: technical assistance needs, activities, beneficiaries and funding."""

@@ -197,6 +197,8 @@ def raise_cli_error(exc: BaseException, settings: Settings, connected: bool) -> 
         raise click.ClickException(
             f"cannot use the database ({_where(settings)}): {reason}"
         ) from exc
+    if isinstance(exc, OSError) and exc.filename:  # a file the command reads or writes
+        raise click.ClickException(f"{exc.filename}: {exc.strerror or exc}") from exc
     if isinstance(exc, DomainError):
         lines = [exc.detail] + [f"  {e.field}: {e.reason}" for e in exc.errors[1:]]
         raise click.ClickException("\n".join(lines)) from exc
