@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ta_manager.activities.schemas import ActivityStatus, Scope
 from ta_manager.database import sql
 from ta_manager.errors import FieldError
 from ta_manager.projects.service import end_before_start
@@ -25,8 +26,8 @@ class ActivityFilters:
     assistance_type: list[str] | None = None
     instrument: list[str] | None = None
     type: list[str] | None = None
-    status: list[str] | None = None
-    activity_scope: list[str] | None = field(default=None, metadata={"query": "scope"})
+    status: list[ActivityStatus] | None = None
+    activity_scope: list[Scope] | None = field(default=None, metadata={"query": "scope"})
     project: list[str] | None = None
     partner: list[str] | None = None
     donor: list[str] | None = None

@@ -10,6 +10,7 @@ from typing import Any
 
 from ta_manager.database import sql
 from ta_manager.errors import FieldError
+from ta_manager.funding.schemas import ContributionStatus
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes, split_values
 from ta_manager.records.service import RecordService, RefField
@@ -26,7 +27,7 @@ class ExchangeRateFilters:
 class ContributionFilters:
     donor: list[str] | None = None
     currency: list[str] | None = None
-    status: list[str] | None = None
+    status: list[ContributionStatus] | None = None
     project: list[str] | None = None
     priority_area: list[str] | None = None
     date_from: dt.date | None = None
