@@ -8,19 +8,16 @@ GET  /imports/errors/{id}.xlsx  the marked-up file of a rejected import
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import re
-import secrets
-import tempfile
-import time
+import dataclasses
+import datetime as dt
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.response import Stream
 
 from importers.error_workbook import error_workbook
 from importers.kinds import KINDS
@@ -31,11 +28,11 @@ from importers.templates import template
 from ta_manager.accounts.permissions import require, resource_roles
 from ta_manager.accounts.roles import ADMIN, OFFICER, SECRETARIAT, STAFF
 from ta_manager.errors import NotFound
+from ta_manager.files import service as files
+from ta_manager.files.http import file_response
+from ta_manager.settings import Settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_DIR = Path(tempfile.gettempdir()) / "ta-manager-import-errors"
-ERROR_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-KEEP_ERRORS_SECONDS = 24 * 3600
 # Whoever may write some kind; each import then needs the write roles of its own kind
 # (the same as creating those records through the API).
 IMPORTERS = (ADMIN, OFFICER, SECRETARIAT)
@@ -83,7 +80,7 @@ async def import_upload(
         summary = await import_file(name, content, filename, dry_run=dry_run)
     except ImportRejected as exc:
         marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
-        error_id = await asyncio.to_thread(_store_errors, marked, _owner(request))
+        error_id = await _store_errors(marked, _owner(request))
         body = {
             "type": "about:blank",
             "title": "Import rejected",
@@ -101,23 +98,23 @@ async def import_upload(
     return Response(body)
 
 
-def _owner(request: Request[Any, Any, Any]) -> Path:
-    """Each user's marked-up files live in their own directory: others cannot fetch them."""
-    account = request.scope.get("user")
-    return ERRORS_DIR / f"user-{getattr(account, 'id', 'anonymous')}"
+def _owner(request: Request[Any, Any, Any]) -> int | None:
+    """Each user's marked-up files are theirs alone: others cannot fetch them."""
+    return getattr(request.scope.get("user"), "id", None)
 
 
-def _store_errors(content: bytes, directory: Path) -> str:
-    """Keep the marked-up file for KEEP_ERRORS_SECONDS under a random, unguessable id."""
-    directory.mkdir(parents=True, exist_ok=True)
-    expired = time.time() - KEEP_ERRORS_SECONDS
-    for old in ERRORS_DIR.glob("*/*.xlsx"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < expired:
-                old.unlink()
-    error_id = secrets.token_urlsafe(18)
-    (directory / f"{error_id}.xlsx").write_bytes(content)
-    return error_id
+async def _store_errors(content: bytes, owner_id: int | None) -> str:
+    """Keep the marked-up file in PostgreSQL (any web process can serve it) until
+    TA_FILES_KEEP_HOURS have passed, under a random, unguessable id."""
+    stored = await files.store_bytes(
+        content,
+        filename="import-errors.xlsx",
+        media_type=XLSX,
+        purpose="import_errors",
+        owner_id=owner_id,
+        keep=dt.timedelta(hours=Settings.from_env().files_keep_hours),
+    )
+    return str(stored.id)
 
 
 @get(
@@ -125,16 +122,12 @@ def _store_errors(content: bytes, directory: Path) -> str:
     summary="The marked-up file of a rejected import (its uploader's only)",
     opt={"roles": IMPORTERS},
 )
-async def import_errors(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
+async def import_errors(request: Request[Any, Any, Any], name: str) -> Stream:
     error_id = name.removesuffix(".xlsx")
-    path = _owner(request) / f"{error_id}.xlsx"
-    if not ERROR_ID.match(error_id) or not path.is_file():
+    found = await files.find(error_id, _owner(request))
+    if found is None or found.purpose != "import_errors":
         raise NotFound("import error workbook", name)
-    return Response(
-        path.read_bytes(),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="import-errors-{error_id}.xlsx"'},
-    )
+    return file_response(dataclasses.replace(found, filename=f"import-errors-{error_id}.xlsx"))
 
 
 @get("/imports/{kind:str}/template", summary="The .xlsx template of a kind", opt={"roles": STAFF})

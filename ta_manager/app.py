@@ -9,7 +9,7 @@ from pathlib import Path
 
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -60,6 +60,7 @@ def api_router() -> Router:
     from importers.api import ROUTES as IMPORT_ROUTES
     from reports.api import ROUTES as REPORT_ROUTES
     from ta_manager.accounts.api import ROUTES as ACCOUNT_ROUTES
+    from ta_manager.jobs.api import ROUTES as JOB_ROUTES
     from ta_manager.proposals.api import ROUTES as PROPOSAL_ROUTES
 
     controllers = [crud_controller(r) for r in RESOURCES]
@@ -72,6 +73,7 @@ def api_router() -> Router:
             *IMPORT_ROUTES,
             *REPORT_ROUTES,
             *PROPOSAL_ROUTES,
+            *JOB_ROUTES,
         ],
     )
 
@@ -130,5 +132,6 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
+        state=State({"settings": settings}),
         debug=False,
     )

@@ -33,6 +33,13 @@ def _positive(name: str, default: int) -> int:
     return value
 
 
+def _at_least(name: str, default: int, least: int) -> int:
+    value = _int(name, default)
+    if value < least:
+        raise SettingsError(f"{name} must be at least {least}, got {value}")
+    return value
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = (os.environ.get(name) or "").strip().lower()
     if raw == "":
@@ -63,6 +70,14 @@ class Settings:
     admin_email: str | None = None
     admin_password: str | None = None
     import_max_bytes: int = 50 * 1024 * 1024
+    # Processes and jobs (docs/jobs.md).
+    web_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    job_workers: int = 1
+    worker_jobs: int = 2
+    job_heartbeat_seconds: int = 30
+    job_max_attempts: int = 3
+    files_keep_hours: int = 24
+    sync_wait_seconds: int = 20
 
     @property
     def embedded(self) -> bool:
@@ -101,6 +116,14 @@ class Settings:
             admin_email=os.environ.get("TA_ADMIN_EMAIL") or None,
             admin_password=os.environ.get("TA_ADMIN_PASSWORD") or None,
             import_max_bytes=_positive("TA_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+            web_processes=_positive("TA_WEB_PROCESSES", os.cpu_count() or 1),
+            job_workers=_at_least("TA_JOB_WORKERS", 1, 0),
+            # pgqueuer needs room for twice the batch (one job) a worker takes at a time.
+            worker_jobs=_at_least("TA_WORKER_JOBS", 2, 2),
+            job_heartbeat_seconds=_at_least("TA_JOB_HEARTBEAT_SECONDS", 30, 2),
+            job_max_attempts=_positive("TA_JOB_MAX_ATTEMPTS", 3),
+            files_keep_hours=_positive("TA_FILES_KEEP_HOURS", 24),
+            sync_wait_seconds=_at_least("TA_SYNC_WAIT_SECONDS", 20, 0),
         )
 
 

@@ -17,7 +17,9 @@ from ta_manager.activities.tables import (
     ActivitySector,
 )
 from ta_manager.cost_norms.tables import CostNorm
+from ta_manager.files.tables import StoredFile, StoredFileChunk
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
+from ta_manager.jobs.tables import Job, JobWorker
 from ta_manager.needs.tables import AssistanceRequest, AssistanceRequestInstrument
 from ta_manager.projects.tables import (
     Project,
@@ -72,4 +74,8 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Allocation,
     Expenditure,
     CostNorm,
+    StoredFile,
+    StoredFileChunk,
+    Job,
+    JobWorker,
 )
