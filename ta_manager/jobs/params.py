@@ -18,6 +18,8 @@ from ta_manager.errors import DomainError, FieldError, InvalidInput
 from ta_manager.records import references as R
 
 T = TypeVar("T")
+# Fields of the job request itself, not of its params.
+OWN_FIELDS = ("kind", "file", "body")
 
 # Filter fields whose values are codes of these references.
 CODES: dict[str, R.Reference] = {
@@ -104,12 +106,15 @@ def prefixed(exc: DomainError) -> DomainError:
         return exc
     renamed = [
         FieldError(
-            e.field if e.field.startswith("params") else f"params.{e.field}", e.reason, e.value
+            e.field
+            if e.field.startswith("params") or e.field in OWN_FIELDS
+            else f"params.{e.field}",
+            e.reason,
+            e.value,
         )
         for e in exc.errors
     ]
-    out = InvalidInput(exc.detail, renamed) if exc.status == 422 else exc
-    return out
+    return InvalidInput(exc.detail, renamed) if exc.status == 422 else exc
 
 
 def choice(params: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> str:

@@ -130,11 +130,14 @@ async def finish(
     errors_file_id: uuid.UUID | None = None,
     result: dict[str, Any] | None = None,
     error: dict[str, Any] | None = None,
+    progress: tuple[str | None, int | None, int | None] | None = None,
 ) -> bool:
     """Record the outcome of this attempt (not over a cancellation by the user)."""
+    step, done, total = progress or (None, None, None)
     status = await sql.execute(
         "UPDATE job SET state = $3, file_id = $4, errors_file_id = $5, result = $6, error = $7,"
-        " finished_at = now(), heartbeat_at = now()"
+        " finished_at = now(), heartbeat_at = now(), step = coalesce($8, step),"
+        " done = coalesce($9, done), total = coalesce($10, total)"
         " WHERE id = $1 AND attempts = $2 AND state NOT IN ('cancelled', 'done')",
         job_id,
         attempt,
@@ -143,6 +146,9 @@ async def finish(
         errors_file_id,
         result,
         error,
+        step,
+        done,
+        total,
     )
     return status.endswith(" 1")
 

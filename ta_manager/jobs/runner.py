@@ -122,7 +122,7 @@ async def run(job_id: uuid.UUID, settings: Settings, stopping: asyncio.Event) ->
         if progress.stop == "cancelled":
             log.info("job %s cancelled", job_id)
             return
-        await _record(job_id, attempt, account, outcome, settings)
+        await _record(job_id, attempt, account, outcome, settings, progress)
     finally:
         await asyncio.to_thread(shutil.rmtree, scratch, True)
 
@@ -197,8 +197,10 @@ async def _record(
     account: Account,
     outcome: Outcome | JobFailure | None,
     settings: Settings,
+    progress: Progress,
 ) -> None:
     keep = timedelta(hours=settings.files_keep_hours)
+    last = (progress.step, progress.done, progress.total)
     if isinstance(outcome, JobFailure):
         errors_id = None
         if outcome.errors_file is not None:
@@ -212,7 +214,12 @@ async def _record(
             )
             errors_id = stored.id
         await queries.finish(
-            job_id, attempt, "failed", error=outcome.problem, errors_file_id=errors_id
+            job_id,
+            attempt,
+            "failed",
+            error=outcome.problem,
+            errors_file_id=errors_id,
+            progress=last,
         )
         log.info("job %s failed: %s", job_id, outcome.problem.get("detail"))
         return
@@ -232,7 +239,10 @@ async def _record(
             else await files.store_bytes(outcome.content or b"", **meta)
         )
         file_id = stored.id
-    if not await queries.finish(job_id, attempt, "done", file_id=file_id, result=outcome.result):
+    done = await queries.finish(
+        job_id, attempt, "done", file_id=file_id, result=outcome.result, progress=last
+    )
+    if not done:
         await files.delete(file_id)  # cancelled meanwhile, or taken over: keep nothing
         return
     log.info("job %s done", job_id)
