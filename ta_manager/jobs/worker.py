@@ -69,7 +69,7 @@ class Worker:
                 if self.stopping.is_set():
                     break
                 log.warning(
-                    "worker: cannot reach the database (%s); retrying in %.0f s",
+                    "worker: cannot reach the database (%s); retrying in %.2f s",
                     exc or type(exc).__name__,
                     delay,
                 )
