@@ -40,6 +40,13 @@ def _at_least(name: str, default: int, least: int) -> int:
     return value
 
 
+def _between(name: str, default: int, least: int, most: int) -> int:
+    value = _at_least(name, default, least)
+    if value > most:
+        raise SettingsError(f"{name} must be at most {most}, got {value}")
+    return value
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = (os.environ.get(name) or "").strip().lower()
     if raw == "":
@@ -78,6 +85,7 @@ class Settings:
     job_max_attempts: int = 3
     files_keep_hours: int = 24
     sync_wait_seconds: int = 20
+    worker_nice: int = 10
 
     @property
     def embedded(self) -> bool:
@@ -124,6 +132,7 @@ class Settings:
             job_max_attempts=_positive("TA_JOB_MAX_ATTEMPTS", 3),
             files_keep_hours=_positive("TA_FILES_KEEP_HOURS", 24),
             sync_wait_seconds=_at_least("TA_SYNC_WAIT_SECONDS", 20, 0),
+            worker_nice=_between("TA_WORKER_NICE", 10, 0, 19),
         )
 
 

@@ -152,7 +152,12 @@ class Worker:
 
 
 def run_worker(settings: Settings) -> None:
-    """Run a worker in this process until SIGINT/SIGTERM (`ta-manager worker`)."""
+    """Run a worker in this process until SIGINT/SIGTERM (`ta-manager worker`).
+
+    It runs at a lower CPU priority (TA_WORKER_NICE): on a machine it shares with API
+    processes, users' requests get the processor first and exports take what is left."""
+    if settings.worker_nice:
+        os.nice(settings.worker_nice)
 
     async def main() -> None:
         worker = Worker(settings)
