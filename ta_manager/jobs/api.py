@@ -38,9 +38,14 @@ def _account(request: AnyRequest) -> Account:
 
 
 def _upload_limit() -> int:
-    from importers.api import _body_limit
+    """Room for the largest file an import accepts plus the multipart envelope."""
+    from importers.problems import ImportFailed
+    from importers.reading import DEFAULT_MAX_BYTES, max_import_bytes
 
-    return _body_limit()
+    try:
+        return max_import_bytes() + 1024 * 1024
+    except ImportFailed:
+        return DEFAULT_MAX_BYTES + 1024 * 1024
 
 
 async def _body(request: AnyRequest) -> tuple[Any, Any, Upload | None]:

@@ -218,9 +218,13 @@ async def orphans(older_than: dt.timedelta) -> list[uuid.UUID]:
 
 
 async def forget_finished(older_than: dt.timedelta) -> int:
-    """Finished jobs are kept as long as their files; then they go."""
+    """Finished jobs are kept as long as their files; then they go, with the queue's log."""
     status = await sql.execute(
         "DELETE FROM job WHERE finished_at < now() - $1::interval", older_than
+    )
+    await sql.execute("DELETE FROM pgqueuer_log WHERE created < now() - $1::interval", older_than)
+    await sql.execute(
+        "DELETE FROM pgqueuer_statistics WHERE created < now() - $1::interval", older_than
     )
     return int(status.split()[-1])
 

@@ -80,10 +80,23 @@ class Worker:
 
     async def _cycle(self) -> None:
         dsn = await resolve_dsn_async(self.settings.database_url, self.settings.data_dir)
-        if self.manage_pool:
-            engine.configure(dsn)
-            await engine.open_pool(min_size=1, max_size=2 + self.settings.worker_jobs * 2)
-        listener = await asyncpg.connect(dsn)  # pgqueuer's own, with plain jsonb
+        listener: asyncpg.Connection | None = None
+        try:
+            if self.manage_pool:
+                engine.configure(dsn)
+                await engine.open_pool(min_size=1, max_size=2 + self.settings.worker_jobs * 2)
+            listener = await asyncpg.connect(dsn)  # pgqueuer's own, with plain jsonb
+            await self._serve(listener)
+        finally:
+            with contextlib.suppress(Exception):
+                await queries.worker_gone(self.id, self.heartbeat * 2)
+            if listener is not None:
+                with contextlib.suppress(Exception):
+                    await listener.close(timeout=5)
+            if self.manage_pool:
+                await engine.close_pool()
+
+    async def _serve(self, listener: asyncpg.Connection) -> None:
         manager = QueueManager(queue.queries(listener))
         settings, stopping = self.settings, self.stopping
 
@@ -92,46 +105,38 @@ class Worker:
             assert job.payload is not None
             await run_safely(uuid.UUID(bytes=job.payload), settings, stopping)
 
-        try:
-            await self._housekeeping()
-            log.info(
-                "worker %s ready (pid %d, %d jobs at once)",
-                self.id,
-                os.getpid(),
-                settings.worker_jobs,
+        await self._housekeeping()
+        log.info(
+            "worker %s ready (pid %d, %d jobs at once)",
+            self.id,
+            os.getpid(),
+            settings.worker_jobs,
+        )
+        serving = asyncio.create_task(
+            manager.run(
+                dequeue_timeout=self.heartbeat,
+                batch_size=1,
+                max_concurrent_tasks=settings.worker_jobs,
+                shutdown_on_listener_failure=True,
+                heartbeat_timeout=self.heartbeat,
             )
-            serving = asyncio.create_task(
-                manager.run(
-                    dequeue_timeout=self.heartbeat,
-                    batch_size=1,
-                    max_concurrent_tasks=settings.worker_jobs,
-                    shutdown_on_listener_failure=True,
-                    heartbeat_timeout=self.heartbeat,
-                )
-            )
-            keeping = asyncio.create_task(self._keep_house())
-            stop_wait = asyncio.create_task(self.stopping.wait())
-            done, _ = await asyncio.wait(
-                {serving, keeping, stop_wait}, return_when=asyncio.FIRST_COMPLETED
-            )
-            manager.shutdown.set()
-            keeping.cancel()
-            stop_wait.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeping
-            await serving  # waits for running jobs to hand themselves back
-            for task in done:
-                if task is not stop_wait and not task.cancelled() and task.exception():
-                    raise task.exception()  # type: ignore[misc]
-            if not self.stopping.is_set():
-                raise ConnectionError("the queue's listener connection failed")
-        finally:
-            with contextlib.suppress(Exception):
-                await queries.worker_gone(self.id, self.heartbeat * 2)
-            with contextlib.suppress(Exception):
-                await listener.close(timeout=5)
-            if self.manage_pool:
-                await engine.close_pool()
+        )
+        keeping = asyncio.create_task(self._keep_house())
+        stop_wait = asyncio.create_task(self.stopping.wait())
+        done, _ = await asyncio.wait(
+            {serving, keeping, stop_wait}, return_when=asyncio.FIRST_COMPLETED
+        )
+        manager.shutdown.set()
+        keeping.cancel()
+        stop_wait.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeping
+        await serving  # waits for running jobs to hand themselves back
+        for task in done:
+            if task is not stop_wait and not task.cancelled() and task.exception():
+                raise task.exception()  # type: ignore[misc]
+        if not self.stopping.is_set():
+            raise ConnectionError("the queue's listener connection failed")
 
     async def _keep_house(self) -> None:
         while True:
