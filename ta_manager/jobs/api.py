@@ -104,7 +104,7 @@ async def start_job(request: AnyRequest) -> Response[dict[str, Any]]:
     opt={"roles": JOB_USERS},
 )
 async def list_jobs(
-    request: AnyRequest, limit: Annotated[int, Parameter(ge=1, le=200)] = 50
+    request: AnyRequest, limit: Annotated[int, Parameter(ge=1, le=1000)] = 50
 ) -> dict[str, Any]:
     return {"items": await service.listing(_account(request), limit)}
 
