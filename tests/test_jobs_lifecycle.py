@@ -12,6 +12,7 @@ import pytest
 from ta_manager.database import sql
 from ta_manager.jobs import worker as worker_module
 from ta_manager.jobs.worker import Worker
+from tests.conftest import ClientFactory
 from tests.test_jobs_api import job_settings, poll
 from tests.test_jobs_crash import wait_for
 from tests.test_report_fixture import build_fixture
@@ -116,3 +117,23 @@ async def test_no_database_means_back_off_not_spin(
     assert 3 <= len(tries) <= 6, tries
     pauses = [float(t.split("retrying in ")[1].split(" s")[0]) for t in tries]
     assert pauses == sorted(pauses) and pauses[1] == 2 * pauses[0], pauses
+
+
+async def test_rights_are_checked_again_when_the_job_runs(
+    client_as: ClientFactory, database: str
+) -> None:
+    await build_fixture()
+    secretariat = await client_as("secretariat", email="sec-demoted@example.org")
+    r = await secretariat.post("/api/v1/jobs", json={"kind": "matrix", "params": {}})
+    assert r.status_code == 202
+    await sql.execute("UPDATE app_user SET role = 'viewer' WHERE email = 'sec-demoted@example.org'")
+    w = Worker(job_settings(database), manage_pool=False)
+    task = asyncio.create_task(w.run())
+    try:
+        await wait_for("SELECT state = 'failed' FROM job")
+        error = await sql.fetchval("SELECT error FROM job")
+        assert error["status"] == 403 and "viewer role may not" in error["detail"], error
+        assert await sql.fetchval("SELECT count(*) FROM stored_file") == 0
+    finally:
+        w.stop()
+        await asyncio.wait_for(task, 20)

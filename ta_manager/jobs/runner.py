@@ -137,13 +137,15 @@ async def _upload(file_id: uuid.UUID | None) -> Upload | None:
 
 
 async def _work(kind_name: str, context: RunContext) -> Outcome | JobFailure:
-    """The kind's function, as its user (audit records name them, via 'job')."""
+    """The kind's function, as its user: their rights are checked again first (a role
+    changed since the job started counts now), and audit records name them."""
+    from ta_manager.jobs.service import check
+
     kind = KINDS[kind_name]
     actor = Actor(context.account.id, context.account.email, "api")
     with acting_as(actor):
-        checked = await kind.prepare(context.account, context.params, context.upload)
-        context.params = checked
         try:
+            context.params = await check(context.account, kind, context.params, context.upload)
             return await kind.run(context)
         except JobFailure as failure:
             return failure
