@@ -1,0 +1,447 @@
+"""The IATI activity file: projects (and, where configured, activities) as iati-activity.
+
+`export_activities(filters, out, progress)` is the plain function the CLI, the HTTP route
+and the job queue call: it streams the file into `out` record by record (constant memory)
+and returns what was published and what was left out, by record and field. Each record is
+checked before it is written: the Standard Ruleset's main rules on the record's values
+(start date, actual dates not in the future, sectors, codes in their codelists...) and the
+official XSD on the element itself. A record that fails is left out with its reasons; the
+rest of the file is still written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from lxml import etree
+
+from reports.funding import find_donor
+from reports.period import check_order
+from reports.snapshot import snapshot
+from ta_manager.iati import mapping as M
+from ta_manager.iati import queries as Q
+from ta_manager.iati.codelists import codes
+from ta_manager.iati.publisher import Publisher, publisher
+from ta_manager.iati.validator import schema
+from ta_manager.records import references as R
+
+Progress = Callable[[str, int, int], None]
+MEDIA_TYPE = "application/xml"
+
+
+@dataclass(frozen=True)
+class IatiFilters:
+    """What to export: one donor's money, some projects, a period (records overlapping it)."""
+
+    donor: str | int | None = None
+    project: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    record: str  # project | activity
+    code: str
+    identifier: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.code}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ExportResult:
+    published: int = 0
+    projects: int = 0
+    activities: int = 0
+    left_out: list[LeftOut] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "published": self.published,
+            "projects": self.projects,
+            "activities": self.activities,
+            "left_out": [asdict(x) for x in self.left_out],
+        }
+
+
+class Unpublishable(Exception):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {r}" for f, r in problems))
+        self.problems = problems
+
+
+async def resolve_scope(filters: IatiFilters) -> Q.Scope:
+    check_order(filters.date_from, filters.date_to)
+    donor_id = None
+    if filters.donor is not None:
+        donor_id = int((await find_donor(filters.donor))["id"])
+    project_ids = None
+    if filters.project:
+        project_ids = await R.PROJECT.ids(list(filters.project), "project")
+    return Q.Scope(donor_id, project_ids, filters.date_from, filters.date_to)
+
+
+# ------------------------------------------------------------------ building publications
+@dataclass
+class Context:
+    """What every record of one export shares."""
+
+    pub: Publisher
+    scope: Q.Scope
+    orgs: dict[int, Any]
+    projects: dict[int, Any]
+    today: dt.date
+    project_codes: set[str] = field(default_factory=set)
+
+    def org(self, org_id: int | None, role: str = "") -> M.Org | None:
+        row = self.orgs.get(org_id) if org_id is not None else None
+        if row is None:
+            return None
+        if self.scope.donor_id is not None and row["is_donor"] and row["id"] != self.scope.donor_id:
+            return None  # a donor user never sees another donor's name
+        return M.Org(row["name"], row["iati_identifier"] or "", row["iati_org_type"], role)
+
+
+def _orgs(ctx: Context, ids: list[int], role: str) -> list[M.Org]:
+    out = []
+    for org_id in dict.fromkeys(ids):
+        org = ctx.org(org_id, role)
+        if org is not None:
+            out.append(org)
+    return out
+
+
+def _transactions(
+    ctx: Context, owner_id: int, money: Q.Money, receiver: M.Org | None
+) -> list[M.Transaction]:
+    us = ctx.pub.org
+    out: list[M.Transaction] = []
+    for rest in money.earmarked.get(owner_id, []):
+        if rest["rest"] > 0:
+            out.append(_incoming(ctx, rest, rest["rest"], "unallocated part of the contribution"))
+    for al in money.allocations.get(owner_id, []):
+        out.append(_incoming(ctx, al, al["amount"], "allocated to this record"))
+        out.append(
+            M.Transaction(M.COMMITMENT, al["allocated_on"], al["amount"], al["currency"],
+                          al["contribution"], "allocation", us, receiver)  # fmt: skip
+        )
+        for e in money.expenditures.get(al["id"], []):
+            out.append(
+                M.Transaction(M.EXPENDITURE, e["spent_on"], e["amount"], al["currency"],
+                              al["contribution"], e["category"].replace("_", " "), us)  # fmt: skip
+            )
+    return out
+
+
+def _incoming(ctx: Context, row: Any, amount: Decimal, note: str) -> M.Transaction:
+    received = row["status"] == "received"
+    when = row["received_on"] if received else (row["pledged_on"] or row["received_on"])
+    return M.Transaction(
+        M.INCOMING_FUNDS if received else M.INCOMING_COMMITMENT,
+        when,
+        amount,
+        row["currency"],
+        row["contribution"],
+        note,
+        ctx.org(row["donor_id"]) or M.Org("(donor)"),
+        ctx.pub.org,
+    )
+
+
+def _countries(codes_: list[str]) -> list[tuple[str, Decimal]]:
+    return list(zip(codes_, M.even_shares(len(codes_)), strict=True))
+
+
+def _sectors(ctx: Context, own: list[str], fallback: list[str]) -> list[tuple[str, Decimal]]:
+    chosen = own or fallback or ([ctx.pub.default_sector] if ctx.pub.default_sector else [])
+    return list(zip(chosen, M.even_shares(len(chosen)), strict=True))
+
+
+def _geography(p: M.Publication, countries: list[str]) -> None:
+    if countries:
+        p.countries = _countries(countries)
+    else:
+        p.regions = [("1", M.UNSPECIFIED_REGION, M.HUNDRED)]
+
+
+def project_publication(ctx: Context, row: Any, money: Q.Money) -> M.Publication:
+    pub = ctx.pub
+    office = ctx.org(row["implementing_office_id"], M.EXTENDING)
+    p = M.Publication(
+        identifier=pub.identifier(row["code"]),
+        kind="project",
+        code=row["code"],
+        title=row["title"],
+        reporting_org=pub.org,
+        lang=pub.lang,
+        status=M.PROJECT_STATUS[row["status"]],
+        currency=row["currency"],
+        updated=row["updated_at"],
+        hierarchy=M.PROJECT_LEVEL,
+    )
+    p.descriptions = [("1", row["description"].strip() or row["title"])]
+    context = ctx.projects.get(row["id"])
+    donors = context["donors"] if context is not None else []
+    p.orgs = [
+        *_orgs(ctx, donors, M.FUNDING),
+        M.Org(pub.org.name, pub.org.ref, pub.org.type, M.ACCOUNTABLE),
+        *([office] if office else []),
+        *_orgs(ctx, row["partners"], M.IMPLEMENTING),
+    ]
+    start, end = row["starts_on"], row["ends_on"]
+    started = row["status"] != "pipeline" and start is not None and start <= ctx.today
+    if start is not None:
+        p.dates[M.ACTUAL_START if started else M.PLANNED_START] = start
+    if end is not None:
+        ended = row["status"] == "closed" and end <= ctx.today
+        p.dates[M.ACTUAL_END if ended else M.PLANNED_END] = end
+    countries = row["countries"] or row["activity_countries"]
+    _geography(p, countries)
+    p.scope = "1" if not countries else ("4" if len(countries) == 1 else "3")
+    p.sectors = _sectors(ctx, context["sectors"] if context is not None else [], [])
+    if row["budget"] is not None and start is not None and end is not None:
+        p.budgets = [
+            M.Budget(a, b, v, row["currency"]) for a, b, v in M.split_by_year(row["budget"], start, end)
+        ]
+    p.transactions = _transactions(ctx, row["id"], money, office)
+    p.related = [(pub.identifier(c), M.CHILD) for c in row["children"]] if pub.activities else []
+    return p
+
+
+def activity_publication(ctx: Context, row: Any, money: Q.Money) -> M.Publication:
+    pub = ctx.pub
+    project = ctx.projects.get(row["project_id"]) if row["project_id"] else None
+    office = ctx.org(project["implementing_office_id"], M.EXTENDING) if project else None
+    p = M.Publication(
+        identifier=pub.identifier(row["code"]),
+        kind="activity",
+        code=row["code"],
+        title=row["title"],
+        reporting_org=pub.org,
+        lang=pub.lang,
+        status=M.ACTIVITY_STATUS[row["status"]],
+        currency=row["currency"],
+        updated=row["updated_at"],
+        hierarchy=M.ACTIVITY_LEVEL,
+        scope=M.SCOPE[row["scope"]],
+    )
+    p.descriptions = [("1", row["description"].strip() or _described(row))]
+    if row["outputs"].strip():
+        p.descriptions.append(("4", row["outputs"].strip()))
+    direct = [al["donor_id"] for al in money.allocations.get(row["id"], [])]
+    funders = direct or (list(project["donors"]) if project else [])
+    if ctx.scope.donor_id is not None:
+        funders = [d for d in funders if d == ctx.scope.donor_id] or [ctx.scope.donor_id]
+    p.orgs = [
+        *_orgs(ctx, funders, M.FUNDING),
+        M.Org(pub.org.name, pub.org.ref, pub.org.type, M.ACCOUNTABLE),
+        *([office] if office else []),
+        *_orgs(ctx, row["partners"], M.IMPLEMENTING),
+    ]
+    for kind, column in (
+        (M.PLANNED_START, "planned_start"),
+        (M.ACTUAL_START, "actual_start"),
+        (M.PLANNED_END, "planned_end"),
+        (M.ACTUAL_END, "actual_end"),
+    ):
+        if row[column] is not None:
+            p.dates[kind] = row[column]
+    _geography(p, row["countries"])
+    p.sectors = _sectors(ctx, row["sectors"], list(project["sectors"]) if project else [])
+    p.tags = [(row["type_code"], row["type_name"])]
+    start = row["planned_start"] or row["actual_start"]
+    end = row["planned_end"] or row["actual_end"] or start
+    if row["planned_cost"] is not None and start is not None and end is not None:
+        p.budgets = [
+            M.Budget(a, b, v, row["currency"])
+            for a, b, v in M.split_by_year(row["planned_cost"], start, end)
+        ]
+    p.transactions = _transactions(ctx, row["id"], money, office)
+    if project is not None:
+        p.related = [(pub.identifier(project["code"]), M.PARENT)]
+    return p
+
+
+def _described(row: Any) -> str:
+    """A description from the record's facts, for records that have none."""
+    where = ", ".join(x for x in (row["venue_city"], row["venue_country"]) if x)
+    start = row["actual_start"] or row["planned_start"]
+    end = row["actual_end"] or row["planned_end"]
+    when = f"{start} to {end}" if start and end and end != start else (f"{start}" if start else "")
+    parts = [row["type_name"], f"in {where}" if where else "", f"({when})" if when else ""]
+    return " ".join(p for p in parts if p)
+
+
+# ------------------------------------------------------------------ checks before writing
+def check(p: M.Publication, ctx: Context) -> list[tuple[str, str]]:
+    """The ruleset's main rules on a record's values, as (field, reason), in the record's
+    own field names so that an officer knows what to fix."""
+    problems: list[tuple[str, str]] = []
+    project = p.kind == "project"
+    start_field = "starts_on" if project else "planned_start"
+    if M.PLANNED_START not in p.dates and M.ACTUAL_START not in p.dates:
+        problems.append((start_field, "no planned or actual start date (IATI rule 6.11.1)"))
+    for kind, name in ((M.ACTUAL_START, "actual_start"), (M.ACTUAL_END, "actual_end")):
+        when = p.dates.get(kind)
+        if when is not None and when > ctx.today:
+            problems.append((name, f"actual date {when} is in the future (IATI rule 11.1.4)"))
+    for a, b, name in (
+        (M.PLANNED_START, M.PLANNED_END, "planned_end"),
+        (M.ACTUAL_START, M.ACTUAL_END, "actual_end"),
+    ):
+        if a in p.dates and b in p.dates and p.dates[a] > p.dates[b]:
+            problems.append((name, f"{p.dates[b]} is before the start {p.dates[a]} (rule 11.1.2)"))
+    if not p.sectors:
+        problems.append(
+            ("sectors", "no DAC sector on the record, its project or TA_IATI_DEFAULT_SECTOR"
+                        " (IATI rule 6.2.2)")  # fmt: skip
+        )
+    sector_codes, country_codes, currencies = codes("Sector"), codes("Country"), codes("Currency")
+    for code, _ in p.sectors:
+        if code not in sector_codes:
+            problems.append(("sectors", f"{code} is not in the IATI Sector (DAC 5-digit) codelist"))
+    countries_field = "countries" if project else "beneficiary_countries"
+    for code, _ in p.countries:
+        if code not in country_codes:
+            problems.append((countries_field, f"{code} is not in the IATI Country codelist"))
+    if p.currency not in currencies:
+        problems.append(("currency" if project else "cost_currency",
+                         f"{p.currency} is not in the IATI Currency codelist"))  # fmt: skip
+    names = {M.INCOMING_FUNDS: "contributions", M.INCOMING_COMMITMENT: "contributions",
+             M.COMMITMENT: "allocations", M.EXPENDITURE: "expenditures"}  # fmt: skip
+    for t in p.transactions:
+        if t.date > ctx.today:
+            problems.append((names.get(t.type, "transactions"),
+                             f"{t.ref}: dated {t.date}, in the future (IATI rule 11.2.1)"))  # fmt: skip
+        if t.currency not in currencies:
+            problems.append((names.get(t.type, "transactions"),
+                             f"{t.ref}: {t.currency} is not in the IATI Currency codelist"))  # fmt: skip
+    if not project and p.code in ctx.project_codes:
+        problems.append(("code", f"a project has the same code, so the same IATI identifier"
+                                 f" {p.identifier}: rename one of them"))  # fmt: skip
+    return problems
+
+
+def element_of(p: M.Publication, ctx: Context) -> Any:
+    """The checked element of a record, or Unpublishable with its reasons."""
+    problems = check(p, ctx)
+    if problems:
+        raise Unpublishable(problems)
+    element = M.to_element(p)
+    xsd = schema("iati-activities")
+    if not xsd.validate(element):
+        raise Unpublishable([(e.path or "element", e.message) for e in xsd.error_log])
+    return element
+
+
+# ------------------------------------------------------------------ the file
+def header(pub: Publisher, generated: dt.datetime) -> bytes:
+    stamp = generated.replace(microsecond=0).isoformat()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<iati-activities version="{M.VERSION}" generated-datetime="{stamp}">\n'
+    ).encode()
+
+
+FOOTER = b"</iati-activities>\n"
+
+
+def _serialise(element: Any) -> bytes:
+    data: bytes = etree.tostring(element, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An export whose settings and filters are checked (so that an HTTP route can refuse
+    with a 4xx before its streamed response starts)."""
+
+    pub: Publisher
+    scope: Q.Scope
+
+
+async def prepare(filters: IatiFilters) -> Prepared:
+    return Prepared(await publisher(), await resolve_scope(filters))
+
+
+async def activity_chunks(
+    prepared: Prepared, result: ExportResult, progress: Progress | None = None
+) -> AsyncIterator[bytes]:
+    """The file as byte chunks (header, one chunk per batch of records, footer); `result`
+    is filled in as records are written or left out."""
+    pub, scope = prepared.pub, prepared.scope
+    async with snapshot() as as_of:
+        ctx = Context(pub, scope, await Q.organizations(), await Q.project_context(), as_of.date())
+        yield header(pub, as_of)
+        projects = await Q.projects(scope)
+        ctx.project_codes = {r["code"] for r in projects}
+        total = len(projects) + (await Q.count_activities(scope) if pub.activities else 0)
+        done = 0
+        if progress:
+            progress("projects", 0, total)
+        for start in range(0, len(projects), Q.BATCH):
+            batch = projects[start : start + Q.BATCH]
+            money = await Q.money("project_id", [r["id"] for r in batch], scope.donor_id)
+            yield _write(ctx, batch, money, project_publication, result)
+            done += len(batch)
+            if progress:
+                progress("projects", done, total)
+        if pub.activities:
+            async for batch in Q.activity_batches(scope):
+                money = await Q.money("activity_id", [r["id"] for r in batch], scope.donor_id)
+                yield _write(ctx, batch, money, activity_publication, result)
+                done += len(batch)
+                if progress:
+                    progress("activities", done, total)
+        if result.left_out:
+            yield _left_out_comment(result.left_out)
+        yield FOOTER
+
+
+def _write(
+    ctx: Context,
+    rows: list[Any],
+    money: Q.Money,
+    build: Callable[[Context, Any, Q.Money], M.Publication],
+    result: ExportResult,
+) -> bytes:
+    parts = []
+    for row in rows:
+        p = build(ctx, row, money)
+        try:
+            parts.append(_serialise(element_of(p, ctx)))
+        except Unpublishable as exc:
+            for name, reason in exc.problems:
+                result.left_out.append(LeftOut(p.kind, p.code, p.identifier, name, reason))
+            continue
+        result.published += 1
+        if p.kind == "project":
+            result.projects += 1
+        else:
+            result.activities += 1
+    return b"".join(parts)
+
+
+def _left_out_comment(left_out: list[LeftOut]) -> bytes:
+    """The records left out, as a comment at the end of the file (also returned)."""
+    lines = [str(x).replace("--", "- -") for x in left_out[:1000]]
+    more = f"\n  ... and {len(left_out) - 1000} more" if len(left_out) > 1000 else ""
+    return ("<!-- Not published (record: field: reason):\n  " + "\n  ".join(lines) + more
+            + "\n-->\n").encode()  # fmt: skip
+
+
+async def export_activities(
+    filters: IatiFilters, out: IO[bytes], progress: Progress | None = None
+) -> ExportResult:
+    """Write the IATI activity file for `filters` into `out` (any binary stream)."""
+    result = ExportResult()
+    async for chunk in activity_chunks(await prepare(filters), result, progress):
+        out.write(chunk)
+    return result
