@@ -23,7 +23,9 @@ NAMED = {"Sector", "Country", "Region", "OrganisationType", "Currency", "Activit
 
 
 def read(path: Path) -> tuple[str, dict[str, object]]:
-    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    root = etree.parse(
+        str(path), etree.XMLParser(resolve_entities=False, no_network=True)
+    ).getroot()
     name = root.get("name") or path.stem
     active: list[str] = []
     withdrawn: list[str] = []

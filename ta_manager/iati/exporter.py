@@ -125,17 +125,32 @@ def _transactions(
     out: list[M.Transaction] = []
     for rest in money.earmarked.get(owner_id, []):
         if rest["rest"] > 0:
-            out.append(_incoming(ctx, rest, rest["rest"], "unallocated part of the contribution"))
+            out.append(_incoming(ctx, rest, rest["rest"], "not allocated yet"))
     for al in money.allocations.get(owner_id, []):
         out.append(_incoming(ctx, al, al["amount"], "allocated to this record"))
         out.append(
-            M.Transaction(M.COMMITMENT, al["allocated_on"], al["amount"], al["currency"],
-                          al["contribution"], "allocation", us, receiver)  # fmt: skip
+            M.Transaction(
+                M.COMMITMENT,
+                al["allocated_on"],
+                al["amount"],
+                al["currency"],
+                al["contribution"],
+                "allocation",
+                us,
+                receiver,
+            )
         )
         for e in money.expenditures.get(al["id"], []):
             out.append(
-                M.Transaction(M.EXPENDITURE, e["spent_on"], e["amount"], al["currency"],
-                              al["contribution"], e["category"].replace("_", " "), us)  # fmt: skip
+                M.Transaction(
+                    M.EXPENDITURE,
+                    e["spent_on"],
+                    e["amount"],
+                    al["currency"],
+                    al["contribution"],
+                    e["category"].replace("_", " "),
+                    us,
+                )
             )
     return out
 
@@ -152,6 +167,7 @@ def _incoming(ctx: Context, row: Any, amount: Decimal, note: str) -> M.Transacti
         note,
         ctx.org(row["donor_id"]) or M.Org("(donor)"),
         ctx.pub.org,
+        M.EARMARKING[row["earmarking"]],
     )
 
 
@@ -208,7 +224,8 @@ def project_publication(ctx: Context, row: Any, money: Q.Money) -> M.Publication
     p.sectors = _sectors(ctx, context["sectors"] if context is not None else [], [])
     if row["budget"] is not None and start is not None and end is not None:
         p.budgets = [
-            M.Budget(a, b, v, row["currency"]) for a, b, v in M.split_by_year(row["budget"], start, end)
+            M.Budget(a, b, v, row["currency"])
+            for a, b, v in M.split_by_year(row["budget"], start, end)
         ]
     p.transactions = _transactions(ctx, row["id"], money, office)
     p.related = [(pub.identifier(c), M.CHILD) for c in row["children"]] if pub.activities else []
@@ -300,8 +317,11 @@ def check(p: M.Publication, ctx: Context) -> list[tuple[str, str]]:
             problems.append((name, f"{p.dates[b]} is before the start {p.dates[a]} (rule 11.1.2)"))
     if not p.sectors:
         problems.append(
-            ("sectors", "no DAC sector on the record, its project or TA_IATI_DEFAULT_SECTOR"
-                        " (IATI rule 6.2.2)")  # fmt: skip
+            (
+                "sectors",
+                "no DAC sector on the record, its project or TA_IATI_DEFAULT_SECTOR"
+                " (IATI rule 6.2.2)",
+            )
         )
     sector_codes, country_codes, currencies = codes("Sector"), codes("Country"), codes("Currency")
     for code, _ in p.sectors:
@@ -312,20 +332,41 @@ def check(p: M.Publication, ctx: Context) -> list[tuple[str, str]]:
         if code not in country_codes:
             problems.append((countries_field, f"{code} is not in the IATI Country codelist"))
     if p.currency not in currencies:
-        problems.append(("currency" if project else "cost_currency",
-                         f"{p.currency} is not in the IATI Currency codelist"))  # fmt: skip
-    names = {M.INCOMING_FUNDS: "contributions", M.INCOMING_COMMITMENT: "contributions",
-             M.COMMITMENT: "allocations", M.EXPENDITURE: "expenditures"}  # fmt: skip
+        problems.append(
+            (
+                "currency" if project else "cost_currency",
+                f"{p.currency} is not in the IATI Currency codelist",
+            )
+        )
+    names = {
+        M.INCOMING_FUNDS: "contributions",
+        M.INCOMING_COMMITMENT: "contributions",
+        M.COMMITMENT: "allocations",
+        M.EXPENDITURE: "expenditures",
+    }
     for t in p.transactions:
         if t.date > ctx.today:
-            problems.append((names.get(t.type, "transactions"),
-                             f"{t.ref}: dated {t.date}, in the future (IATI rule 11.2.1)"))  # fmt: skip
+            problems.append(
+                (
+                    names.get(t.type, "transactions"),
+                    f"{t.ref}: dated {t.date}, in the future (IATI rule 11.2.1)",
+                )
+            )
         if t.currency not in currencies:
-            problems.append((names.get(t.type, "transactions"),
-                             f"{t.ref}: {t.currency} is not in the IATI Currency codelist"))  # fmt: skip
+            problems.append(
+                (
+                    names.get(t.type, "transactions"),
+                    f"{t.ref}: {t.currency} is not in the IATI Currency codelist",
+                )
+            )
     if not project and p.code in ctx.project_codes:
-        problems.append(("code", f"a project has the same code, so the same IATI identifier"
-                                 f" {p.identifier}: rename one of them"))  # fmt: skip
+        problems.append(
+            (
+                "code",
+                f"a project has the same code, so the same IATI identifier"
+                f" {p.identifier}: rename one of them",
+            )
+        )
     return problems
 
 
@@ -433,8 +474,9 @@ def _left_out_comment(left_out: list[LeftOut]) -> bytes:
     """The records left out, as a comment at the end of the file (also returned)."""
     lines = [str(x).replace("--", "- -") for x in left_out[:1000]]
     more = f"\n  ... and {len(left_out) - 1000} more" if len(left_out) > 1000 else ""
-    return ("<!-- Not published (record: field: reason):\n  " + "\n  ".join(lines) + more
-            + "\n-->\n").encode()  # fmt: skip
+    return (
+        "<!-- Not published (record: field: reason):\n  " + "\n  ".join(lines) + more + "\n-->\n"
+    ).encode()
 
 
 async def export_activities(

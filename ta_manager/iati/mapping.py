@@ -32,11 +32,23 @@ ACTIVITY_STATUS = {
     "completed": "3",
     "cancelled": "5",
 }
-ACTIVITY_STATUS_BACK = {"1": "planned", "2": "ongoing", "3": "completed", "4": "completed",
-                        "5": "cancelled", "6": "ongoing"}  # fmt: skip
+ACTIVITY_STATUS_BACK = {
+    "1": "planned",
+    "2": "ongoing",
+    "3": "completed",
+    "4": "completed",
+    "5": "cancelled",
+    "6": "ongoing",
+}
 PROJECT_STATUS = {"pipeline": "1", "active": "2", "closed": "4"}
-PROJECT_STATUS_BACK = {"1": "pipeline", "2": "active", "3": "active", "4": "closed",
-                       "5": "closed", "6": "active"}  # fmt: skip
+PROJECT_STATUS_BACK = {
+    "1": "pipeline",
+    "2": "active",
+    "3": "active",
+    "4": "closed",
+    "5": "closed",
+    "6": "active",
+}
 # activity.scope -> ActivityScope (1 Global, 2 Regional, 3 Multi-national, 4 National, ...).
 SCOPE = {"global": "1", "regional": "2", "interregional": "3", "national": "4"}
 SCOPE_BACK = {"1": "global", "2": "regional", "3": "interregional"}  # 4-8: national
@@ -44,7 +56,12 @@ SCOPE_BACK = {"1": "global", "2": "regional", "3": "interregional"}  # 4-8: nati
 FUNDING, ACCOUNTABLE, EXTENDING, IMPLEMENTING = "1", "2", "3", "4"
 # TransactionType
 INCOMING_FUNDS, COMMITMENT, DISBURSEMENT, EXPENDITURE, INCOMING_COMMITMENT = (
-    "1", "2", "3", "4", "11")  # fmt: skip
+    "1",
+    "2",
+    "3",
+    "4",
+    "11",
+)
 # ActivityDateType
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 # Region 998: "Developing countries, unspecified" (DAC vocabulary 1), for records with no
@@ -56,6 +73,10 @@ PROJECT_LEVEL, ACTIVITY_LEVEL = "1", "2"
 PARENT, CHILD = "1", "2"
 # The activity type travels as a tag of the reporting organisation's vocabulary (99).
 OWN_VOCABULARY = "99"
+# contribution.earmarking -> EarmarkingCategory (aid-type vocabulary 2) on incoming money:
+# 1 unearmarked, 2 softly earmarked (a priority area), 3 earmarked (a project).
+EARMARKING = {"none": "1", "priority_area": "2", "project": "3"}
+EARMARKING_VOCABULARY = "2"
 
 
 # ------------------------------------------------------------------ the record
@@ -86,6 +107,7 @@ class Transaction:
     description: str = ""
     provider: Org | None = None
     receiver: Org | None = None
+    earmarking: str = ""  # EarmarkingCategory (aid-type vocabulary 2) of incoming money
 
 
 @dataclass
@@ -244,6 +266,10 @@ def to_element(p: Publication) -> Any:
             _org(transaction, "provider-org", t.provider)
         if t.receiver is not None:
             _org(transaction, "receiver-org", t.receiver)
+        if t.earmarking:
+            _sub(
+                transaction, "aid-type", {"code": t.earmarking, "vocabulary": EARMARKING_VOCABULARY}
+            )
     for ref, kind in p.related:
         _sub(a, "related-activity", {"ref": ref, "type": kind})
     return a
@@ -328,8 +354,11 @@ def from_element(a: Any, default_lang: str = "en") -> tuple[Publication, list[Re
     for d in a.findall("activity-date"):
         when = _date(d.get("iso-date"))
         if when is None:
-            problems.append(ReadProblem(path(d) + "/@iso-date", d.get("iso-date") or "",
-                                        "not a date (YYYY-MM-DD)"))  # fmt: skip
+            problems.append(
+                ReadProblem(
+                    path(d) + "/@iso-date", d.get("iso-date") or "", "not a date (YYYY-MM-DD)"
+                )
+            )
             continue
         p.dates.setdefault((d.get("type") or "").strip(), when)
     scope = a.find("activity-scope")
@@ -397,4 +426,12 @@ def _read_transaction(
         description=_texts(t.find("description"), lang),
         provider=_read_org(t.find("provider-org"), lang),
         receiver=_read_org(t.find("receiver-org"), lang),
+        earmarking=next(
+            (
+                (x.get("code") or "").strip()
+                for x in t.findall("aid-type")
+                if (x.get("vocabulary") or "").strip() == EARMARKING_VOCABULARY
+            ),
+            "",
+        ),
     )

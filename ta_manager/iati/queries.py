@@ -76,7 +76,8 @@ ORDER BY t.project_id NULLS LAST, t.code
 # Allocations to the given records (projects or activities), with their contribution.
 ALLOCATIONS = """
 SELECT al.id, al.{owner} AS owner_id, al.amount, al.allocated_on, c.code AS contribution,
-       c.donor_id, c.currency::text AS currency, c.status, c.pledged_on, c.received_on
+       c.donor_id, c.currency::text AS currency, c.status, c.pledged_on, c.received_on,
+       c.earmarking
 FROM allocation al JOIN contribution c ON c.id = al.contribution_id
 WHERE al.{owner} = ANY($1::bigint[]) AND c.archived_at IS NULL
   AND ($2::bigint IS NULL OR c.donor_id = $2)
@@ -92,7 +93,7 @@ ORDER BY e.allocation_id, e.spent_on, e.id
 # What is left of contributions earmarked to the given projects once allocations are taken.
 EARMARKED_REST = """
 SELECT c.earmarked_project_id AS owner_id, c.code AS contribution, c.donor_id,
-       c.currency::text AS currency, c.status, c.pledged_on, c.received_on,
+       c.currency::text AS currency, c.status, c.pledged_on, c.received_on, c.earmarking,
        c.amount - coalesce((SELECT sum(a.amount) FROM allocation a
                             WHERE a.contribution_id = c.id), 0) AS rest
 FROM contribution c
@@ -187,9 +188,7 @@ async def money(owner: str, ids: list[int], donor_id: int | None) -> Money:
     'activity_id'), and for projects the unallocated rest of earmarked contributions."""
     allocations = await sql.fetch(ALLOCATIONS.format(owner=owner), ids, donor_id)
     expenditures = await sql.fetch(EXPENDITURES, [r["id"] for r in allocations])
-    earmarked = (
-        await sql.fetch(EARMARKED_REST, ids, donor_id) if owner == "project_id" else []
-    )
+    earmarked = await sql.fetch(EARMARKED_REST, ids, donor_id) if owner == "project_id" else []
     return Money(
         _by(allocations, "owner_id"), _by(expenditures, "allocation_id"), _by(earmarked, "owner_id")
     )

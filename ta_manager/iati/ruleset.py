@@ -232,13 +232,12 @@ def _evaluate(case: Case, element: Any) -> tuple[bool | None, str]:
         total = sum((n for n in numbers if n is not None), Decimal(0))
         return round(total, 4) == Decimal(str(spec["sum"])), f"the sum is {total}"
     if rule == "range":
-        low, high = spec.get("min"), spec.get("max")
+        low = Decimal(str(spec["min"])) if "min" in spec else None
+        high = Decimal(str(spec["max"])) if "max" in spec else None
         bad = []
         for t in texts:
             n = _number(t)
-            if n is None or (low is not None and n < Decimal(str(low))):
-                bad.append(t)
-            elif high is not None and n > Decimal(str(high)):
+            if n is None or (low is not None and n < low) or (high is not None and n > high):
                 bad.append(t)
         return not bad, ", ".join(bad)
     if rule in ("date_order", "date_now", "time_limit", "between_dates"):

@@ -53,7 +53,9 @@ class Problem:
         record = f"{self.record}: " if self.record else ""
         rule = f" [{self.rule}]" if self.rule else ""
         at = f" ({self.path}{', ' + where if where else ''})" if self.path else f" ({where})"
-        return f"{self.severity} {self.kind}{rule}: {record}{self.message}{at if at != ' ()' else ''}"
+        return (
+            f"{self.severity} {self.kind}{rule}: {record}{self.message}{at if at != ' ()' else ''}"
+        )
 
 
 @dataclass
