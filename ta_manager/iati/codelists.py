@@ -147,14 +147,15 @@ def check_codes(record: Any) -> list[CodeProblem]:
                         f"code {value!r} is withdrawn from the {rule.codelist} codelist",
                     )
                 )
-            elif codelist.complete:
+            else:
+                # An incomplete list (e.g. Country) allows other codes: a warning only.
                 problems.append(
                     CodeProblem(
                         where,
                         element.sourceline,
                         value,
                         rule.codelist,
-                        "error",
+                        "error" if codelist.complete else "warning",
                         f"code {value!r} is not in the {rule.codelist} codelist",
                     )
                 )

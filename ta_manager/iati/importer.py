@@ -55,6 +55,7 @@ from ta_manager.settings import get_settings
 
 Progress = Callable[[str, int, int], None]
 CODE = re.compile(r"[^A-Za-z0-9._/-]+")
+RECORD_PATH = re.compile(r"^/iati-activities/iati-activity(\[\d+\])?")
 ORG_TYPES = {10, 11, 15, 21, 22, 23, 24, 30, 40, 60, 70, 71, 72, 73, 80, 90}
 DEFAULT_TYPE = "other"  # activity type when the file does not say (tag vocabulary 99)
 
@@ -123,14 +124,18 @@ class _Reader:
                 progress("read", number, 0)
 
     def _path(self, number: int, element: Any) -> str:
-        path: str = element.getroottree().getpath(element)
-        return path.replace("/iati-activity", f"/iati-activity[{number}]", 1)
+        return self._numbered(number, element.getroottree().getpath(element))
+
+    @staticmethod
+    def _numbered(number: int, path: str) -> str:
+        """An element path with the record's position in the file (earlier records are
+        already gone from the tree)."""
+        return RECORD_PATH.sub(f"/iati-activities/iati-activity[{number}]", path, count=1)
 
     def _record(self, number: int, element: Any) -> None:
         for p in schema_problems(element, ACTIVITIES):
             self.problem(
-                p.path.replace("/iati-activity", f"/iati-activity[{number}]", 1)
-                or f"/iati-activities/iati-activity[{number}]",
+                self._numbered(number, p.path or "/iati-activities/iati-activity"),
                 None,
                 f"not valid IATI 2.03: {p.message}",
                 number,
