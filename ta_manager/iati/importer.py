@@ -19,10 +19,6 @@ How an iati-activity becomes records (docs/iati.md, "Import"):
 
 from __future__ import annotations
 
-import re
-import typing
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -36,27 +32,16 @@ from ta_manager.activities.service import ActivityService
 from ta_manager.audit.actor import SYSTEM, Actor, acting_as, command_line_actor, current_actor
 from ta_manager.database import sql
 from ta_manager.errors import DomainError
-from ta_manager.funding.schemas import (
-    AllocationCreate,
-    BudgetCategory,
-    ContributionCreate,
-    ExpenditureCreate,
-)
-from ta_manager.funding.service import AllocationService, ContributionService, ExpenditureService
 from ta_manager.iati import mapping as M
-from ta_manager.iati.codelists import codes, name_of
-from ta_manager.iati.reading import ACTIVITIES, IatiFileRefused, records
-from ta_manager.iati.validator import schema_problems
+from ta_manager.iati.codelists import name_of
+from ta_manager.iati.import_money import import_money, record_exists
+from ta_manager.iati.import_organisations import Organisations, create_organisations
+from ta_manager.iati.import_reading import FileReader, Item, Progress
+from ta_manager.iati.reading import IatiFileRefused
 from ta_manager.projects.schemas import ProjectCreate
 from ta_manager.projects.service import ProjectService
-from ta_manager.reference.schemas import OrganizationCreate
-from ta_manager.reference.services import OrganizationService, SectorService
-from ta_manager.settings import get_settings
+from ta_manager.reference.services import SectorService
 
-Progress = Callable[[str, int, int], None]
-CODE = re.compile(r"[^A-Za-z0-9._/-]+")
-RECORD_PATH = re.compile(r"^/iati-activities/iati-activity(\[\d+\])?")
-ORG_TYPES = {10, 11, 15, 21, 22, 23, 24, 30, 40, 60, 70, 71, 72, 73, 80, 90}
 DEFAULT_TYPE = "other"  # activity type when the file does not say (tag vocabulary 99)
 
 
@@ -80,183 +65,6 @@ class _DryRunDone(Exception):
         self.summary = summary
 
 
-@dataclass
-class Item:
-    number: int  # position of the iati-activity in the file (1-based)
-    pub: M.Publication
-    code: str
-    parent: str | None = None  # project code
-
-
-def as_code(text: str) -> str:
-    """A ta-manager code from an identifier: other characters become '-', 64 at most."""
-    code = CODE.sub("-", text.strip()).strip("-._/")
-    return code[:64] or "X"
-
-
-class _Reader:
-    """Reads the file's records, collecting every problem (element path + reason)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.problems: list[Problem] = []
-        self.warnings: list[str] = []
-        self.items: list[Item] = []
-        own = get_settings().iati_reporting_org
-        self.own_prefix = own + "-" if own else None
-
-    def problem(self, path: str, value: Any, reason: str, number: int | None = None) -> None:
-        if len(self.problems) < 1000:
-            shown = None if value is None else str(value)[:200]
-            self.problems.append(Problem(self.name, number, path, shown, reason))
-
-    def read(self, source: Path | IO[bytes], progress: Progress | None) -> None:
-        for number, (root, element) in enumerate(records(source, self.name), start=1):
-            if root.tag != ACTIVITIES:
-                raise IatiFileRefused(
-                    f"{self.name}: an organisation file (iati-organisations) has no activities"
-                    " to import; import an iati-activities file"
-                )
-            if element is None:
-                break
-            self._record(number, element)
-            if progress and number % 200 == 0:
-                progress("read", number, 0)
-
-    def _path(self, number: int, element: Any) -> str:
-        return self._numbered(number, element.getroottree().getpath(element))
-
-    @staticmethod
-    def _numbered(number: int, path: str) -> str:
-        """An element path with the record's position in the file (earlier records are
-        already gone from the tree)."""
-        return RECORD_PATH.sub(f"/iati-activities/iati-activity[{number}]", path, count=1)
-
-    def _record(self, number: int, element: Any) -> None:
-        for p in schema_problems(element, ACTIVITIES):
-            self.problem(
-                self._numbered(number, p.path or "/iati-activities/iati-activity"),
-                None,
-                f"not valid IATI 2.03: {p.message}",
-                number,
-            )
-        pub, read_problems = M.from_element(element)
-        for rp in read_problems:
-            self.warnings.append(f"{rp.path}: {rp.reason}")
-        identifier = pub.identifier
-        if not identifier:
-            return
-        code = self._code(identifier)
-        parent = next((ref for ref, kind in pub.related if kind == M.PARENT), None)
-        item = Item(number, pub, code, self._code(parent) if parent else None)
-        self._check_codes(item, element)
-        self.items.append(item)
-
-    def _code(self, identifier: str) -> str:
-        if self.own_prefix and identifier.startswith(self.own_prefix):
-            return as_code(identifier[len(self.own_prefix) :])
-        return as_code(identifier)
-
-    def _check_codes(self, item: Item, element: Any) -> None:
-        n = item.number
-        country_codes, sector_codes = codes("Country"), codes("Sector")
-        currencies = codes("Currency")
-        for c in element.findall("recipient-country"):
-            code = (c.get("code") or "").strip().upper()
-            if code not in country_codes:
-                self.problem(
-                    self._path(n, c) + "/@code", code, "not a code of the IATI Country codelist", n
-                )
-        for s in element.findall("sector"):
-            if (s.get("vocabulary") or "1").strip() == "1":
-                code = (s.get("code") or "").strip()
-                if code not in sector_codes:
-                    self.problem(
-                        self._path(n, s) + "/@code", code, "not a DAC 5-digit sector code", n
-                    )
-        for path, value in (
-            ("/@default-currency", element.get("default-currency")),
-            *[
-                (self._path(n, v)[len(self._path(n, element)) :] + "/@currency", v.get("currency"))
-                for v in element.iter("value")
-                if v.get("currency")
-            ],
-        ):
-            if value is not None and value.strip() not in currencies:
-                self.problem(
-                    self._path(n, element) + path,
-                    value,
-                    "not a code of the IATI Currency codelist",
-                    n,
-                )
-        status = element.find("activity-status")
-        if status is not None and (status.get("code") or "") not in M.ACTIVITY_STATUS_BACK:
-            self.problem(
-                self._path(n, status) + "/@code",
-                status.get("code"),
-                "not a code of the IATI ActivityStatus codelist",
-                n,
-            )
-        for t in element.iter("transaction-type"):
-            if (t.get("code") or "") not in codes("TransactionType"):
-                self.problem(
-                    self._path(n, t) + "/@code",
-                    t.get("code"),
-                    "not a code of the IATI TransactionType codelist",
-                    n,
-                )
-
-
-# ------------------------------------------------------------------ organisations
-class _Organisations:
-    """Organisations of the file matched to stored ones (IATI identifier, code, name), or
-    new ones to create."""
-
-    def __init__(self) -> None:
-        self.by_ref: dict[str, str] = {}
-        self.by_code: dict[str, str] = {}
-        self.by_name: dict[str, str] = {}
-        self.new: dict[str, dict[str, Any]] = {}
-        self.roles: dict[str, set[str]] = defaultdict(set)
-
-    async def load(self) -> None:
-        for r in await sql.fetch("SELECT code, name, iati_identifier FROM organization"):
-            if r["iati_identifier"]:
-                self.by_ref.setdefault(r["iati_identifier"].upper(), r["code"])
-            self.by_code[r["code"].upper()] = r["code"]
-            self.by_name.setdefault(r["name"].strip().upper(), r["code"])
-
-    def code_of(self, org: M.Org | None, role: str) -> str | None:
-        if org is None or not (org.ref or org.name):
-            return None
-        found = (
-            (self.by_ref.get(org.ref.upper()) if org.ref else None)
-            or (self.by_code.get(as_code(org.ref).upper()) if org.ref else None)
-            or (self.by_name.get(org.name.strip().upper()) if org.name else None)
-        )
-        if found is None:
-            code = as_code(org.ref or org.name)
-            while code.upper() in self.by_code and code not in self.new:
-                code = as_code(code[:60] + "-2")
-            self.new.setdefault(
-                code,
-                {
-                    "code": code,
-                    "name": (org.name or org.ref)[:200],
-                    "iati_identifier": org.ref,
-                    "iati_org_type": org.type if org.type in ORG_TYPES else None,
-                },
-            )
-            self.by_code[code.upper()] = code
-            if org.ref:
-                self.by_ref[org.ref.upper()] = code
-            if org.name:
-                self.by_name[org.name.strip().upper()] = code
-            found = code
-        self.roles[found].add(role)
-        return found
-
-
 # ------------------------------------------------------------------ the import
 def _import_actor() -> Actor:
     actor = current_actor.get()
@@ -273,7 +81,7 @@ async def import_iati(
     progress: Progress | None = None,
 ) -> IatiImportSummary:
     """Import an IATI activity file; ImportFailed lists every problem, nothing written."""
-    reader = _Reader(name)
+    reader = FileReader(name)
     try:
         reader.read(source, progress)
     except IatiFileRefused as exc:
@@ -299,7 +107,7 @@ async def _activity_types() -> set[str]:
 
 
 async def _write(
-    reader: _Reader, name: str, dry_run: bool, progress: Progress | None
+    reader: FileReader, name: str, dry_run: bool, progress: Progress | None
 ) -> IatiImportSummary:
     items = reader.items
     warnings = list(reader.warnings)
@@ -321,7 +129,7 @@ async def _write(
         if problems:
             raise ImportFailed(problems)
         sectors = await _add_sectors(items, warnings)
-        orgs = _Organisations()
+        orgs = Organisations()
         await orgs.load()
         projects = [i for i in items if i.pub.kind == "project"]
         activities = [i for i in items if i.pub.kind == "activity"]
@@ -336,14 +144,14 @@ async def _write(
             if (
                 item.parent
                 and item.parent not in project_codes
-                and not await _exists("project", item.parent)
+                and not await record_exists("project", item.parent)
             ):
                 warnings.append(
                     f"iati-activity {item.pub.identifier}: its parent {item.parent}"
                     " is not a project here; imported without a project"
                 )
                 values[item.code]["project"] = None
-        created_orgs = await _create_organisations(orgs)
+        created_orgs = await create_organisations(orgs)
         counts: dict[str, dict[str, int]] = {"project": {}, "activity": {}}
         for kind, group, service, struct in (
             ("project", projects, ProjectService(), ProjectCreate),
@@ -354,7 +162,7 @@ async def _write(
                 counts[kind][action] = counts[kind].get(action, 0) + 1
                 if progress and done % 100 == 0:
                     progress(f"write {kind}s", done, len(group))
-        money = await _money(items, orgs, name, warnings)
+        money = await import_money(items, orgs, name, warnings)
         summary = IatiImportSummary(
             file=name,
             records=len(items),
@@ -371,10 +179,6 @@ async def _write(
         if dry_run:
             raise _DryRunDone(summary)
         return summary
-
-
-async def _exists(table: str, code: str) -> bool:
-    return bool(await sql.fetchval(f"SELECT 1 FROM {table} WHERE upper(code) = upper($1)", code))
 
 
 async def _add_sectors(items: list[Item], warnings: list[str]) -> int:
@@ -399,7 +203,7 @@ def _total(budgets: list[M.Budget], currency: str) -> Decimal | None:
     return sum(values, Decimal(0)) if values else None
 
 
-def _orgs_of(pub: M.Publication, orgs: _Organisations, role: str, as_role: str) -> list[str]:
+def _orgs_of(pub: M.Publication, orgs: Organisations, role: str, as_role: str) -> list[str]:
     own = pub.reporting_org.ref
     found = []
     for org in pub.orgs:
@@ -410,7 +214,7 @@ def _orgs_of(pub: M.Publication, orgs: _Organisations, role: str, as_role: str) 
     return list(dict.fromkeys(found))
 
 
-def _project_values(item: Item, orgs: _Organisations, iso3: dict[str, str]) -> dict[str, Any]:
+def _project_values(item: Item, orgs: Organisations, iso3: dict[str, str]) -> dict[str, Any]:
     p = item.pub
     currency = p.currency or "USD"
     offices = _orgs_of(p, orgs, M.EXTENDING, "implementing_office")
@@ -431,7 +235,7 @@ def _project_values(item: Item, orgs: _Organisations, iso3: dict[str, str]) -> d
 
 
 def _activity_values(
-    item: Item, orgs: _Organisations, iso3: dict[str, str], types: set[str], warnings: list[str]
+    item: Item, orgs: Organisations, iso3: dict[str, str], types: set[str], warnings: list[str]
 ) -> dict[str, Any]:
     p = item.pub
     currency = p.currency or "USD"
@@ -458,26 +262,6 @@ def _activity_values(
         "planned_cost": _total(p.budgets, currency),
         "cost_currency": currency,
     }
-
-
-async def _create_organisations(orgs: _Organisations) -> int:
-    """Create the file's organisations not stored yet; stored ones gain the roles the file
-    gives them (a funder becomes a donor). Called again once transactions named providers."""
-    service = OrganizationService()
-    stored = {
-        r["code"]: r for r in await sql.fetch("SELECT id, code, version, roles FROM organization")
-    }
-    for code, values in orgs.new.items():
-        if code not in stored:
-            roles = sorted(orgs.roles.get(code, set()))
-            struct = msgspec.convert({**values, "roles": roles}, OrganizationCreate, strict=False)
-            await service.create(struct)
-    for code, wanted in orgs.roles.items():
-        row = stored.get(code)
-        if row is not None and not wanted <= set(row["roles"]):
-            merged = sorted(set(row["roles"]) | wanted)
-            await service.update(row["id"], {"roles": merged}, row["version"])
-    return len(orgs.new)
 
 
 async def _save(
@@ -521,151 +305,3 @@ async def _save(
                 )
             ]
         ) from exc
-
-
-# ------------------------------------------------------------------ money
-async def _money(
-    items: list[Item], orgs: _Organisations, name: str, warnings: list[str]
-) -> tuple[int, int, int]:
-    """Contributions, allocations and expenditure from the records' transactions."""
-    contributions: dict[str, dict[str, Any]] = {}
-    for item in items:
-        for n, t in enumerate(item.pub.transactions, start=1):
-            if t.type not in (M.INCOMING_FUNDS, M.INCOMING_COMMITMENT):
-                continue
-            code = as_code(t.ref) if t.ref else f"{item.code}-C{n}"[:64]
-            donor = orgs.code_of(t.provider, "donor") if t.provider else None
-            if donor is None:
-                warnings.append(
-                    f"{item.pub.identifier}: incoming funds {code} without a"
-                    " provider organisation: not imported"
-                )
-                continue
-            c = contributions.setdefault(
-                code,
-                {
-                    "code": code,
-                    "donor": donor,
-                    "amount": Decimal(0),
-                    "currency": t.currency,
-                    "status": "pledged",
-                    "pledged_on": None,
-                    "received_on": None,
-                },
-            )
-            c["amount"] += t.value
-            if t.type == M.INCOMING_FUNDS:
-                c["status"] = "received"
-                c["received_on"] = min(filter(None, [c["received_on"], t.date]))
-            else:
-                c["pledged_on"] = min(filter(None, [c["pledged_on"], t.date]))
-            if t.earmarking == M.EARMARKING["project"] and item.pub.kind == "project":
-                c.setdefault("earmarked_project", item.code)
-    await _create_organisations(orgs)
-    service = ContributionService()
-    for code, c in contributions.items():
-        if c["status"] == "received" and c["pledged_on"] is None:
-            c["pledged_on"] = c["received_on"]
-        if c.get("earmarked_project"):
-            c["earmarking"] = "project"
-        existing = await sql.fetchrow(
-            "SELECT id, version FROM contribution WHERE upper(code) = upper($1)", code
-        )
-        try:
-            data = msgspec.convert(c, ContributionCreate, strict=False)
-            if existing is None:
-                await service.create(data)
-            else:
-                changes = {k: v for k, v in c.items() if k != "code"}
-                await service.update(existing["id"], changes, existing["version"])
-        except (DomainError, msgspec.ValidationError) as exc:
-            reason = exc.detail if isinstance(exc, DomainError) else str(exc)
-            raise ImportFailed(
-                [
-                    Problem(
-                        name,
-                        None,
-                        f"transaction[@ref='{code}']",
-                        code,
-                        f"cannot be stored as a contribution: {reason}",
-                    )
-                ]
-            ) from exc
-    allocations = expenditures = 0
-    for item in items:
-        a, e = await _record_money(item, set(contributions), name, warnings)
-        allocations += a
-        expenditures += e
-    return len(contributions), allocations, expenditures
-
-
-async def _record_money(
-    item: Item, known: set[str], name: str, warnings: list[str]
-) -> tuple[int, int]:
-    owner = "project" if item.pub.kind == "project" else "activity"
-    record_id = await sql.fetchval(
-        f"SELECT id FROM {owner} WHERE upper(code) = upper($1)", item.code
-    )
-    refs = {as_code(t.ref) for t in item.pub.transactions if t.ref}
-    # The file's money replaces what the same contributions had on this record.
-    old = await sql.fetch(
-        f"SELECT a.id FROM allocation a JOIN contribution c ON c.id = a.contribution_id"
-        f" WHERE a.{owner}_id = $1 AND c.code = ANY($2::text[])",
-        record_id,
-        sorted(refs),
-    )
-    allocations, expenditures = AllocationService(), ExpenditureService()
-    for row in old:
-        for e in await sql.fetch("SELECT id FROM expenditure WHERE allocation_id = $1", row["id"]):
-            await expenditures.delete(e["id"])
-        await allocations.delete(row["id"])
-    by_contribution: dict[str, int] = {}
-    n_alloc = n_exp = 0
-    for t in item.pub.transactions:
-        ref = as_code(t.ref) if t.ref else ""
-        if t.type == M.COMMITMENT:
-            if ref not in known and not await _exists("contribution", ref):
-                warnings.append(
-                    f"{item.pub.identifier}: commitment {ref or '(no ref)'} names no"
-                    " contribution of the file or of ta-manager: not imported"
-                )
-                continue
-            created = await allocations.create(
-                msgspec.convert(
-                    {
-                        "contribution": ref,
-                        "amount": t.value,
-                        "allocated_on": t.date,
-                        owner: item.code,
-                    },
-                    AllocationCreate,
-                    strict=False,
-                )
-            )
-            by_contribution.setdefault(ref, created["id"])
-            n_alloc += 1
-        elif t.type in (M.EXPENDITURE, M.DISBURSEMENT):
-            allocation = by_contribution.get(ref)
-            if allocation is None:
-                warnings.append(
-                    f"{item.pub.identifier}: transaction type {t.type}"
-                    f" {ref or '(no ref)'} follows no commitment of the same"
-                    " contribution on this record: not imported"
-                )
-                continue
-            category = t.description.replace(" ", "_")
-            categories = typing.get_args(BudgetCategory)
-            await expenditures.create(
-                msgspec.convert(
-                    {
-                        "allocation_id": allocation,
-                        "amount": t.value,
-                        "spent_on": t.date,
-                        "category": category if category in categories else "operating_costs",
-                    },
-                    ExpenditureCreate,
-                    strict=False,
-                )
-            )
-            n_exp += 1
-    return n_alloc, n_exp
