@@ -219,8 +219,8 @@ async def activity_chunks(
         done = 0
         if progress:
             progress("projects", 0, total)
-        for start in range(0, len(projects), Q.BATCH):
-            batch = projects[start : start + Q.BATCH]
+        for start in range(0, len(projects), Q.PROJECT_BATCH):
+            batch = projects[start : start + Q.PROJECT_BATCH]
             money = await Q.money("project_id", [r["id"] for r in batch], scope.donor_id)
             yield _write(ctx, batch, money, project_publication, result)
             done += len(batch)

@@ -19,6 +19,8 @@ from ta_manager.database import sql
 from ta_manager.records.filters import Where
 
 BATCH = 1000
+# Projects carry every allocation of theirs (hundreds at scale): fewer per batch.
+PROJECT_BATCH = 100
 
 ORGANIZATIONS = """
 SELECT id, code, name, iati_identifier, iati_org_type, 'donor' = ANY(roles) AS is_donor
@@ -79,8 +81,7 @@ SELECT al.id, al.{owner} AS owner_id, al.amount, al.allocated_on, c.code AS cont
        c.donor_id, c.currency::text AS currency, c.status, c.pledged_on, c.received_on,
        c.earmarking
 FROM allocation al JOIN contribution c ON c.id = al.contribution_id
-WHERE al.{owner} = ANY($1::bigint[]) AND c.archived_at IS NULL
-  AND ($2::bigint IS NULL OR c.donor_id = $2)
+WHERE al.{owner} = ANY($1::bigint[]) AND c.archived_at IS NULL {donor}
 ORDER BY al.{owner}, al.allocated_on, al.id
 """
 
@@ -97,8 +98,7 @@ SELECT c.earmarked_project_id AS owner_id, c.code AS contribution, c.donor_id,
        c.amount - coalesce((SELECT sum(a.amount) FROM allocation a
                             WHERE a.contribution_id = c.id), 0) AS rest
 FROM contribution c
-WHERE c.earmarked_project_id = ANY($1::bigint[]) AND c.archived_at IS NULL
-  AND ($2::bigint IS NULL OR c.donor_id = $2)
+WHERE c.earmarked_project_id = ANY($1::bigint[]) AND c.archived_at IS NULL {donor}
 ORDER BY c.earmarked_project_id, c.code
 """
 
@@ -186,9 +186,15 @@ def _by(rows: Sequence[asyncpg.Record], key: str) -> dict[int, list[asyncpg.Reco
 async def money(owner: str, ids: list[int], donor_id: int | None) -> Money:
     """Allocations (and their expenditure) to records of `owner` kind ('project_id' or
     'activity_id'), and for projects the unallocated rest of earmarked contributions."""
-    allocations = await sql.fetch(ALLOCATIONS.format(owner=owner), ids, donor_id)
+    # One statement per case, not "$2 IS NULL OR ...": asyncpg prepares statements, and a
+    # generic plan of that form may scan every allocation.
+    donor = "AND c.donor_id = $2" if donor_id is not None else ""
+    args = [ids, donor_id] if donor_id is not None else [ids]
+    allocations = await sql.fetch(ALLOCATIONS.format(owner=owner, donor=donor), *args)
     expenditures = await sql.fetch(EXPENDITURES, [r["id"] for r in allocations])
-    earmarked = await sql.fetch(EARMARKED_REST, ids, donor_id) if owner == "project_id" else []
+    earmarked = (
+        await sql.fetch(EARMARKED_REST.format(donor=donor), *args) if owner == "project_id" else []
+    )
     return Money(
         _by(allocations, "owner_id"), _by(expenditures, "allocation_id"), _by(earmarked, "owner_id")
     )
