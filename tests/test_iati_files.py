@@ -143,3 +143,23 @@ async def test_another_publishers_file_keeps_its_identifiers(tmp_path: Path) -> 
         " ON o.id = d.organization_id"
     )
     assert donors == ["XM-DAC-7"]
+
+
+def test_validate_command_prints_problems_and_exits_non_zero(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ta_manager.iati.cli import validate_command
+
+    good = _file(tmp_path, _activities(ACTIVITY.format(title="T", country="BJ")), "good.xml")
+    passed = CliRunner().invoke(validate_command, [str(good)])
+    assert passed.exit_code == 0 and "0 errors" in passed.output
+    bad = _file(
+        tmp_path,
+        _activities(ACTIVITY.format(title="T", country="BJ")).replace(
+            '<activity-status code="2"/>', '<activity-status code="2"/><activity-status code="9"/>'
+        ),
+    )
+    failed = CliRunner().invoke(validate_command, [str(bad)])
+    assert failed.exit_code == 1
+    assert "error schema" in failed.output and "activity-status" in failed.output
+    assert "XX-1-A1" in failed.output  # the record is named
