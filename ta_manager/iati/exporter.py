@@ -11,6 +11,7 @@ rest of the file is still written.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
@@ -204,11 +205,38 @@ async def prepare(filters: IatiFilters) -> Prepared:
     return Prepared(await publisher(), await resolve_scope(filters))
 
 
+async def _with_money(
+    batches: AsyncIterator[list[Any]], owner: str, donor_id: int | None
+) -> AsyncIterator[tuple[list[Any], Q.Money]]:
+    """Each batch of rows with its money, the next one read while the caller works on the
+    current one (PostgreSQL works on its core while Python builds elements on the other)."""
+
+    async def fetch() -> tuple[list[Any], Q.Money] | None:
+        rows = await anext(batches, None)
+        if rows is None:
+            return None
+        return rows, await Q.money(owner, [r["id"] for r in rows], donor_id)
+
+    pending = asyncio.ensure_future(fetch())
+    try:
+        while (item := await pending) is not None:
+            pending = asyncio.ensure_future(fetch())
+            yield item
+    finally:
+        pending.cancel()
+
+
+async def _listed(rows: list[Any], size: int) -> AsyncIterator[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
 async def activity_chunks(
     prepared: Prepared, result: ExportResult, progress: Progress | None = None
 ) -> AsyncIterator[bytes]:
     """The file as byte chunks (header, one chunk per batch of records, footer); `result`
-    is filled in as records are written or left out."""
+    is filled in as records are written or left out. Elements are built in a worker thread
+    while the next batch is read."""
     pub, scope = prepared.pub, prepared.scope
     async with snapshot() as as_of:
         ctx = Context(pub, scope, await Q.organizations(), await Q.project_context(), as_of.date())
@@ -219,20 +247,19 @@ async def activity_chunks(
         done = 0
         if progress:
             progress("projects", 0, total)
-        for start in range(0, len(projects), Q.PROJECT_BATCH):
-            batch = projects[start : start + Q.PROJECT_BATCH]
-            money = await Q.money("project_id", [r["id"] for r in batch], scope.donor_id)
-            yield _write(ctx, batch, money, project_publication, result)
-            done += len(batch)
-            if progress:
-                progress("projects", done, total)
+        phases: list[tuple[str, AsyncIterator[list[Any]], str, Any]] = [
+            ("projects", _listed(projects, Q.PROJECT_BATCH), "project_id", project_publication)
+        ]
         if pub.activities:
-            async for batch in Q.activity_batches(scope):
-                money = await Q.money("activity_id", [r["id"] for r in batch], scope.donor_id)
-                yield _write(ctx, batch, money, activity_publication, result)
-                done += len(batch)
+            phases.append(
+                ("activities", Q.activity_batches(scope), "activity_id", activity_publication)
+            )
+        for step, batches, owner, build in phases:
+            async for rows, money in _with_money(batches, owner, scope.donor_id):
+                yield await asyncio.to_thread(_write, ctx, rows, money, build, result)
+                done += len(rows)
                 if progress:
-                    progress("activities", done, total)
+                    progress(step, done, total)
         if result.left_out:
             yield _left_out_comment(result.left_out)
         yield FOOTER

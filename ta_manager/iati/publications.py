@@ -27,14 +27,35 @@ class Context:
     projects: dict[int, Any]
     today: dt.date
     project_codes: set[str] = field(default_factory=set)
+    # Built once per export: organisations by (id, role), and funders by project (every
+    # activity of a project repeats them). Publications only read them.
+    _orgs: dict[tuple[int, str], M.Org | None] = field(default_factory=dict)
+    _funders: dict[int, list[M.Org]] = field(default_factory=dict)
 
     def org(self, org_id: int | None, role: str = "") -> M.Org | None:
-        row = self.orgs.get(org_id) if org_id is not None else None
+        if org_id is None:
+            return None
+        key = (org_id, role)
+        if key not in self._orgs:
+            self._orgs[key] = self._org(org_id, role)
+        return self._orgs[key]
+
+    def _org(self, org_id: int, role: str) -> M.Org | None:
+        row = self.orgs.get(org_id)
         if row is None:
             return None
         if self.scope.donor_id is not None and row["is_donor"] and row["id"] != self.scope.donor_id:
             return None  # a donor user never sees another donor's name
         return M.Org(row["name"], row["iati_identifier"] or "", row["iati_org_type"], role)
+
+    def project_funders(self, project_id: int) -> list[M.Org]:
+        if project_id not in self._funders:
+            project = self.projects.get(project_id)
+            donors = list(project["donors"]) if project is not None else []
+            if self.scope.donor_id is not None:
+                donors = [d for d in donors if d == self.scope.donor_id] or [self.scope.donor_id]
+            self._funders[project_id] = _orgs(self, donors, M.FUNDING)
+        return self._funders[project_id]
 
 
 def _orgs(ctx: Context, ids: list[int], role: str) -> list[M.Org]:
@@ -181,11 +202,14 @@ def activity_publication(ctx: Context, row: Any, money: Q.Money) -> M.Publicatio
     if row["outputs"].strip():
         p.descriptions.append(("4", row["outputs"].strip()))
     direct = [al["donor_id"] for al in money.allocations.get(row["id"], [])]
-    funders = direct or (list(project["donors"]) if project else [])
-    if ctx.scope.donor_id is not None:
-        funders = [d for d in funders if d == ctx.scope.donor_id] or [ctx.scope.donor_id]
+    if direct:
+        funders = _orgs(ctx, direct, M.FUNDING)
+    elif project is not None:
+        funders = ctx.project_funders(row["project_id"])
+    else:
+        funders = _orgs(ctx, [ctx.scope.donor_id] if ctx.scope.donor_id else [], M.FUNDING)
     p.orgs = [
-        *_orgs(ctx, funders, M.FUNDING),
+        *funders,
         M.Org(pub.org.name, pub.org.ref, pub.org.type, M.ACCOUNTABLE),
         *([office] if office else []),
         *_orgs(ctx, row["partners"], M.IMPLEMENTING),
