@@ -74,6 +74,7 @@ async def test_demo_exports_valid_and_survives_a_round_trip(tmp_path: Path) -> N
     report = validate(first)
     assert report.records == projects + activities
     assert report.errors == [], [str(p) for p in report.errors[:5]]
+    assert report.warnings == [], [str(p) for p in report.warnings[:5]]
     assert report.counts("error") == {}
     before = summary(first)
     expected_sums = {

@@ -77,6 +77,9 @@ OWN_VOCABULARY = "99"
 # 1 unearmarked, 2 softly earmarked (a priority area), 3 earmarked (a project).
 EARMARKING = {"none": "1", "priority_area": "2", "project": "3"}
 EARMARKING_VOCABULARY = "2"
+# OECD DAC aid type (vocabulary 1) of everything ta-manager records: D02, other technical
+# assistance. Given on transactions that carry an earmarking too (IATI rule 107.2.1).
+AID_TYPE = "D02"
 
 
 # ------------------------------------------------------------------ the record
@@ -267,9 +270,9 @@ def to_element(p: Publication) -> Any:
         if t.receiver is not None:
             _org(transaction, "receiver-org", t.receiver)
         if t.earmarking:
-            _sub(
-                transaction, "aid-type", {"code": t.earmarking, "vocabulary": EARMARKING_VOCABULARY}
-            )
+            _sub(transaction, "aid-type", {"code": AID_TYPE, "vocabulary": "1"})
+            earmarking = {"code": t.earmarking, "vocabulary": EARMARKING_VOCABULARY}
+            _sub(transaction, "aid-type", earmarking)
     for ref, kind in p.related:
         _sub(a, "related-activity", {"ref": ref, "type": kind})
     return a
