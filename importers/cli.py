@@ -9,7 +9,10 @@ import click
 
 from importers.kinds import KINDS
 
-KIND_CHOICE = click.Choice(sorted(KINDS) + sorted(k.replace("-", "_") for k in KINDS if "-" in k))
+# `iati` reads an IATI 2.03 activity file (ta_manager.iati.importer), not a spreadsheet.
+SPREADSHEET_KINDS = [*sorted(KINDS), *sorted(k.replace("-", "_") for k in KINDS if "-" in k)]
+KIND_CHOICE = click.Choice([*SPREADSHEET_KINDS, "iati"])
+TEMPLATE_CHOICE = click.Choice(SPREADSHEET_KINDS)
 SHOWN_PROBLEMS = 50
 
 
@@ -24,8 +27,15 @@ SHOWN_PROBLEMS = 50
     help="On failure, write the file back here with bad cells highlighted and explained.",
 )
 def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None) -> None:
-    """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing."""
+    """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing (KIND iati: an IATI
+    2.03 activity file, .xml)."""
     from tqdm import tqdm
+
+    if kind == "iati":
+        from ta_manager.iati.cli import import_iati_file
+
+        import_iati_file(file, dry_run)
+        return
 
     from importers.error_workbook import error_workbook
     from importers.service import ImportRejected, ImportSummary, import_file
@@ -86,7 +96,7 @@ def _echo_summary(summary: Any, name: str) -> None:
 
 
 @click.command("template")
-@click.argument("kind", type=KIND_CHOICE)
+@click.argument("kind", type=TEMPLATE_CHOICE)
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="F.xlsx"
 )

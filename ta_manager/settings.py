@@ -86,6 +86,13 @@ class Settings:
     files_keep_hours: int = 24
     sync_wait_seconds: int = 20
     worker_nice: int = 10
+    # IATI publishing (docs/iati.md): the reporting organisation and what is published.
+    iati_reporting_org: str = ""
+    iati_reporting_org_name: str = ""
+    iati_reporting_org_type: int = 40
+    iati_lang: str = "en"
+    iati_publish_activities: bool = True
+    iati_default_sector: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -133,6 +140,12 @@ class Settings:
             files_keep_hours=_positive("TA_FILES_KEEP_HOURS", 24),
             sync_wait_seconds=_at_least("TA_SYNC_WAIT_SECONDS", 20, 0),
             worker_nice=_between("TA_WORKER_NICE", 10, 0, 19),
+            iati_reporting_org=(os.environ.get("TA_IATI_REPORTING_ORG") or "").strip(),
+            iati_reporting_org_name=(os.environ.get("TA_IATI_REPORTING_ORG_NAME") or "").strip(),
+            iati_reporting_org_type=_positive("TA_IATI_REPORTING_ORG_TYPE", 40),
+            iati_lang=(os.environ.get("TA_IATI_LANG") or "en").strip().lower(),
+            iati_publish_activities=_bool("TA_IATI_PUBLISH_ACTIVITIES", True),
+            iati_default_sector=(os.environ.get("TA_IATI_DEFAULT_SECTOR") or "").strip(),
         )
 
 

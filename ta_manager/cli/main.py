@@ -15,6 +15,7 @@ from ta_manager.cli.database import migrate_command, seed_command
 from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
 from ta_manager.jobs.cli import COMMANDS as JOB_COMMANDS
+from ta_manager.iati.cli import COMMANDS as IATI_COMMANDS
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 
 
@@ -37,6 +38,7 @@ for part_commands in (
     REPORT_COMMANDS,
     PROPOSAL_COMMANDS,
     JOB_COMMANDS,
+    IATI_COMMANDS,
 ):
     for command in part_commands:
         cli.add_command(command)
