@@ -60,8 +60,8 @@ def api_router() -> Router:
     from importers.api import ROUTES as IMPORT_ROUTES
     from reports.api import ROUTES as REPORT_ROUTES
     from ta_manager.accounts.api import ROUTES as ACCOUNT_ROUTES
-    from ta_manager.jobs.api import ROUTES as JOB_ROUTES
     from ta_manager.iati.api import ROUTES as IATI_ROUTES
+    from ta_manager.jobs.api import ROUTES as JOB_ROUTES
     from ta_manager.proposals.api import ROUTES as PROPOSAL_ROUTES
 
     controllers = [crud_controller(r) for r in RESOURCES]

@@ -162,8 +162,10 @@ async def test_bad_jobs_are_refused_naming_the_field(client: httpx.AsyncClient) 
         r = await client.post("/api/v1/jobs", json=body)
         assert r.status_code == 422, (body, r.text)
         assert field in [e["field"] for e in r.json()["errors"]], (body, r.json())
+    # IATI publishing without its settings is refused at once, naming the setting.
     r = await client.post("/api/v1/jobs", json={"kind": "iati", "params": {}})
-    assert r.status_code == 422 and r.json()["title"] == "Not available", r.text
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "TA_IATI_REPORTING_ORG"
     for url in ("/api/v1/jobs/not-a-job", "/api/v1/jobs/00000000-0000-0000-0000-000000000000"):
         assert (await client.get(url)).status_code == 404
         assert (await client.delete(url)).status_code == 404
@@ -211,3 +213,20 @@ async def test_import_jobs_dry_run_real_and_rejected(
     assert (
         await sql.fetchval("SELECT count(*) FROM stored_file WHERE purpose = 'import_upload'") == 0
     )
+
+
+async def test_iati_export_job(
+    client: httpx.AsyncClient, worker: Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_fixture()
+    monkeypatch.setenv("TA_IATI_REPORTING_ORG", "XM-DAC-41121")
+    monkeypatch.setenv("TA_IATI_REPORTING_ORG_NAME", "Technical assistance secretariat")
+    monkeypatch.setenv("TA_IATI_DEFAULT_SECTOR", "15130")
+    r = await client.post("/api/v1/jobs", json={"kind": "iati", "params": {"to": "2008-12-31"}})
+    assert r.status_code == 202, r.text
+    job = await poll(client, r.json()["url"])
+    assert job["state"] == "done", job
+    assert job["result"]["published"] >= 1 and "left_out" in job["result"]
+    got = await client.get(job["download_url"])
+    assert got.headers["content-type"].startswith("application/xml")
+    assert b"<iati-activities" in got.content and b"XM-DAC-41121" in got.content

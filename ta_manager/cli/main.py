@@ -14,8 +14,8 @@ from ta_manager.accounts.cli import COMMANDS as ACCOUNT_COMMANDS
 from ta_manager.cli.database import migrate_command, seed_command
 from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
-from ta_manager.jobs.cli import COMMANDS as JOB_COMMANDS
 from ta_manager.iati.cli import COMMANDS as IATI_COMMANDS
+from ta_manager.jobs.cli import COMMANDS as JOB_COMMANDS
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 
 

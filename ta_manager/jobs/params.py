@@ -101,13 +101,13 @@ async def check_codes(filters: object) -> None:
 
 
 def prefixed(exc: DomainError) -> DomainError:
-    """The same error with its fields named as `params.<field>`."""
+    """The same error with its fields named as `params.<field>` (settings keep their names)."""
     if not exc.errors:
         return exc
     renamed = [
         FieldError(
             e.field
-            if e.field.startswith("params") or e.field in OWN_FIELDS
+            if e.field.startswith(("params", "TA_")) or e.field in OWN_FIELDS
             else f"params.{e.field}",
             e.reason,
             e.value,
