@@ -13,18 +13,43 @@ RatificationKind = Literal["ratification", "accession", "acceptance", "approval"
 RegionKind = Literal["m49_region", "m49_sub_region", "grouping"]
 
 
+CountryStatus = Literal[
+    "member_state", "observer_state", "non_member_state", "territory", "former_name"
+]
+
+
 class CountryCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    iso2: Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]
+    """A State or area as the UN writes it: short and formal names in English, French and
+    Spanish (UN M49 / UNTERM), codes, and its status (docs/data-model.md, "States")."""
+
+    iso2: Annotated[str, Meta(pattern=r"^[A-Z]{2}$")] | None = None
     iso3: Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
     name: Name
     official_name: Text = ""
+    name_fr: Text = ""
+    name_es: Text = ""
+    official_name_fr: Text = ""
+    official_name_es: Text = ""
+    status: Annotated[
+        CountryStatus,
+        Meta(
+            description="member_state, observer_state (Holy See, State of Palestine), "
+            "non_member_state (Cook Islands, Niue), territory, or former_name (an entry "
+            "such as 'Southern Sudan (former name)' that records may cite but that is "
+            "never a current State)"
+        ),
+    ] = "territory"
+    note: Text = ""
     m49_code: str | None = None
     region: Code | None = None
     sub_region: Code | None = None
-    un_member: bool = False
 
 
-CountryRead = read_struct(CountryCreate, "CountryRead")
+CountryRead = read_struct(
+    CountryCreate,
+    "CountryRead",
+    [("un_member", Annotated[bool, Meta(description="status is member_state")], False)],
+)
 
 
 class RegionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
