@@ -420,3 +420,13 @@ async def test_concurrent_imports_of_the_same_new_code(monkeypatch: Any) -> None
     assert codes in (["N-1", "N-A"], ["N-1", "N-B"])
     after = await row_counts()
     assert after["assistance_request"] == before["assistance_request"] + 2
+
+
+async def test_investigators_are_a_profession() -> None:
+    rows = [
+        ["code", "title", "type", "participants_total", "participants_investigator"],
+        ["A-INV", "Training of investigators", "training", 20, 14],
+    ]
+    await import_file("activities", xlsx(rows), "activities.xlsx")
+    (record,) = (await ActivityService().page()).items
+    assert record["participants_by_profession"] == {"investigator": 14}

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from ta_manager.records.schemas import Code, CountryCode, Name, Text, read_struct
+from ta_manager.records.schemas import Code, Count, CountryCode, Name, Text, read_struct
 
 OrgRole = Literal["donor", "partner", "beneficiary_institution", "implementing_office"]
 RatificationKind = Literal["ratification", "accession", "acceptance", "approval", "succession"]
@@ -76,11 +76,48 @@ class InstrumentCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 InstrumentRead = read_struct(InstrumentCreate, "InstrumentRead")
 
 
-class PartiesCount(msgspec.Struct, kw_only=True):
-    instrument: str
+class InstrumentStatusCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The published number of parties of an instrument on a date, with its source."""
+
+    instrument: Code
+    as_of: Annotated[dt.date, Meta(description="The date the figure is stated for")]
+    parties: Count
+    document: Annotated[
+        str,
+        Meta(min_length=1, max_length=200, description="Document symbol, e.g. E/CN.15/2009/8"),
+    ]
+    paragraph: Annotated[str, Meta(max_length=50)] = ""
+    footnote: Annotated[str, Meta(max_length=50)] = ""
+    quote: Text = ""
+    notes: Text = ""
+
+
+InstrumentStatusRead = read_struct(InstrumentStatusCreate, "InstrumentStatusRead")
+
+
+class PublishedStatus(msgspec.Struct, kw_only=True):
     as_of: dt.date
     parties: int
+    document: str
+    paragraph: str = ""
+    footnote: str = ""
+    quote: str = ""
+
+
+class PartiesCount(msgspec.Struct, kw_only=True):
+    """Parties on a date, and where the figure comes from (see docs/api.md)."""
+
+    instrument: str
+    as_of: dt.date
+    parties: Annotated[int | None, Meta(description="null: no data (see `reason`)")]
+    source: Annotated[
+        Literal["ratifications", "published_status"] | None,
+        Meta(description="per-State ratifications recorded, or a published status; null: none"),
+    ]
     by_kind: dict[str, int]
+    recorded_ratifications: int
+    published_status: PublishedStatus | None = None
+    reason: str | None = None
 
 
 class RatificationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

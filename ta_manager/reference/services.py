@@ -13,6 +13,7 @@ from ta_manager.errors import Conflict, FieldError
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
+from ta_manager.reference.instrument_status import parties_of
 
 
 @dataclass(frozen=True)
@@ -134,21 +135,9 @@ class InstrumentService(RecordService):
         return []
 
     async def parties(self, code: str, as_of: dt.date) -> dict[str, Any]:
-        """States whose instrument was deposited on or before `as_of` (see docs/api.md)."""
-        instrument_id = await R.INSTRUMENT.id(code, "code")
-        rows = await sql.fetch(
-            "SELECT kind, count(*) AS n FROM ratification"
-            " WHERE instrument_id = $1 AND deposited_on <= $2 GROUP BY kind",
-            instrument_id,
-            as_of,
-        )
-        by_kind = {r["kind"]: r["n"] for r in rows}
-        return {
-            "instrument": R.INSTRUMENT.normalise(code),
-            "as_of": as_of,
-            "parties": sum(by_kind.values()),
-            "by_kind": by_kind,
-        }
+        """Parties on `as_of`, from recorded ratifications or a published status, or no
+        data (ta_manager.reference.instrument_status)."""
+        return await parties_of(code, as_of)
 
 
 class RatificationService(RecordService):

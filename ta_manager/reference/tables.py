@@ -69,6 +69,19 @@ class Ratification(Stamped, Table, tablename="ratification", db=DB):
     notes = Text(default="")
 
 
+class InstrumentStatus(Stamped, Table, tablename="instrument_status", db=DB):
+    """The published number of parties of an instrument on a date, with its source."""
+
+    instrument_id = BigInt()
+    as_of = Date()
+    parties = Integer()
+    document = Text()
+    paragraph = Text(default="")
+    footnote = Text(default="")
+    quote = Text(default="")
+    notes = Text(default="")
+
+
 class PriorityArea(Stamped, Table, tablename="priority_area", db=DB):
     code = Text(unique=True)
     name = Text()

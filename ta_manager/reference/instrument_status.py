@@ -1,0 +1,157 @@
+"""Parties to an instrument on a date: from the per-State ratifications, or from the status
+documents publish ("147 parties", E/CN.15/2009/8 para 2), and never 0 for "we do not know".
+
+The rule (docs/api.md, "Parties to an instrument"), per instrument and date D:
+- P = the latest published status dated on or before D; R(d) = ratifications recorded as
+  deposited on or before d.
+- No P: the count of recorded ratifications R(D) when any ratification of the instrument is
+  recorded (the list is kept; 0 before its first deposit is a real 0), else no data.
+- P and no recorded ratification: P.
+- Both: R(D) when the list was complete at P's date (R(P.as_of) >= P.parties), else P.
+`source` says which was used (`ratifications` or `published_status`); with neither, `parties`
+is None and `reason` says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import asyncpg
+
+from ta_manager.database import sql
+from ta_manager.errors import Conflict, FieldError
+from ta_manager.records import references as R
+from ta_manager.records.filters import Where, add_codes
+from ta_manager.records.service import RecordService, RefField
+
+RATIFICATIONS = "ratifications"
+PUBLISHED = "published_status"
+
+_PARTIES = """
+SELECT i.id, i.code, i.short_name AS name,
+       EXISTS (SELECT 1 FROM ratification r WHERE r.instrument_id = i.id) AS recorded_any,
+       coalesce((SELECT jsonb_object_agg(k.kind, k.n) FROM (
+           SELECT r.kind, count(*) AS n FROM ratification r
+           WHERE r.instrument_id = i.id AND r.deposited_on <= $1 GROUP BY r.kind) k),
+           '{}'::jsonb) AS by_kind,
+       (SELECT count(*) FROM ratification r
+        WHERE r.instrument_id = i.id AND r.deposited_on <= $1) AS recorded,
+       s.as_of AS status_as_of, s.parties AS status_parties, s.document, s.paragraph,
+       s.footnote, s.quote,
+       (SELECT count(*) FROM ratification r
+        WHERE r.instrument_id = i.id AND r.deposited_on <= s.as_of) AS recorded_at_status
+FROM instrument i
+LEFT JOIN LATERAL (
+    SELECT * FROM instrument_status st
+    WHERE st.instrument_id = i.id AND st.as_of <= $1
+    ORDER BY st.as_of DESC, st.id DESC LIMIT 1
+) s ON true
+WHERE $2::bigint[] IS NULL OR i.id = ANY($2::bigint[])
+ORDER BY i.id
+"""
+
+
+def cited(row: dict[str, Any]) -> str:
+    """'CTOC/COP/2008/16, footnote 10' / 'E/CN.15/2009/8, para. 2'."""
+    parts = [row["document"]]
+    if row.get("paragraph"):
+        parts.append(f"para. {row['paragraph']}")
+    if row.get("footnote"):
+        parts.append(f"footnote {row['footnote']}")
+    return ", ".join(parts)
+
+
+def _decide(row: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    published = None
+    if row["status_as_of"] is not None:
+        published = {
+            "as_of": row["status_as_of"],
+            "parties": row["status_parties"],
+            "document": row["document"],
+            "paragraph": row["paragraph"],
+            "footnote": row["footnote"],
+            "quote": row["quote"],
+        }
+    result: dict[str, Any] = {
+        "instrument": row["code"],
+        "as_of": as_of,
+        "recorded_ratifications": row["recorded"],
+        "published_status": published,
+        "reason": None,
+    }
+    complete = published is not None and row["recorded_at_status"] >= published["parties"]
+    if row["recorded_any"] and (published is None or complete):
+        result |= {"parties": row["recorded"], "source": RATIFICATIONS, "by_kind": row["by_kind"]}
+        if published is not None:
+            result["reason"] = (
+                f"the recorded ratifications ({row['recorded_at_status']} on"
+                f" {published['as_of']}) account for the published figure"
+                f" ({published['parties']}, {cited(published)}), so they are used"
+            )
+    elif published is not None:
+        result |= {"parties": published["parties"], "source": PUBLISHED, "by_kind": {}}
+        result["reason"] = f"published: {published['parties']} parties as at {published['as_of']}"
+        result["reason"] += f" ({cited(published)})"
+        if row["recorded_any"]:
+            result["reason"] += (
+                f"; the {row['recorded_at_status']} ratifications recorded by then are"
+                " fewer, so the list is incomplete"
+            )
+    else:
+        result |= {"parties": None, "source": None, "by_kind": {}}
+        result["reason"] = (
+            f"no data: no ratification of {row['code']} is recorded and no published status"
+            f" is dated on or before {as_of}"
+        )
+    return result
+
+
+def parties_source(result: dict[str, Any]) -> str:
+    """The source of a parties figure in words, for reports: 'recorded ratifications',
+    'published: 146 parties as at 2008-08-22 (CTOC/COP/2008/16, footnote 10)', 'no data: ...'."""
+    if result["source"] == RATIFICATIONS:
+        return "recorded ratifications"
+    return str(result["reason"])
+
+
+async def parties_on(as_of: dt.date, instruments: list[str] | None = None) -> list[dict[str, Any]]:
+    """Parties of each instrument (all, or those given by code) on `as_of`, with the
+    source used; one query for all instruments (the annual report's table)."""
+    ids = None if instruments is None else await R.INSTRUMENT.ids(instruments, "instrument")
+    rows = await sql.fetch(_PARTIES, as_of, ids)
+    return [{**_decide(dict(r), as_of), "name": r["name"]} for r in rows]
+
+
+async def parties_of(code: str, as_of: dt.date) -> dict[str, Any]:
+    """One instrument's parties on `as_of` (GET /instruments/{code}/parties)."""
+    (result,) = await parties_on(as_of, [code])
+    del result["name"]
+    return result
+
+
+class InstrumentStatusService(RecordService):
+    """Published numbers of parties, each with the document that states it."""
+
+    resource = "instrument status"
+    table = "instrument_status"
+    columns = ("as_of", "parties", "document", "paragraph", "footnote", "quote", "notes")
+    refs = (RefField("instrument", "instrument_id", R.INSTRUMENT),)
+    search_columns = ("document", "quote", "notes")
+    sortable = ("as_of", "parties", "document")
+    default_sort = "as_of"
+    code_column = None
+
+    def translate(self, exc: asyncpg.PostgresError) -> Exception:
+        if isinstance(exc, asyncpg.UniqueViolationError):
+            return Conflict(
+                "this document already gives a status of this instrument on this date",
+                [FieldError("as_of", "already recorded for this instrument and document")],
+            )
+        return super().translate(exc)
+
+    async def filter(self, where: Where, filters: Any) -> None:
+        await add_codes(
+            where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
+        )
+        where.period("t.as_of", "t.as_of", filters.date_from, filters.date_to)
