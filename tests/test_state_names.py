@@ -4,6 +4,10 @@ matches only when asked for), and what the API and the importer make of them."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 from collections import Counter
 
 import httpx
@@ -255,3 +259,20 @@ async def test_import_of_a_ratification_needs_a_current_state() -> None:
     with pytest.raises(ImportRejected) as caught:
         await import_file("ratifications", data, "r.xlsx")
     assert "not a current State" in caught.value.problems[0].reason
+
+
+async def test_the_cli_reads_names_the_same_way(database: str) -> None:
+    def run(*names: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ta_manager.cli.main", "match-state", "--lang", "fr", *names],
+            env={**os.environ, "DATABASE_URL": database},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    done = await asyncio.to_thread(run, "Russia", "Bolivie", "Southern Sudan")
+    assert done.returncode == 1
+    assert "'Russia' -> Fédération de Russie (RUS), member state [alias]" in done.stdout
+    assert "'Bolivie' -> Bolivie (État plurinational de) (BOL)" in done.stdout
+    assert "'Southern Sudan': Southern Sudan: South Sudan became a State" in done.stderr
