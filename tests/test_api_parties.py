@@ -99,9 +99,17 @@ async def test_published_status(client: httpx.AsyncClient) -> None:
         "published_status",
         4,
     )
-    assert "the 4 ratifications recorded by then are fewer" in untoc["reason"]
-    # Before the published date only the recorded deposits are known.
-    assert (await _parties(client, "UNTOC", "2008-12-31"))["source"] == "ratifications"
+    assert (
+        "the ratifications recorded are incomplete (4 deposited by 2009-02-09" in (untoc["reason"])
+    )
+    # Before the published date: the recorded deposits are known to be incomplete.
+    before = await _parties(client, "UNTOC", "2008-12-31")
+    assert (before["parties"], before["source"], before["recorded_ratifications"]) == (
+        None,
+        None,
+        3,
+    )
+    assert before["reason"].startswith("no data: the ratifications recorded are incomplete")
 
     # A list that accounts for the published figure is used, and counts on from there.
     await create(

@@ -2,14 +2,12 @@
 documents publish ("147 parties", E/CN.15/2009/8 para 2), and never 0 for "we do not know".
 
 The rule (docs/api.md, "Parties to an instrument"), per instrument and date D:
-- P = the latest published status dated on or before D; R(d) = ratifications recorded as
-  deposited on or before d.
-- No P: the count of recorded ratifications R(D) when any ratification of the instrument is
-  recorded (the list is kept; 0 before its first deposit is a real 0), else no data.
-- P and no recorded ratification: P.
-- Both: R(D) when the list was complete at P's date (R(P.as_of) >= P.parties), else P.
-`source` says which was used (`ratifications` or `published_status`); with neither, `parties`
-is None and `reason` says why.
+- the recorded ratifications are *complete* when they account for every published status of
+  the instrument (at least as many deposits recorded by each status's date as it states);
+- complete and some ratification recorded: the count of deposits on or before D
+  (`source` "ratifications"; 0 before the first deposit is a real 0);
+- otherwise the latest published status dated on or before D (`source` "published_status");
+- otherwise no data: `parties` None, `source` None, and `reason` says why.
 """
 
 from __future__ import annotations
@@ -39,8 +37,14 @@ SELECT i.id, i.code, i.short_name AS name,
         WHERE r.instrument_id = i.id AND r.deposited_on <= $1) AS recorded,
        s.as_of AS status_as_of, s.parties AS status_parties, s.document, s.paragraph,
        s.footnote, s.quote,
-       (SELECT count(*) FROM ratification r
-        WHERE r.instrument_id = i.id AND r.deposited_on <= s.as_of) AS recorded_at_status
+       (SELECT to_jsonb(x) FROM (
+            SELECT st.as_of, st.parties, st.document, st.paragraph, st.footnote, st.recorded
+            FROM (SELECT st.*, (SELECT count(*) FROM ratification r
+                                WHERE r.instrument_id = i.id
+                                  AND r.deposited_on <= st.as_of) AS recorded
+                  FROM instrument_status st WHERE st.instrument_id = i.id) st
+            WHERE st.recorded < st.parties
+            ORDER BY abs(st.as_of - $1), st.id LIMIT 1) x) AS shortfall
 FROM instrument i
 LEFT JOIN LATERAL (
     SELECT * FROM instrument_status st
@@ -80,30 +84,36 @@ def _decide(row: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         "published_status": published,
         "reason": None,
     }
-    complete = published is not None and row["recorded_at_status"] >= published["parties"]
-    if row["recorded_any"] and (published is None or complete):
+    short = row["shortfall"]
+    incomplete = (
+        f"the ratifications recorded are incomplete ({short['recorded']} deposited by"
+        f" {short['as_of']}, when {cited(short)} gives {short['parties']} parties)"
+        if short
+        else ""
+    )
+    if row["recorded_any"] and not short:
         result |= {"parties": row["recorded"], "source": RATIFICATIONS, "by_kind": row["by_kind"]}
         if published is not None:
             result["reason"] = (
-                f"the recorded ratifications ({row['recorded_at_status']} on"
-                f" {published['as_of']}) account for the published figure"
-                f" ({published['parties']}, {cited(published)}), so they are used"
+                "the recorded ratifications account for every published status, so they are counted"
             )
     elif published is not None:
         result |= {"parties": published["parties"], "source": PUBLISHED, "by_kind": {}}
-        result["reason"] = f"published: {published['parties']} parties as at {published['as_of']}"
-        result["reason"] += f" ({cited(published)})"
-        if row["recorded_any"]:
-            result["reason"] += (
-                f"; the {row['recorded_at_status']} ratifications recorded by then are"
-                " fewer, so the list is incomplete"
-            )
+        result["reason"] = (
+            f"published: {published['parties']} parties as at {published['as_of']}"
+            f" ({cited(published)})" + (f"; {incomplete}" if row["recorded_any"] else "")
+        )
     else:
         result |= {"parties": None, "source": None, "by_kind": {}}
-        result["reason"] = (
-            f"no data: no ratification of {row['code']} is recorded and no published status"
-            f" is dated on or before {as_of}"
-        )
+        if row["recorded_any"]:
+            result["reason"] = (
+                f"no data: {incomplete}, and no status is published on or before {as_of}"
+            )
+        else:
+            result["reason"] = (
+                f"no data: no ratification of {row['code']} is recorded and no published"
+                f" status is dated on or before {as_of}"
+            )
     return result
 
 
