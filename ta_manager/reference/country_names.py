@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -51,6 +52,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sto": "santo", "sta": "santa"}
 
 
+@lru_cache(maxsize=50_000)
 def normalise(text: str) -> str:
     """The matching key of a name: 'Côte d\u2019Ivoire' -> 'cote divoire', 'St. Lucia' ->
     'saint lucia', 'Gambia (the)' -> 'gambia', 'the Republic of the Niger' -> 'republic of
@@ -114,6 +116,7 @@ class NotCurrentState(StateNameError):
     """A former-name entry given where a current State is required."""
 
 
+@cache
 def _historical_names() -> dict[str, str]:
     """Normalised historical name -> code of its former-name entry (data/former_names.toml)."""
     out: dict[str, str] = {}
@@ -121,6 +124,31 @@ def _historical_names() -> dict[str, str]:
         for name in entry.historical:
             out.setdefault(normalise(name), entry.iso3)
     return out
+
+
+@cache
+def _vendored_keys() -> dict[str, tuple[str, ...]]:
+    """ISO-3 -> the normalised names of the UN list for that entry (computed once)."""
+    return {
+        iso3: tuple(
+            dict.fromkeys(
+                normalise(n)
+                for n in (*entry.names.values(), *entry.formal.values(), *entry.other_names)
+                if n
+            )
+        )
+        for iso3, entry in by_iso3().items()
+    }
+
+
+@cache
+def _alias_keys() -> dict[str, tuple[str, ...]]:
+    return {iso3: tuple(normalise(n) for n in names) for iso3, names in aliases().items()}
+
+
+@cache
+def _ambiguous_keys() -> dict[str, tuple[str, ...]]:
+    return {normalise(name): codes for name, codes in ambiguous_names().items()}
 
 
 class StateNames:
@@ -136,7 +164,6 @@ class StateNames:
         self.historical: dict[str, str] = {}
         self.ambiguous: dict[str, tuple[str, ...]] = {}
         self.absent: dict[str, str] = {}  # names of vendored entries the table lacks
-        vendored = by_iso3()
         for raw in rows:
             row = dict(raw)
             iso3 = str(row["iso3"]).strip().upper()
@@ -147,31 +174,28 @@ class StateNames:
                 self.by_iso2.setdefault(str(row["iso2"]).strip().upper(), iso3)
             if row.get("m49_code"):
                 self.by_m49.setdefault(str(row["m49_code"]), iso3)
-            own = [row.get(c) for c in _NAME_COLUMNS]
-            entry = vendored.get(iso3)
-            if entry is not None:
-                own += [*entry.names.values(), *entry.formal.values(), *entry.other_names]
-            for name in own:
-                if name:
-                    self.names.setdefault(normalise(str(name)), set()).add(iso3)
+            keys = [normalise(str(row[c])) for c in _NAME_COLUMNS if row.get(c)]
+            keys += _vendored_keys().get(iso3, ())
+            for key in keys:
+                self.names.setdefault(key, set()).add(iso3)
             if row["status"] == "former_name" and row.get("name"):
                 # A former-name entry added by hand: its name without "(former name)" is the
                 # historical name it stands for.
                 bare = re.sub(r"\s*\([^)]*\)\s*$", "", str(row["name"]))
                 if bare and bare != row["name"]:
                     self.historical.setdefault(normalise(bare), iso3)
-        for iso3, spellings in aliases().items():
+        for iso3, spellings in _alias_keys().items():
             if iso3 in self.rows:
-                for spelling in spellings:
-                    self.aliases.setdefault(normalise(spelling), set()).add(iso3)
+                for key in spellings:
+                    self.aliases.setdefault(key, set()).add(iso3)
         for key, iso3 in _historical_names().items():
             self.historical.setdefault(key, iso3)
-        for name, codes in ambiguous_names().items():
-            self.ambiguous[normalise(name)] = tuple(c for c in codes if c in self.rows)
-        for iso3, entry in vendored.items():
+        for key, codes in _ambiguous_keys().items():
+            self.ambiguous[key] = tuple(c for c in codes if c in self.rows)
+        for iso3, names in _vendored_keys().items():
             if iso3 not in self.rows:
-                for name in (*entry.names.values(), *entry.formal.values()):
-                    self.absent.setdefault(normalise(name), iso3)
+                for key in names:
+                    self.absent.setdefault(key, iso3)
         # Fuzzy matching runs over every name key; historical keys map to their entry.
         self._choices: list[str] = []
         self._codes: list[str] = []
