@@ -174,4 +174,6 @@ async def test_annual_report_says_which_source(client: httpx.AsyncClient) -> Non
         "published: 120 parties as at 2008-10-01 (X/2008/9, footnote 3)"
     )
     assert rows["FIREARMS"]["parties_at_end"] is None
-    assert rows["FIREARMS"]["parties_source"].startswith("no data")
+    assert rows["FIREARMS"]["parties_source"] == (
+        "no data (no ratification recorded, no status published by 2008-12-31)"
+    )

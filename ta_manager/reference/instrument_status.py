@@ -118,11 +118,21 @@ def _decide(row: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
 
 
 def parties_source(result: dict[str, Any]) -> str:
-    """The source of a parties figure in words, for reports: 'recorded ratifications',
-    'published: 146 parties as at 2008-08-22 (CTOC/COP/2008/16, footnote 10)', 'no data: ...'."""
+    """The source of a parties figure in a few words, for reports: 'recorded ratifications',
+    'published: 146 parties as at 2008-08-22 (CTOC/COP/2008/16, footnote 10)', or 'no data
+    (...)'; the full reason is the API's."""
     if result["source"] == RATIFICATIONS:
         return "recorded ratifications"
-    return str(result["reason"])
+    published = result["published_status"]
+    if result["source"] == PUBLISHED:
+        return f"published: {published['parties']} parties as at {published['as_of']}" + (
+            f" ({cited(published)})"
+        )
+    if result["recorded_ratifications"] or "incomplete" in (result["reason"] or ""):
+        return (
+            f"no data (recorded ratifications incomplete; no status published by {result['as_of']})"
+        )
+    return f"no data (no ratification recorded, no status published by {result['as_of']})"
 
 
 async def parties_on(as_of: dt.date, instruments: list[str] | None = None) -> list[dict[str, Any]]:
