@@ -107,10 +107,15 @@ class StateReference(Reference):
         if missing:
             reasons = await self.reasons(missing)
             errors = [FieldError(field_name, reasons.get(m, "unknown State"), m) for m in missing]
-            raise InvalidInput(
-                "; ".join(f"{field_name}: {e.value!r}: {e.reason}" for e in errors), errors
-            )
+            raise InvalidInput("; ".join(_said(field_name, e) for e in errors), errors)
         return [found[v] for v in wanted]
+
+
+def _said(field_name: str, error: FieldError) -> str:
+    """'country: Southern Sudan: South Sudan became...' / "country: 'Benim': unknown State..."."""
+    if str(error.reason).startswith(f"{error.value}:"):
+        return f"{field_name}: {error.reason}"
+    return f"{field_name}: {error.value!r}: {error.reason}"
 
 
 # Any entry of the country table, including a former-name entry named explicitly (by its code
