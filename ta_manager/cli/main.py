@@ -16,6 +16,7 @@ from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
 from ta_manager.iati.cli import COMMANDS as IATI_COMMANDS
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
+from ta_manager.reference.cli import COMMANDS as REFERENCE_COMMANDS
 
 
 @click.group()
@@ -37,6 +38,7 @@ for part_commands in (
     REPORT_COMMANDS,
     PROPOSAL_COMMANDS,
     IATI_COMMANDS,
+    REFERENCE_COMMANDS,
 ):
     for command in part_commands:
         cli.add_command(command)
