@@ -26,7 +26,15 @@ SHOWN_PROBLEMS = 50
     default=None,
     help="On failure, write the file back here with bad cells highlighted and explained.",
 )
-def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None) -> None:
+@click.option(
+    "--accept-close-matches",
+    is_flag=True,
+    help="Take a misspelt State name ('Benim') as the one State clearly closest to it; "
+    "each such reading is listed as a warning.",
+)
+def import_command(
+    kind: str, file: Path, dry_run: bool, errors_out: Path | None, accept_close_matches: bool
+) -> None:
     """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing (KIND iati: an IATI
     2.03 activity file, .xml)."""
     from tqdm import tqdm
@@ -55,7 +63,14 @@ def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None
 
     async def work() -> ImportSummary | ImportRejected:
         try:
-            return await import_file(kind, data, file.name, dry_run=dry_run, progress=progress)
+            return await import_file(
+                kind,
+                data,
+                file.name,
+                dry_run=dry_run,
+                progress=progress,
+                accept_close_matches=accept_close_matches,
+            )
         except ImportRejected as exc:
             return exc
 

@@ -43,3 +43,37 @@ async def test_iati_routes(client_as: ClientFactory, monkeypatch: pytest.MonkeyP
     assert (
         await officer.get("/api/v1/iati/activities.xml", params={"donor": "NOPE"})
     ).status_code == 404
+
+
+async def test_former_name_state_left_out_of_recipient_country(
+    client: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 2008 record kept against "Southern Sudan" (no IATI code) still publishes, without it."""
+    import httpx
+
+    assert isinstance(client, httpx.AsyncClient)
+    monkeypatch.setenv("TA_IATI_REPORTING_ORG", "XM-DAC-41121")
+    monkeypatch.setenv("TA_IATI_REPORTING_ORG_NAME", "UNODC")
+    made = await client.post(
+        "/api/v1/activities",
+        json={
+            "code": "A-MENTOR-2008",
+            "title": "Anti-Corruption Mentor Programme placements",
+            "type": "legal_advisory",
+            "status": "completed",
+            "actual_start": "2008-01-01",
+            "actual_end": "2008-12-31",
+            "beneficiary_countries": ["Kenya", "Southern Sudan (former name)"],
+            "sectors": ["15113"],
+        },
+    )
+    assert made.status_code == 201, made.text
+    xml = await client.get("/api/v1/iati/activities.xml")
+    assert xml.status_code == 200
+    tree = etree.fromstring(xml.content)
+    activity = next(
+        a
+        for a in tree.iter("iati-activity")
+        if a.findtext("iati-identifier").endswith("MENTOR-2008")
+    )
+    assert [c.get("code") for c in activity.iter("recipient-country")] == ["KE"]

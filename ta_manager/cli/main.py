@@ -17,6 +17,7 @@ from ta_manager.cli.serve import serve_command
 from ta_manager.iati.cli import COMMANDS as IATI_COMMANDS
 from ta_manager.jobs.cli import COMMANDS as JOB_COMMANDS
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
+from ta_manager.reference.cli import COMMANDS as REFERENCE_COMMANDS
 
 
 @click.group()
@@ -39,6 +40,7 @@ for part_commands in (
     PROPOSAL_COMMANDS,
     JOB_COMMANDS,
     IATI_COMMANDS,
+    REFERENCE_COMMANDS,
 ):
     for command in part_commands:
         cli.add_command(command)

@@ -43,11 +43,12 @@ PROJECTS = """
 SELECT t.id, t.code, t.title, t.description, t.status, t.starts_on, t.ends_on, t.budget,
        t.currency::text AS currency, t.implementing_office_id, t.updated_at,
        ARRAY(SELECT co.iso2::text FROM project_country pc JOIN country co
-             ON co.id = pc.country_id WHERE pc.project_id = t.id ORDER BY 1) AS countries,
+             ON co.id = pc.country_id WHERE pc.project_id = t.id AND co.iso2 IS NOT NULL
+             ORDER BY 1) AS countries,
        ARRAY(SELECT DISTINCT co.iso2::text FROM activity_country ac
              JOIN activity x ON x.id = ac.activity_id JOIN country co ON co.id = ac.country_id
-             WHERE x.project_id = t.id AND x.archived_at IS NULL ORDER BY 1)
-           AS activity_countries,
+             WHERE x.project_id = t.id AND x.archived_at IS NULL AND co.iso2 IS NOT NULL
+             ORDER BY 1) AS activity_countries,
        ARRAY(SELECT DISTINCT ap.organization_id FROM activity_partner ap
              JOIN activity x ON x.id = ap.activity_id
              WHERE x.project_id = t.id AND x.archived_at IS NULL ORDER BY 1) AS partners,
@@ -63,7 +64,8 @@ SELECT t.id, t.code, t.title, t.description, t.outputs, t.status, t.planned_star
        t.cost_currency::text AS currency, t.updated_at, t.venue_city,
        ty.code AS type_code, ty.name AS type_name, vc.name AS venue_country,
        ARRAY(SELECT co.iso2::text FROM activity_country ac JOIN country co
-             ON co.id = ac.country_id WHERE ac.activity_id = t.id ORDER BY 1) AS countries,
+             ON co.id = ac.country_id WHERE ac.activity_id = t.id AND co.iso2 IS NOT NULL
+             ORDER BY 1) AS countries,
        ARRAY(SELECT s.code FROM activity_sector x JOIN sector s ON s.id = x.sector_id
              WHERE x.activity_id = t.id ORDER BY 1) AS sectors,
        ARRAY(SELECT ap.organization_id FROM activity_partner ap

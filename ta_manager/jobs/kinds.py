@@ -223,16 +223,18 @@ async def _prepare_import(
     from importers.problems import ImportFailed
     from importers.reading import max_import_bytes
 
-    P.unknown_names(params, {"kind", "dry_run"})
+    P.unknown_names(params, {"kind", "dry_run", "accept_close_matches"})
     raw = params.get("kind")
     name = str(raw or "").strip().lower().replace("_", "-")
     if name not in IMPORT_KINDS:
         raise InvalidInput.of(
             "params.kind", f"the kind of records to import: one of {', '.join(IMPORT_KINDS)}", raw
         )
-    dry_run = params.get("dry_run", False)
-    if not isinstance(dry_run, bool):
-        raise InvalidInput.of("params.dry_run", "must be true or false", dry_run)
+    flags = {}
+    for flag in ("dry_run", "accept_close_matches"):
+        flags[flag] = params.get(flag, False)
+        if not isinstance(flags[flag], bool):
+            raise InvalidInput.of(f"params.{flag}", "must be true or false", flags[flag])
     writers = resource_roles(f"/{name}").write
     if account.role not in writers:
         raise Forbidden(
@@ -246,7 +248,7 @@ async def _prepare_import(
         raise InvalidInput.of("file", str(exc)) from exc
     if len(upload.content) > limit:
         raise InvalidInput.of("file", f"larger than the {limit:,} bytes an import accepts")
-    return {"kind": name, "dry_run": dry_run}
+    return {"kind": name, **flags}
 
 
 async def _run_import(ctx: RunContext) -> Outcome:
@@ -264,6 +266,7 @@ async def _run_import(ctx: RunContext) -> Outcome:
             upload.content,
             upload.filename,
             dry_run=ctx.params["dry_run"],
+            accept_close_matches=ctx.params["accept_close_matches"],
             progress=ctx.progress,
         )
     except ImportRejected as exc:
