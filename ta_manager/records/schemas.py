@@ -18,6 +18,16 @@ Count = Annotated[int, Meta(ge=0, le=10_000_000)]
 CountryCode = Annotated[
     str, Meta(min_length=2, max_length=200, description="ISO-3, ISO-2 or the State's name")
 ]
+# A year, a month or a day, kept at the precision given (ta_manager/records/partial_dates.py).
+PartialDateText = Annotated[
+    str,
+    Meta(
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="YYYY, YYYY-MM or YYYY-MM-DD: a year or a month stands for the whole"
+        " interval and is returned as given",
+        examples=["2008", "2008-05", "2008-05-12"],
+    ),
+]
 
 
 def update_struct(create: type[msgspec.Struct], name: str) -> type[msgspec.Struct]:
