@@ -49,6 +49,16 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             AND extract(month FROM first_day) = 1)
 $$;
 
+-- The value as given: '2008', '2008-05' or '2008-05-12'.
+CREATE FUNCTION partial_date_text(first_day date, prec text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE prec
+        WHEN 'year' THEN lpad(extract(year FROM first_day)::text, 4, '0')
+        WHEN 'month' THEN lpad(extract(year FROM first_day)::text, 4, '0') || '-'
+                          || lpad(extract(month FROM first_day)::text, 2, '0')
+        ELSE first_day::text END
+$$;
+
 {precision("activity", "planned_start")}
 {precision("activity", "planned_end")}
 {precision("activity", "actual_start")}
@@ -75,6 +85,25 @@ ALTER TABLE activity
 DROP INDEX activity_dates_idx;
 CREATE INDEX activity_starts_on_idx ON activity (starts_on);
 CREATE INDEX activity_ends_on_idx ON activity (ends_on);
+
+-- An activity's dates as given, for reports: '2008-06-10 to 2008-06-12', '2008-06',
+-- '2004 to ongoing', 'undated' (actual dates when there are any, else planned ones).
+CREATE FUNCTION activity_dates(a activity) RETURNS text LANGUAGE sql STABLE AS $$
+    WITH d (s, e) AS (
+        SELECT CASE WHEN a.actual_start IS NOT NULL OR a.actual_end IS NOT NULL
+                    THEN partial_date_text(a.actual_start, a.actual_start_precision)
+                    ELSE partial_date_text(a.planned_start, a.planned_start_precision) END,
+               CASE WHEN a.actual_start IS NOT NULL OR a.actual_end IS NOT NULL
+                    THEN partial_date_text(a.actual_end, a.actual_end_precision)
+                    ELSE partial_date_text(a.planned_end, a.planned_end_precision) END)
+    SELECT CASE
+        WHEN s IS NULL AND e IS NULL THEN 'undated'
+        WHEN e IS NULL AND a.status = 'ongoing' THEN s || ' to ongoing'
+        WHEN e IS NULL OR e = s THEN coalesce(s, e)
+        WHEN s IS NULL THEN e
+        ELSE s || ' to ' || e END
+    FROM d
+$$;
 
 ALTER TABLE assistance_request
     ADD COLUMN stated_until date GENERATED ALWAYS AS ({last("stated_on")}) STORED;

@@ -22,7 +22,17 @@ CREATE INDEX {table}_sources_idx ON {table} USING gin (sources jsonb_path_ops);
 """
 
 
-SQL = "".join(sources(t) for t in ("activity", "assistance_request", "contribution"))
+# Citations as report text: 'CTOC/COP/2008/16 para 9; E/CN.15/2009/8 fn 10' (no quotes).
+FUNCTION = """
+CREATE FUNCTION sources_text(sources jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT string_agg(concat_ws(' ', s ->> 'document',
+                                'para ' || nullif(s ->> 'paragraph', ''),
+                                'fn ' || nullif(s ->> 'footnote', '')), '; ' ORDER BY n)
+      FROM jsonb_array_elements(sources) WITH ORDINALITY AS x (s, n)
+$$;
+"""
+
+SQL = FUNCTION + "".join(sources(t) for t in ("activity", "assistance_request", "contribution"))
 
 
 async def forwards() -> MigrationManager:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+import typing
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from ta_manager.needs.schemas import NeedCreate
 from ta_manager.needs.service import NeedService
 from ta_manager.projects.schemas import ProjectCreate
 from ta_manager.projects.service import ProjectService
+from ta_manager.records.schemas import PartialDateText
 from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
 from ta_manager.reference.services import OrganizationService, RatificationService
 
@@ -41,7 +44,17 @@ def demo_file(name: str) -> dict[str, Any]:
 
 
 def _convert(item: dict[str, Any], struct: type[msgspec.Struct]) -> Any:
-    return msgspec.convert(item, struct, strict=False)
+    """A TOML item as the struct; TOML dates (1 June 2008) fill partial-date fields, which
+    also take "2008-06" or "2008" as text."""
+    partial = {f.name for f in msgspec.structs.fields(struct) if _is_partial(f.type)}
+    given = {
+        k: v.isoformat() if k in partial and isinstance(v, dt.date) else v for k, v in item.items()
+    }
+    return msgspec.convert(given, struct, strict=False)
+
+
+def _is_partial(tp: Any) -> bool:
+    return tp == PartialDateText or PartialDateText in typing.get_args(tp)
 
 
 async def demo_loaded() -> bool:
