@@ -80,6 +80,7 @@ async def check_rows(
             *(c.name for c in groups),
             "delivers",
             "same_event_as",
+            "donors",
         ]
         present = [parsed.values[f] for f in watched if f in parsed.values]
         rows = [

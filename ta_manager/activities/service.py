@@ -140,6 +140,8 @@ class ActivityService(RecordService):
         errors = end_before_start(record, "planned_start", "planned_end")
         errors += end_before_start(record, "actual_start", "actual_end")
         errors += _self_references(record, record_id)
+        if donors := record.get("donors"):
+            errors += await _not_donors(donors)
         total = record.get("participants_total")
         female = record.get("participants_female") or 0
         male = record.get("participants_male") or 0
@@ -195,6 +197,20 @@ def _self_references(record: dict[str, Any], record_id: int | None) -> list[Fiel
     if own and own in {str(c).upper() for c in record.get("same_event_as") or []}:
         errors.append(FieldError("same_event_as", "names this record itself", record["code"]))
     return errors
+
+
+async def _not_donors(codes: list[str]) -> list[FieldError]:
+    """Donors named on an activity must have the donor role (as a contribution's donor), so
+    that a donor user never sees another donor's name (accounts/donor_view.py)."""
+    rows = await sql.fetch(
+        "SELECT code FROM organization WHERE upper(code) = ANY($1::text[])"
+        " AND NOT ('donor' = ANY(roles)) ORDER BY code",
+        [str(c).upper() for c in codes],
+    )
+    return [
+        FieldError("donors", "organization does not have the 'donor' role", r["code"])
+        for r in rows
+    ]
 
 
 async def _professions(activity_id: int) -> dict[str, int]:
