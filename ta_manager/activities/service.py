@@ -208,8 +208,7 @@ async def _not_donors(codes: list[str]) -> list[FieldError]:
         [str(c).upper() for c in codes],
     )
     return [
-        FieldError("donors", "organization does not have the 'donor' role", r["code"])
-        for r in rows
+        FieldError("donors", "organization does not have the 'donor' role", r["code"]) for r in rows
     ]
 
 

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from piccolo.columns import JSONB, BigInt, BigSerial, Date, Integer, Numeric, Text, Varchar
+from piccolo.columns import (
+    JSONB,
+    BigInt,
+    BigSerial,
+    Date,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from ta_manager.database.columns import Archivable, Stamped
@@ -121,3 +131,12 @@ class ActivityDonor(Table, tablename="activity_donor", db=DB):
     id = BigSerial(primary_key=True)
     activity_id = BigInt()
     organization_id = BigInt()
+
+
+class ActivityDistinct(Table, tablename="activity_distinct", db=DB):
+    """Two records a reviewer said are not the same event (activity_id < other_id)."""
+
+    id = BigSerial(primary_key=True)
+    activity_id = BigInt()
+    other_id = BigInt()
+    created_at = Timestamptz()

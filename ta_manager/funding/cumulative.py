@@ -44,7 +44,7 @@ def superseded(figures: Iterable[Figure], as_of: dt.date) -> dict[int, str]:
         ordered = sorted(
             group,
             key=lambda f: (
-                -(f.end or max(as_of, f.start)).toordinal(),
+                -_end(f, as_of).toordinal(),
                 f.start,
                 -(f.amount if f.amount is not None else Decimal(-1)),
                 f.code,
@@ -54,7 +54,11 @@ def superseded(figures: Iterable[Figure], as_of: dt.date) -> dict[int, str]:
         for f in ordered:
             end = f.end or max(as_of, f.start)
             over = next(
-                (c for c in counted if f.start <= (c.end or max(as_of, c.start)) and c.start <= end),
+                (
+                    c
+                    for c in counted
+                    if f.start <= (c.end or max(as_of, c.start)) and c.start <= end
+                ),
                 None,
             )
             if over is None:
@@ -62,3 +66,8 @@ def superseded(figures: Iterable[Figure], as_of: dt.date) -> dict[int, str]:
             else:
                 out[f.id] = over.code
     return out
+
+
+def _end(f: Figure, as_of: dt.date) -> dt.date:
+    """An open period ("since 2005") ends on the report's date."""
+    return f.end or max(as_of, f.start)
