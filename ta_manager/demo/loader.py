@@ -13,6 +13,7 @@ import msgspec
 
 from ta_manager.activities.schemas import ActivityCreate
 from ta_manager.activities.service import ActivityService
+from ta_manager.cost_norms.seed import seed_example_norms
 from ta_manager.database import sql
 from ta_manager.funding.schemas import (
     AllocationCreate,
@@ -102,6 +103,8 @@ async def load_demo() -> dict[str, int]:
             RatificationService(),
             RatificationCreate,
         )
+        # The EXAMPLE cost norms, so that a new user can draft a costed proposal at once.
+        counts["cost_norms"] = await seed_example_norms()
     return counts
 
 
