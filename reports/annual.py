@@ -186,7 +186,7 @@ async def build_annual(f: AnnualFilters) -> Annual:
         .sort("category")
     )
     other_lists = [
-        (category, counting.category_label(category), _listed(df, event_links))
+        (category, counting.CATEGORY_SHEETS[category], _listed(df, event_links))
         for category, df in sorted(others.items())
     ]
     regions = states.select(
@@ -219,7 +219,13 @@ async def build_annual(f: AnnualFilters) -> Annual:
         as_of=as_of,
         period=period,
         activities=listed,
-        figures=_figures(acts, states, records.height, others, undated_records.height),
+        figures=_figures(
+            acts,
+            states,
+            records.filter(pl.col("category") == counting.TECHNICAL_ASSISTANCE).height,
+            others,
+            undated_records.height,
+        ),
         tables={
             "category": by_category,
             "type": by_type,

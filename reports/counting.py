@@ -29,6 +29,13 @@ CATEGORY_LABELS = {
     "coordination": "Coordination with other entities",
 }
 
+# Sheet names (Excel allows 31 characters) of the lists of the other categories.
+CATEGORY_SHEETS = {
+    "intergovernmental": "Intergovernmental meetings",
+    "participation": "Participation in others' mtgs",
+    "coordination": "Coordination",
+}
+
 # SQL over an activity alias `a`: not a delivered plan (rule 1).
 NOT_DELIVERED = "{a}.id NOT IN (SELECT activity_id FROM activity_delivery)"
 # Joined to an activity alias `a`: its same-event group (rule 2); NULL for unlinked records.
