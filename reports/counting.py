@@ -5,8 +5,8 @@
 2. One event, several records: records linked by `same_event_as` (directly or through
    others) are one group and count once. The group's figures are those of its primary
    record (the most participants recorded, then the lowest id): participants are never
-   added across records of one event; its States, partners, instruments and priority
-   areas are the union of its records'; the other records are named "also reported as".
+   added across records of one event; its States, partners, instruments, priority areas
+   and sources are the union of its records'; the other records are "also reported as".
 3. Categories: only `technical_assistance` counts as "activities carried out" and in the
    figures and tables of technical assistance; intergovernmental meetings, participation
    in others' meetings and coordination are listed in their own tables.
@@ -66,12 +66,19 @@ def primaries(records: pl.DataFrame) -> pl.DataFrame:
         descending=[False, True, False],
         nulls_last=True,
     )
-    others = ordered.group_by("group_id", maintain_order=True).agg(
+    aggregates = [
         pl.col("code").slice(1).sort().str.join(", ").alias("also_reported_as"),
         pl.len().alias("group_size"),
-    )
+    ]
+    if "sources" in records.columns:  # every document that reports the event
+        aggregates.append(pl.col("sources").drop_nulls().unique(maintain_order=True).str.join("; "))
+    others = ordered.group_by("group_id", maintain_order=True).agg(*aggregates)
     first = ordered.unique("group_id", keep="first", maintain_order=True)
-    return first.join(others, on="group_id", how="left")
+    if "sources" in records.columns:
+        first = first.drop("sources")
+    return first.join(others, on="group_id", how="left").select(
+        *records.columns, "also_reported_as", "group_size"
+    )
 
 
 def primary_of(records: pl.DataFrame, primary: pl.DataFrame) -> pl.DataFrame:

@@ -4,9 +4,8 @@
 The rule (docs/reports.md, "Cumulative figures"), applied per donor and earmark (the same
 earmarking to the same priority area or project, or none):
 
-- cumulative figures are taken in order of the latest period end first (an open period,
-  "since 2005", ends on the report's date), then the earliest start, then the largest
-  amount, then the code;
+- cumulative figures are taken longest period first (an open period, "since 2005", ends
+  on the report's date), then the latest end, then the largest amount, then the code;
 - each one is counted unless its period overlaps a figure already counted; then it is
   "superseded" by that figure and left out of every total (it stays listed, marked so);
 - contributions that are not cumulative are always counted.
@@ -44,8 +43,8 @@ def superseded(figures: Iterable[Figure], as_of: dt.date) -> dict[int, str]:
         ordered = sorted(
             group,
             key=lambda f: (
+                -(_end(f, as_of) - f.start).days,
                 -_end(f, as_of).toordinal(),
-                f.start,
                 -(f.amount if f.amount is not None else Decimal(-1)),
                 f.code,
             ),

@@ -19,10 +19,12 @@ CountryCode = Annotated[
     str, Meta(min_length=2, max_length=200, description="ISO-3, ISO-2 or the State's name")
 ]
 # A year, a month or a day, kept at the precision given (ta_manager/records/partial_dates.py).
+# The service checks the form ("2019-13" -> 422 naming the field, with the reason).
 PartialDateText = Annotated[
     str,
     Meta(
-        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        min_length=4,
+        max_length=10,
         description="YYYY, YYYY-MM or YYYY-MM-DD: a year or a month stands for the whole"
         " interval and is returned as given",
         examples=["2008", "2008-05", "2008-05-12"],
