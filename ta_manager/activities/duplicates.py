@@ -2,14 +2,14 @@
 
 A pair is offered for review when both records have the same activity type, their dates
 overlap (each as the interval it means: "2008-06" overlaps "2008-06-10 to 2008-06-12"),
-and they share the venue (same city, and the same country when both give one) or at least
-one beneficiary State. Nothing is merged or linked automatically: a reviewer links the
+and they share the venue (same city, and the same country when both give one; or the same
+country where one gives no city) or at least one beneficiary State. Nothing is merged or linked automatically: a reviewer links the
 pair (`same_event_as`, or `delivers` when one is the plan of the other), merges it
 (activities/merging.py) or marks it as distinct, after which it is no longer offered.
 
-Score, out of 100: dates 30 x (overlap / the shorter interval), venue 30 (same city) or
-10 (same country only), States 30 x (shared / all States of the two), titles 10 x their
-similarity. Pairs already linked (same event, or one delivering the other) are left out.
+Score, out of 100: dates 30 x (overlap / the shorter interval), venue 30 (same city), 20
+(same country, one gives no city) or 5 (same country, other cities), States 30 x (shared /
+all States of the two), titles 10 x their similarity. Pairs already linked (same event, or one delivering the other) are left out.
 
 The API (GET /api/v1/activities/duplicates), the CLI (`ta-manager activities
 duplicates`) and the UI's review list all call `find_duplicates`.
@@ -50,6 +50,8 @@ WITH cand AS (
                  OR x.venue_country_id = y.venue_country_id)) AS same_city,
            (x.venue_country_id IS NOT NULL AND x.venue_country_id = y.venue_country_id)
                AS same_country,
+           ((x.city = '' OR y.city = '') AND x.venue_country_id IS NOT NULL
+            AND x.venue_country_id = y.venue_country_id) AS venue_compatible,
            cardinality(ARRAY(SELECT unnest(sx.ids) INTERSECT SELECT unnest(sy.ids))) AS shared,
            coalesce(cardinality(sx.ids), 0) AS first_states,
            coalesce(cardinality(sy.ids), 0) AS second_states,
@@ -67,7 +69,7 @@ WITH cand AS (
        AND NOT EXISTS (SELECT 1 FROM activity_distinct d
                         WHERE d.activity_id = x.id AND d.other_id = y.id)
 )
-SELECT * FROM pair WHERE same_city OR shared > 0
+SELECT * FROM pair WHERE same_city OR venue_compatible OR shared > 0
 """
 
 _SUMMARY = """
@@ -101,9 +103,12 @@ def score(pair: dict[str, Any]) -> tuple[int, list[str]]:
     if pair["same_city"]:
         points += 30
         reasons.append("same venue")
+    elif pair["venue_compatible"]:
+        points += 20
+        reasons.append("same venue country (one record names no city)")
     elif pair["same_country"]:
-        points += 10
-        reasons.append("same venue country")
+        points += 5
+        reasons.append("same venue country, other cities")
     union = pair["first_states"] + pair["second_states"] - pair["shared"]
     if pair["shared"]:
         points += 30 * pair["shared"] / max(1, union)
