@@ -54,7 +54,11 @@ ALTER TABLE contribution
 {precision("contribution", "received_on")}
 {precision("contribution", "period_from")}
 {precision("contribution", "period_to")}
-ALTER TABLE contribution DROP CONSTRAINT contribution_check, DROP CONSTRAINT contribution_check2,
+-- Received over a period ("since 2007") needs no day of receipt.
+ALTER TABLE contribution DROP CONSTRAINT contribution_check, DROP CONSTRAINT contribution_check1,
+    DROP CONSTRAINT contribution_check2,
+    ADD CONSTRAINT contribution_status_received_check
+        CHECK (status <> 'received' OR received_on IS NOT NULL OR period_from IS NOT NULL),
     ADD CONSTRAINT contribution_dated_check
         CHECK (pledged_on IS NOT NULL OR received_on IS NOT NULL OR period_from IS NOT NULL),
     ADD CONSTRAINT contribution_received_on_check

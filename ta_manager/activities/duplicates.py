@@ -3,13 +3,15 @@
 A pair is offered for review when both records have the same activity type, their dates
 overlap (each as the interval it means: "2008-06" overlaps "2008-06-10 to 2008-06-12"),
 and they share the venue (same city, and the same country when both give one; or the same
-country where one gives no city) or at least one beneficiary State. Nothing is merged or linked automatically: a reviewer links the
-pair (`same_event_as`, or `delivers` when one is the plan of the other), merges it
-(activities/merging.py) or marks it as distinct, after which it is no longer offered.
+country where one gives no city) or at least one beneficiary State. Nothing is merged or
+linked automatically: a reviewer links the pair (`same_event_as`, or `delivers` when one
+is the plan of the other), merges it (activities/merging.py) or marks it as distinct,
+after which it is no longer offered.
 
 Score, out of 100: dates 30 x (overlap / the shorter interval), venue 30 (same city), 20
 (same country, one gives no city) or 5 (same country, other cities), States 30 x (shared /
-all States of the two), titles 10 x their similarity. Pairs already linked (same event, or one delivering the other) are left out.
+all States of the two), titles 10 x their similarity. Pairs already linked (same event,
+or one delivering the other) are left out.
 
 The API (GET /api/v1/activities/duplicates), the CLI (`ta-manager activities
 duplicates`) and the UI's review list all call `find_duplicates`.

@@ -27,6 +27,8 @@ from ta_manager.funding.service import (
     ExchangeRateService,
     ExpenditureService,
 )
+from ta_manager.funding_needs.schemas import FundingNeedCreate
+from ta_manager.funding_needs.service import FundingNeedService
 from ta_manager.needs.schemas import NeedCreate
 from ta_manager.needs.service import NeedService
 from ta_manager.projects.schemas import ProjectCreate
@@ -86,9 +88,12 @@ async def load_demo() -> dict[str, int]:
             "projects", demo_file("projects")["project"], ProjectService(), ProjectCreate
         )
         await create_all("needs", demo_file("needs")["need"], NeedService(), NeedCreate)
-        await create_all(
-            "activities", demo_file("activities")["activity"], ActivityService(), ActivityCreate
+        # Records that link to others (delivers, same_event_as) come after them.
+        activities = sorted(
+            demo_file("activities")["activity"],
+            key=lambda a: bool(a.get("delivers") or a.get("same_event_as")),
         )
+        await create_all("activities", activities, ActivityService(), ActivityCreate)
         funding = demo_file("funding")
         await create_all(
             "exchange_rates",
@@ -97,6 +102,12 @@ async def load_demo() -> dict[str, int]:
             ExchangeRateCreate,
         )
         await _load_contributions(funding.get("contribution", []), counts)
+        await create_all(
+            "funding_needs",
+            funding.get("funding_need", []),
+            FundingNeedService(),
+            FundingNeedCreate,
+        )
         await create_all(
             "ratifications",
             demo_file("ratifications")["ratification"],

@@ -108,8 +108,14 @@ class ContributionService(RecordService):
             errors.append(
                 FieldError("pledged_on", "give pledged_on, received_on or a period (period_from)")
             )
-        if record.get("status") == "received" and record.get("received_on") is None:
-            errors.append(FieldError("received_on", "is required when status is 'received'"))
+        if (
+            record.get("status") == "received"
+            and record.get("received_on") is None
+            and record.get("period_from") is None
+        ):
+            errors.append(
+                FieldError("received_on", "is required when status is 'received' (or a period)")
+            )
         errors += end_before_start(record, "pledged_on", "received_on")
         errors += end_before_start(record, "period_from", "period_to")
         if record.get("period_to") is not None and record.get("period_from") is None:
