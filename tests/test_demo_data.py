@@ -117,3 +117,15 @@ async def test_demo_uses_the_documents_words(client: httpx.AsyncClient) -> None:
     assert r.json()["complete"] is True and r.json()["missing_norms"] == []
     taken = {a["activity"] for a in r.json()["activities"]} - {None}
     assert taken == {a["code"] for a in proposed}
+
+
+async def test_demo_parties_are_the_published_figures(client: httpx.AsyncClient) -> None:
+    """The demo's ratifications are a subset: the parties figures are the documents' own."""
+    counts = await load_demo()
+    assert counts["instrument_status"] == 9
+    r = await client.get("/api/v1/instruments/UNTOC/parties", params={"as_of": "2008-12-31"})
+    body = r.json()
+    assert (body["parties"], body["source"]) == (146, "published_status")
+    assert body["published_status"]["document"] == "CTOC/COP/2008/16"
+    r = await client.get("/api/v1/instruments/UNCAC/parties", params={"as_of": "2009-03-01"})
+    assert r.json()["parties"] == 129

@@ -89,6 +89,13 @@ EXTRA_ROWS: dict[str, dict[str, Any]] = {
         "stated_on": "August 2008",
         "sources": 'CTOC/COP/2008/16 para 65 "limited to date because of a lack of funding"',
     },
+    "instrument-status": {
+        "instrument": "UNCAC",
+        "as_of": "08/01/2009",
+        "parties": 129,
+        "document": "E/CN.15/2009/8",
+        "paragraph": "53",
+    },
     "organizations": {
         "code": "INTERPOL",
         "name": "International Criminal Police Organization",

@@ -15,7 +15,9 @@ from ta_manager.activities.cli import COMMANDS as ACTIVITY_COMMANDS
 from ta_manager.cli.database import migrate_command, seed_command
 from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
+from ta_manager.iati.cli import COMMANDS as IATI_COMMANDS
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
+from ta_manager.reference.cli import COMMANDS as REFERENCE_COMMANDS
 
 
 @click.group()
@@ -37,6 +39,8 @@ for part_commands in (
     IMPORT_COMMANDS,
     REPORT_COMMANDS,
     PROPOSAL_COMMANDS,
+    IATI_COMMANDS,
+    REFERENCE_COMMANDS,
 ):
     for command in part_commands:
         cli.add_command(command)

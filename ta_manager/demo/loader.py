@@ -34,7 +34,12 @@ from ta_manager.needs.service import NeedService
 from ta_manager.projects.schemas import ProjectCreate
 from ta_manager.projects.service import ProjectService
 from ta_manager.records.schemas import PartialDateText
-from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
+from ta_manager.reference.instrument_status import InstrumentStatusService
+from ta_manager.reference.schemas import (
+    InstrumentStatusCreate,
+    OrganizationCreate,
+    RatificationCreate,
+)
 from ta_manager.reference.services import OrganizationService, RatificationService
 
 DATA = Path(__file__).parent / "data"
@@ -116,6 +121,12 @@ async def load_demo() -> dict[str, int]:
         )
         # The EXAMPLE cost norms, so that a new user can draft a costed proposal at once.
         counts["cost_norms"] = await seed_example_norms()
+        await create_all(
+            "instrument_status",
+            demo_file("instrument_status")["status"],
+            InstrumentStatusService(),
+            InstrumentStatusCreate,
+        )
     return counts
 
 
