@@ -14,7 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from reports.coverage import COVERAGE_SCHEMA, activity_period_where, need_coverage
+from reports.counting import not_delivered
+from reports.coverage import COVERAGE_SCHEMA, LINKED, activity_period_where, need_coverage
 from reports.frames import conditions, frame
 from reports.regional import regional_activities
 from reports.snapshot import filters_used, snapshot
@@ -86,6 +87,7 @@ ACTIVITY_SCHEMA: dict[str, Any] = {
     "activity_status": pl.String,
     "scope": pl.String,
     "candidates_total": pl.Int64,
+    "group_id": pl.Int64,
 }
 
 _ACTIVITY_COLUMNS = f"""
@@ -94,13 +96,15 @@ _ACTIVITY_COLUMNS = f"""
     a.status AS activity_status, a.scope
 """
 
+# The activities answering each need: a link to a delivered plan shows (and counts) its
+# delivery; records of one event share a group_id and count once (reports/counting.py).
 _ANSWERS = f"""
-SELECT an.assistance_request_id AS need_id, 'answers' AS relation, {_ACTIVITY_COLUMNS},
-       NULL::bigint AS candidates_total
-FROM activity_need an
-JOIN activity a ON a.id = an.activity_id
+SELECT DISTINCT ON (an.assistance_request_id, a.id)
+       an.assistance_request_id AS need_id, 'answers' AS relation, {_ACTIVITY_COLUMNS},
+       NULL::bigint AS candidates_total, coalesce(eg.group_id, a.id) AS group_id
+FROM {LINKED}
 JOIN activity_type ty ON ty.id = a.activity_type_id
-WHERE a.archived_at IS NULL AND a.status <> 'cancelled' AND {{where}}
+WHERE a.archived_at IS NULL AND a.status NOT IN ('cancelled', 'proposed') AND {{where}}
 """
 
 # Same State (as a beneficiary, so regional activities that included it count), not yet
@@ -111,7 +115,8 @@ SELECT * FROM (
     SELECT n.id AS need_id, 'candidate' AS relation, {_ACTIVITY_COLUMNS},
            count(*) OVER (PARTITION BY n.id) AS candidates_total,
            row_number() OVER (PARTITION BY n.id
-                              ORDER BY {START.replace("t.", "a.")} DESC NULLS LAST, a.code) AS rank
+                              ORDER BY {START.replace("t.", "a.")} DESC NULLS LAST, a.code) AS rank,
+           a.id AS group_id
     FROM assistance_request n
     JOIN activity_country ac ON ac.country_id = n.country_id
     JOIN activity a ON a.id = ac.activity_id
@@ -126,6 +131,7 @@ SELECT * FROM (
                               AND aat.assistance_type_id = n.assistance_type_id) END
       AND NOT EXISTS (SELECT 1 FROM activity_need l
                       WHERE l.activity_id = a.id AND l.assistance_request_id = n.id)
+      AND {not_delivered("a")}
       AND {{where}}
 ) c WHERE rank <= {CANDIDATES_SHOWN}
 """
@@ -244,9 +250,9 @@ def _cells(needs: pl.DataFrame, answers: pl.DataFrame, key: str) -> pl.DataFrame
         .alias("status"),
     )
     activities = (
-        keyed.join(answers.select("need_id", "activity_id"), on="need_id")
+        keyed.join(answers.select("need_id", "group_id"), on="need_id")
         .group_by("country_id", "key")
-        .agg(pl.col("activity_id").n_unique().alias("answering_activities"))
+        .agg(pl.col("group_id").n_unique().alias("answering_activities"))
     )
     return status.join(activities, on=["country_id", "key"], how="left").with_columns(
         pl.col("answering_activities").fill_null(0)
@@ -365,7 +371,7 @@ def matrix_json(m: Matrix, detail: bool = True) -> dict[str, Any]:
         "legend": {
             "met": "linked to a completed activity",
             "partly": "linked only to planned, approved or ongoing activities",
-            "unmet": "no linked activity (cancelled ones do not count)",
+            "unmet": "no linked activity (cancelled or only proposed ones do not count)",
             "none": "no stated need",
         },
         "priority_areas": m.priority_areas.select("code", "name").to_dicts(),

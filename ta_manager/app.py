@@ -60,6 +60,7 @@ def api_router() -> Router:
     from importers.api import ROUTES as IMPORT_ROUTES
     from reports.api import ROUTES as REPORT_ROUTES
     from ta_manager.accounts.api import ROUTES as ACCOUNT_ROUTES
+    from ta_manager.activities.api import ROUTES as ACTIVITY_ROUTES
     from ta_manager.iati.api import ROUTES as IATI_ROUTES
     from ta_manager.jobs.api import ROUTES as JOB_ROUTES
     from ta_manager.proposals.api import ROUTES as PROPOSAL_ROUTES
@@ -69,6 +70,7 @@ def api_router() -> Router:
         path="/api/v1",
         route_handlers=[
             *controllers,
+            *ACTIVITY_ROUTES,
             InstrumentPartiesController,
             *ACCOUNT_ROUTES,
             *IMPORT_ROUTES,

@@ -310,7 +310,6 @@ BAD: list[tuple[str, dict[str, Any], int, str]] = [
             "code": "C1",
             "donor": "DONOR-X",
             "amount": "10",
-            "currency": "JPY",
             "pledged_on": "2008-01-01",
         },
         422,

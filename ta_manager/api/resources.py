@@ -24,6 +24,8 @@ from ta_manager.funding.service import (
     ExpenditureService,
     FundingFilters,
 )
+from ta_manager.funding_needs.schemas import FundingNeedCreate, FundingNeedRead
+from ta_manager.funding_needs.service import FundingNeedFilters, FundingNeedService
 from ta_manager.needs.schemas import NeedCreate, NeedRead
 from ta_manager.needs.service import NeedFilters, NeedService
 from ta_manager.projects.schemas import ProjectCreate, ProjectRead
@@ -144,6 +146,14 @@ RESOURCES: tuple[Resource, ...] = (
         ExpenditureCreate,
         ExpenditureRead,
         FundingFilters,
+    ),
+    Resource(
+        "/funding-needs",
+        "Funding needs (gaps, resource requests)",
+        FundingNeedService(),
+        FundingNeedCreate,
+        FundingNeedRead,
+        FundingNeedFilters,
     ),
     Resource(
         "/cost-norms",

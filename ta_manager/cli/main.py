@@ -11,6 +11,7 @@ from importers.cli import COMMANDS as IMPORT_COMMANDS
 from reports.cli import COMMANDS as REPORT_COMMANDS
 from ta_manager import __version__
 from ta_manager.accounts.cli import COMMANDS as ACCOUNT_COMMANDS
+from ta_manager.activities.cli import COMMANDS as ACTIVITY_COMMANDS
 from ta_manager.cli.database import migrate_command, seed_command
 from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
@@ -35,6 +36,7 @@ cli.add_command(seed_command)
 cli.add_command(demo_command)
 for part_commands in (
     ACCOUNT_COMMANDS,
+    ACTIVITY_COMMANDS,
     IMPORT_COMMANDS,
     REPORT_COMMANDS,
     PROPOSAL_COMMANDS,

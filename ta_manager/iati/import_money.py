@@ -17,6 +17,7 @@ from ta_manager.funding.schemas import (
     ContributionCreate,
     ExpenditureCreate,
 )
+from ta_manager.funding.service import CONTRIBUTION_DATES as DATES
 from ta_manager.funding.service import AllocationService, ContributionService, ExpenditureService
 from ta_manager.iati import mapping as M
 from ta_manager.iati.import_organisations import Organisations, create_organisations
@@ -75,7 +76,8 @@ async def import_money(
             "SELECT id, version FROM contribution WHERE upper(code) = upper($1)", code
         )
         try:
-            data = msgspec.convert(c, ContributionCreate, strict=False)
+            dated = {k: v.isoformat() if k in DATES and v is not None else v for k, v in c.items()}
+            data = msgspec.convert(dated, ContributionCreate, strict=False)
             if existing is None:
                 await service.create(data)
             else:

@@ -248,10 +248,10 @@ def _activity_values(
         "title": p.title or item.code,
         "type": type_code,
         "status": M.ACTIVITY_STATUS_BACK.get(p.status, "planned"),
-        "planned_start": p.dates.get(M.PLANNED_START),
-        "planned_end": p.dates.get(M.PLANNED_END),
-        "actual_start": p.dates.get(M.ACTUAL_START),
-        "actual_end": p.dates.get(M.ACTUAL_END),
+        "planned_start": _day(p.dates.get(M.PLANNED_START)),
+        "planned_end": _day(p.dates.get(M.PLANNED_END)),
+        "actual_start": _day(p.dates.get(M.ACTUAL_START)),
+        "actual_end": _day(p.dates.get(M.ACTUAL_END)),
         "scope": M.SCOPE_BACK.get(p.scope or "", "national"),
         "project": item.parent,
         "description": _description(p, "1"),
@@ -262,6 +262,11 @@ def _activity_values(
         "planned_cost": _total(p.budgets, currency),
         "cost_currency": currency,
     }
+
+
+def _day(value: Any) -> str | None:
+    """IATI dates are days; activity dates are partial-date text (YYYY-MM-DD here)."""
+    return None if value is None else value.isoformat()
 
 
 async def _save(

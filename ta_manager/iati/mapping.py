@@ -26,6 +26,7 @@ VERSION = "2.03"
 # activity.status -> ActivityStatus (1 Pipeline/identification, 2 Implementation,
 # 3 Finalisation, 4 Closed, 5 Cancelled, 6 Suspended), and back.
 ACTIVITY_STATUS = {
+    "proposed": "1",
     "planned": "1",
     "approved": "1",
     "ongoing": "2",

@@ -41,7 +41,7 @@ ORDER BY p.code
 EXPENDITURE_BY_YEAR = """
 WITH rated AS (
     SELECT c.id, u.rate FROM contribution c
-    LEFT JOIN LATERAL usd_rate(c.currency, coalesce(c.received_on, c.pledged_on)) u ON true
+    LEFT JOIN LATERAL usd_rate(c.currency, c.dated_on) u ON true
 )
 SELECT extract(year FROM e.spent_on)::int AS year,
        sum(round(e.amount * r.rate, 2)) AS usd,

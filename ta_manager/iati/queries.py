@@ -60,7 +60,9 @@ ORDER BY t.code
 
 ACTIVITIES = """
 SELECT t.id, t.code, t.title, t.description, t.outputs, t.status, t.planned_start,
-       t.planned_end, t.actual_start, t.actual_end, t.scope, t.project_id, t.planned_cost,
+       partial_date_end(t.planned_end, t.planned_end_precision) AS planned_end, t.actual_start,
+       partial_date_end(t.actual_end, t.actual_end_precision) AS actual_end, t.scope,
+       t.project_id, t.planned_cost,
        t.cost_currency::text AS currency, t.updated_at, t.venue_city,
        ty.code AS type_code, ty.name AS type_name, vc.name AS venue_country,
        ARRAY(SELECT co.iso2::text FROM activity_country ac JOIN country co
@@ -80,7 +82,9 @@ ORDER BY t.project_id NULLS LAST, t.code
 # Allocations to the given records (projects or activities), with their contribution.
 ALLOCATIONS = """
 SELECT al.id, al.{owner} AS owner_id, al.amount, al.allocated_on, c.code AS contribution,
-       c.donor_id, c.currency::text AS currency, c.status, c.pledged_on, c.received_on,
+       c.donor_id, c.currency::text AS currency, c.status,
+       coalesce(c.pledged_on, c.dated_on) AS pledged_on,
+       coalesce(c.received_on, c.dated_on) AS received_on,
        c.earmarking
 FROM allocation al JOIN contribution c ON c.id = al.contribution_id
 WHERE al.{owner} = ANY($1::bigint[]) AND c.archived_at IS NULL {donor}
@@ -96,11 +100,13 @@ ORDER BY e.allocation_id, e.spent_on, e.id
 # What is left of contributions earmarked to the given projects once allocations are taken.
 EARMARKED_REST = """
 SELECT c.earmarked_project_id AS owner_id, c.code AS contribution, c.donor_id,
-       c.currency::text AS currency, c.status, c.pledged_on, c.received_on, c.earmarking,
+       c.currency::text AS currency, c.status, coalesce(c.pledged_on, c.dated_on) AS pledged_on,
+       coalesce(c.received_on, c.dated_on) AS received_on, c.earmarking,
        c.amount - coalesce((SELECT sum(a.amount) FROM allocation a
                             WHERE a.contribution_id = c.id), 0) AS rest
 FROM contribution c
-WHERE c.earmarked_project_id = ANY($1::bigint[]) AND c.archived_at IS NULL {donor}
+WHERE c.earmarked_project_id = ANY($1::bigint[]) AND c.archived_at IS NULL
+  AND c.amount IS NOT NULL {donor}
 ORDER BY c.earmarked_project_id, c.code
 """
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from piccolo.columns import BigInt, BigSerial, Date, Text
+from piccolo.columns import JSONB, BigInt, BigSerial, Date, Text
 from piccolo.table import Table
 
 from ta_manager.database.columns import Archivable, Stamped
@@ -16,8 +16,11 @@ class AssistanceRequest(Stamped, Archivable, Table, tablename="assistance_reques
     source = Text(default="questionnaire")
     source_reference = Text(default="")
     stated_on = Date(null=True, default=None)
+    stated_on_precision = Text(default="day")
+    stated_until = Date(null=True, default=None)  # GENERATED: last day of stated_on
     status = Text(default="open")
     priority = Text(default="medium")
+    sources = JSONB(default=[])
 
 
 class AssistanceRequestInstrument(Table, tablename="assistance_request_instrument", db=DB):

@@ -25,6 +25,18 @@ CountryCode = Annotated[
         " as 'Southern Sudan' are refused with the reason)",
     ),
 ]
+# A year, a month or a day, kept at the precision given (ta_manager/records/partial_dates.py).
+# The service checks the form ("2019-13" -> 422 naming the field, with the reason).
+PartialDateText = Annotated[
+    str,
+    Meta(
+        min_length=4,
+        max_length=10,
+        description="YYYY, YYYY-MM or YYYY-MM-DD: a year or a month stands for the whole"
+        " interval and is returned as given",
+        examples=["2008", "2008-05", "2008-05-12"],
+    ),
+]
 
 
 def update_struct(create: type[msgspec.Struct], name: str) -> type[msgspec.Struct]:
