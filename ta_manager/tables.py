@@ -18,7 +18,11 @@ from ta_manager.activities.tables import (
 )
 from ta_manager.cost_norms.tables import CostNorm
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
-from ta_manager.needs.tables import AssistanceRequest, AssistanceRequestInstrument
+from ta_manager.needs.tables import (
+    AssistanceRequest,
+    AssistanceRequestInstrument,
+    CandidateRejection,
+)
 from ta_manager.projects.tables import (
     Project,
     ProjectCountry,
@@ -67,6 +71,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ActivitySector,
     ActivityNeed,
     ActivityParticipantGroup,
+    CandidateRejection,
     ExchangeRate,
     Contribution,
     Allocation,
