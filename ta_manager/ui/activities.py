@@ -129,7 +129,7 @@ async def new_activity(request: AnyRequest) -> Template:
 async def create_activity(request: AnyRequest) -> Response[Any]:
     saved = await save(request, SERVICE, ActivityCreate, FIELDS)
     if saved.record is None:
-        return await _form(request, saved.raw, saved.errors, status=422)
+        return await _form(request, saved.raw, saved.errors, status=saved.status)
     return redirect(request, f"/activities/{saved.record['id']}?done=created")
 
 
@@ -155,13 +155,12 @@ async def update_activity(request: AnyRequest, record_id: int) -> Response[Any]:
     record = await SERVICE.get(record_id)
     saved = await save(request, SERVICE, ActivityCreate, FIELDS, record_id)
     if saved.record is None:
-        status = 409 if saved.stale is not None else 422
         return await _form(
             request,
             saved.raw,
             saved.errors,
             record,
-            status=status,
+            status=saved.status,
             stale=saved.stale,
             version=saved.current_version,
         )

@@ -341,7 +341,7 @@ async def create_reference(request: AnyRequest, key: str) -> Response[Any]:
     kind = _kind(request, key)
     saved = await save(request, kind.service, kind.struct, kind.fields)
     if saved.record is None:
-        return await _reference_form(request, kind, saved.raw, saved.errors, None, 422)
+        return await _reference_form(request, kind, saved.raw, saved.errors, None, saved.status)
     return redirect(request, f"/admin?done=created#{key}")
 
 
@@ -372,7 +372,7 @@ async def update_reference(request: AnyRequest, key: str, record_id: int) -> Res
             saved.raw,
             saved.errors,
             record,
-            409 if saved.stale is not None else 422,
+            saved.status,
             saved.stale,
             saved.current_version,
         )

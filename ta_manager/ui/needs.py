@@ -99,7 +99,7 @@ async def new_need(request: AnyRequest) -> Template:
 async def create_need(request: AnyRequest) -> Response[Any]:
     saved = await save(request, SERVICE, NeedCreate, FIELDS)
     if saved.record is None:
-        return await _form(request, saved.raw, saved.errors, status=422)
+        return await _form(request, saved.raw, saved.errors, status=saved.status)
     return redirect(request, f"/needs/{saved.record['id']}?done=created")
 
 
@@ -220,7 +220,7 @@ async def update_need(request: AnyRequest, record_id: int) -> Response[Any]:
             saved.raw,
             saved.errors,
             record,
-            status=409 if saved.stale is not None else 422,
+            status=saved.status,
             stale=saved.stale,
             version=saved.current_version,
         )

@@ -95,6 +95,7 @@ class Saved:
     errors: Errors
     stale: list[dict[str, Any]] | None = None  # what others changed meanwhile
     current_version: int | None = None
+    status: int = 422  # the HTTP status of the refusal (403 outside assignments, 409 stale)
 
 
 async def save(
@@ -136,9 +137,10 @@ async def save(
             {"version": [exc.detail]},
             stale=changed,
             current_version=exc.current_version,
+            status=409,
         )
     except DomainError as exc:
-        return Saved(None, raw, errors_from(exc))
+        return Saved(None, raw, errors_from(exc), status=exc.status if exc.status < 500 else 422)
     return Saved(record, raw, {})
 
 
