@@ -44,7 +44,7 @@ HEADER_FIELDS: list[Field] = [
     Field("title", N_("Title"), required=True),
     Field("start_year", N_("First year"), "number", required=True),
     Field("end_year", N_("Last year"), "number", required=True),
-    Field("psc_rate", N_("Programme support cost (%)"), "money"),
+    Field("psc_rate", N_("Programme support cost, percent"), "money"),
     Field("status", N_("Status"), "select", choices="proposal_status", required=True),
     Field("description", N_("Description"), "textarea"),
 ]
