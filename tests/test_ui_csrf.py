@@ -85,8 +85,14 @@ async def test_bearer_requests_are_unaffected(client) -> None:
 
 async def test_cross_site_form_post_to_the_ui_is_refused(app, client) -> None:
     b = await browser(app, "officer")
-    form = {"code": "A-FORM", "title": "Form", "type": "workshop", "status": "planned",
-            "scope": "national", "cost_currency": "USD"}
+    form = {
+        "code": "A-FORM",
+        "title": "Form",
+        "type": "workshop",
+        "status": "planned",
+        "scope": "national",
+        "cost_currency": "USD",
+    }
     # Cross-site: refused even with a (stolen) token.
     r = await b.post("/activities/new", form, headers={"Origin": EVIL})
     assert r.status_code == 403 and "cross-site" in r.text
@@ -108,7 +114,9 @@ async def test_cross_site_form_post_to_the_ui_is_refused(app, client) -> None:
     assert r.status_code == 200 and r.headers["hx-redirect"].startswith("/activities/")
     assert await _count(client, "activities") == 1
     # Logging in from another site is refused as well (login CSRF).
-    r = await b.client.post("/login", data={"email": "x@y.z", "password": "p"}, headers={"Origin": EVIL})
+    r = await b.client.post(
+        "/login", data={"email": "x@y.z", "password": "p"}, headers={"Origin": EVIL}
+    )
     assert r.status_code == 403
     await b.aclose()
 

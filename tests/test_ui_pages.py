@@ -96,7 +96,9 @@ async def test_lists_show_the_right_records_plain_and_htmx(app, client) -> None:
     assert sorted_desc.text.index("A-PER") < sorted_desc.text.index("A-BEN")
     needs = await b.get("/needs?country=BEN")
     assert "N-BEN" in needs.text
-    picker = await b.get("/pick/countries?field=beneficiary_countries&beneficiary_countries=Benin;%20Tog")
+    picker = await b.get(
+        "/pick/countries?field=beneficiary_countries&beneficiary_countries=Benin;%20Tog"
+    )
     assert '<option value="Benin; Togo">' in picker.text
     await b.aclose()
 
@@ -131,8 +133,15 @@ async def test_officer_dashboard_lists_its_regions_and_last_changes(app, client)
     b = await browser(app, "officer", regions=["WCA"])
     await b.post(
         "/activities/new",
-        {"code": "A-MINE", "title": "Mine", "type": "workshop", "status": "planned",
-         "scope": "national", "beneficiary_countries": "Benin", "cost_currency": "USD"},
+        {
+            "code": "A-MINE",
+            "title": "Mine",
+            "type": "workshop",
+            "status": "planned",
+            "scope": "national",
+            "beneficiary_countries": "Benin",
+            "cost_currency": "USD",
+        },
     )
     home = await b.get("/")
     assert "N-BEN" in home.text and "N-PER" not in home.text

@@ -41,16 +41,19 @@ async def test_create_an_activity_through_the_form(app, client) -> None:
     assert a["participants_by_profession"] == {"judge": 10}
     assert a["planned_cost"] == "12500.50"
     audit = (await client.get("/api/v1/audit", params={"record": "A-UI-1"})).json()["items"]
-    assert [(x["action"], x["via"], x["user_email"]) for x in audit] == [
-        ("create", "ui", b.email)
-    ]
+    assert [(x["action"], x["via"], x["user_email"]) for x in audit] == [("create", "ui", b.email)]
     await b.aclose()
 
 
 async def test_problems_are_shown_next_to_their_inputs(app, client) -> None:
     b = await browser(app, "officer")
-    bad = {**FORM, "title": "", "participants_female": "30", "beneficiary_countries": "Narnia",
-           "participants_total": "many"}
+    bad = {
+        **FORM,
+        "title": "",
+        "participants_female": "30",
+        "beneficiary_countries": "Narnia",
+        "participants_total": "many",
+    }
     r = await b.post("/activities/new", bad)
     assert r.status_code == 422
     assert re.search(r'id="in-title"[^>]*aria-invalid="true"', r.text)
@@ -106,14 +109,29 @@ async def test_need_form_and_page(app, client) -> None:
     b = await browser(app, "officer")
     r = await b.post(
         "/needs/new",
-        {"code": "N-UI", "country": "Benin", "priority_area": "PA2", "assistance_type": "PA3-CAP",
-         "status": "open", "priority": "high", "source": "letter"},
+        {
+            "code": "N-UI",
+            "country": "Benin",
+            "priority_area": "PA2",
+            "assistance_type": "PA3-CAP",
+            "status": "open",
+            "priority": "high",
+            "source": "letter",
+        },
     )
     assert r.status_code == 422 and "does not belong to the need" in r.text
     r = await b.post(
         "/needs/new",
-        {"code": "N-UI", "country": "Benin", "priority_area": "PA2", "assistance_type": "PA2-LEG",
-         "status": "open", "priority": "high", "source": "letter", "instruments": ["UNTOC"]},
+        {
+            "code": "N-UI",
+            "country": "Benin",
+            "priority_area": "PA2",
+            "assistance_type": "PA2-LEG",
+            "status": "open",
+            "priority": "high",
+            "source": "letter",
+            "instruments": ["UNTOC"],
+        },
     )
     assert r.status_code == 303, r.text
     page = await b.get(r.headers["location"])
@@ -133,8 +151,11 @@ async def test_confirming_a_candidate_links_it_and_changes_the_matrix(app, clien
         client, "needs", need_body("N-CAP", priority_area="PA3", assistance_type="PA3-CAP")
     )
     workshop = await create(client, "activities", activity_body("A-WS"))  # BEN, PA3-CAP, completed
-    other = await create(client, "activities", activity_body("A-OTHER", actual_start="2008-01-05",
-                                                             actual_end="2008-01-06"))
+    other = await create(
+        client,
+        "activities",
+        activity_body("A-OTHER", actual_start="2008-01-05", actual_end="2008-01-06"),
+    )
     b = await browser(app, "officer")
     assert await _cell(b, "region=WCA", "BEN", "PA3") == "unmet"
     page = await b.get(f"/needs/{need['id']}")
@@ -184,7 +205,9 @@ async def test_viewers_see_candidates_but_cannot_decide(app, client) -> None:
 
 
 async def test_matrix_cell_opens_its_needs_and_activities(app, client) -> None:
-    await create(client, "needs", need_body("N-CAP", priority_area="PA3", assistance_type="PA3-CAP"))
+    await create(
+        client, "needs", need_body("N-CAP", priority_area="PA3", assistance_type="PA3-CAP")
+    )
     await create(client, "activities", activity_body("A-WS"))
     b = await browser(app, "secretariat")
     page = await b.get("/matrix?view=types&country=BEN")

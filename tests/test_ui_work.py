@@ -8,10 +8,14 @@ import re
 from tests.factories import create, need_body
 from tests.ui_session import browser
 
-BAD = b"code,title,type,beneficiary_countries,actual_start\nA-1,One,workshop,Benin,2008-06-10\n" \
+BAD = (
+    b"code,title,type,beneficiary_countries,actual_start\nA-1,One,workshop,Benin,2008-06-10\n"
     b"A-2,Two,workshop,Narnia,2008-13-45\n"
-GOOD = b"code,title,type,beneficiary_countries,actual_start\nA-1,One,workshop,Benin,2008-06-10\n" \
+)
+GOOD = (
+    b"code,title,type,beneficiary_countries,actual_start\nA-1,One,workshop,Benin,2008-06-10\n"
     b"A-2,Two,workshop,Togo,2008-06-11\n"
+)
 
 
 async def test_import_dry_run_problems_fix_and_confirm(app, client) -> None:
@@ -71,11 +75,21 @@ async def test_draft_edit_and_export_a_proposal(app, client) -> None:
 
     await seed_example_norms()
     for code, country in (("N-BEN", "BEN"), ("N-TGO", "TGO"), ("N-SEN", "SEN")):
-        await create(client, "needs", need_body(code, country=country, priority_area="PA3",
-                                                assistance_type="PA3-CAP"))
+        await create(
+            client,
+            "needs",
+            need_body(code, country=country, priority_area="PA3", assistance_type="PA3-CAP"),
+        )
     b = await browser(app, "officer")
-    r = await b.post("/proposals/draft", {"title": "TA 2009-2011", "start_year": "2009",
-                                          "end_year": "2011", "min_states_for_workshop": "3"})
+    r = await b.post(
+        "/proposals/draft",
+        {
+            "title": "TA 2009-2011",
+            "start_year": "2009",
+            "end_year": "2011",
+            "min_states_for_workshop": "3",
+        },
+    )
     assert r.status_code == 303, r.text
     page = await b.get(r.headers["location"])
     assert "TA 2009-2011" in page.text and "Gap" in page.text
@@ -117,9 +131,7 @@ async def test_admin_users_tokens_and_reference_data(app, client) -> None:
     made = await admin.post("/admin/tokens", {"name": "script"})
     token = re.search(r'<code id="new-token">(tam_[^<]+)</code>', made.text)
     assert token and made.headers["cache-control"] == "no-store"
-    me = await client.get(
-        "/api/v1/auth/me", headers={"Authorization": f"Bearer {token.group(1)}"}
-    )
+    me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token.group(1)}"})
     assert me.json()["email"] == admin.email
     assert token.group(1) not in (await admin.get("/admin")).text  # shown once
     await admin.aclose()
@@ -131,8 +143,13 @@ async def test_admin_users_tokens_and_reference_data(app, client) -> None:
     assert form.status_code == 200
     r = await secretariat.post(
         f"/admin/priority-areas/{pa1['id']}",
-        {"code": "PA1", "name": "Renamed by the secretariat", "version": str(pa1["version"]),
-         "active": "on", "sort_order": "1"},
+        {
+            "code": "PA1",
+            "name": "Renamed by the secretariat",
+            "version": str(pa1["version"]),
+            "active": "on",
+            "sort_order": "1",
+        },
     )
     assert r.status_code == 303, r.text
     again = (await client.get(f"/api/v1/priority-areas/{pa1['id']}")).json()

@@ -80,7 +80,7 @@ def origin_verdict(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 def session_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     """The CSRF token of this request's cookie session (None without one)."""
     session_id = connection.scope.get(SESSION_ID)
-    if not session_id:
+    if not isinstance(session_id, str) or not session_id:
         return None
     secret: str = connection.app.state.sessions.secret
     return token_for(secret, session_id)

@@ -68,14 +68,12 @@ def gettext(message: str, lang: str | None = None, **values: object) -> str:
     return text % values if values else text
 
 
-def ngettext(
-    singular: str, plural: str, n: int, lang: str | None = None, **values: object
-) -> str:
+def ngettext(singular: str, plural: str, n: int, lang: str | None = None, **values: object) -> str:
     text = translations(language(lang)).ngettext(singular, plural, n)
     return text % {"num": n, **values}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translated later"
+def N_(message: str) -> str:
     """Marks a constant for the catalogue; translate it where it is shown."""
     return message
 

@@ -138,9 +138,7 @@ async def show_activity(request: AnyRequest, record_id: int) -> Template:
     record = await reader_for(SERVICE, request.scope.get("user")).get(record_id)
     history: list[dict[str, Any]] = []
     if may(request, STAFF):
-        history, _ = await audit.page(
-            audit.AuditFilters(record=f"activity:{record_id}"), limit=20
-        )
+        history, _ = await audit.page(audit.AuditFilters(record=f"activity:{record_id}"), limit=20)
     return render(request, "activities/show.html", record=record, history=history)
 
 

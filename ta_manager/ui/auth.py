@@ -48,11 +48,11 @@ async def log_in(request: AnyRequest) -> Response[Any]:
             if exc.status == 401
             else exc.detail
         )
-        response = render(
+        page = render(
             request, "auth/login.html", status=exc.status, next=target, email=email, error=message
         )
-        response.headers.update(getattr(exc, "headers", None) or {})
-        return response
+        page.headers.update(getattr(exc, "headers", None) or {})
+        return page
     response = redirect(request, target)
     response.set_cookie(sessions.cookie(sessions.issue(account)))
     return response

@@ -32,7 +32,9 @@ class BarChart:
     row: int = ROW
 
 
-def bar_chart(chart_id: str, title: str, rows: Iterable[tuple[str, float | int | None]]) -> BarChart:
+def bar_chart(
+    chart_id: str, title: str, rows: Iterable[tuple[str, float | int | None]]
+) -> BarChart:
     data = [(label, float(value or 0)) for label, value in rows]
     top = max((v for _, v in data), default=0) or 1
     bars = [

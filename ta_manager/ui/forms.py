@@ -145,8 +145,8 @@ async def read_form(
             raw[f.name] = shown
             values[f.name] = counts
             continue
-        text = form.get(f.name)
-        text = text if isinstance(text, str) else ""
+        posted = form.get(f.name)
+        text = posted if isinstance(posted, str) else ""
         raw[f.name] = text
         if f.kind in ("list", "pickers"):
             values[f.name] = (

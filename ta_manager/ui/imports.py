@@ -50,7 +50,10 @@ def _page(request: AnyRequest, status: int = 200, **values: Any) -> Template:
         "done": False,
     }
     return render(
-        request, "imports/page.html", fragment="imports/partials/result.html", status=status,
+        request,
+        "imports/page.html",
+        fragment="imports/partials/result.html",
+        status=status,
         **{**defaults, **values},
     )
 

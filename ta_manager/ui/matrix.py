@@ -41,9 +41,7 @@ FILTER_KEYS = (
 
 def filter_query(request: AnyRequest) -> str:
     """The report's filters of this page, for the download link and the cells' links."""
-    pairs = [
-        (k, v) for k in FILTER_KEYS for v in request.query_params.getall(k, []) if v.strip()
-    ]
+    pairs = [(k, v) for k in FILTER_KEYS for v in request.query_params.getall(k, []) if v.strip()]
     return urlencode(pairs)
 
 

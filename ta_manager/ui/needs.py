@@ -4,6 +4,7 @@ with one-click "this activity answers this need" / "it does not"."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Response, get, post
 from litestar.response import Template
@@ -114,7 +115,8 @@ async def coverage(need: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": own["status"][0] if own.height else None,
         "cell": cell,
-        "cell_link": f"/matrix/cell?country={need['country']}&priority_area={need['priority_area']}",
+        "cell_link": "/matrix/cell?"
+        + urlencode({"country": need["country"], "priority_area": need["priority_area"]}),
     }
 
 
@@ -123,7 +125,7 @@ async def _links(request: AnyRequest, need: dict[str, Any], problem: Errors | No
     return {
         "answers": activities.filter(activities["relation"] == "answers").to_dicts(),
         "candidates": activities.filter(activities["relation"] == "candidate").to_dicts(),
-        "candidates_total": int(activities["candidates_total"].max() or 0),
+        "candidates_total": int(activities["candidates_total"].fill_null(0).max() or 0),  # type: ignore[arg-type]
         "rejected": await candidates.rejected(need["id"]),
         "coverage": await coverage(need),
         "problem": problem or {},
@@ -167,11 +169,9 @@ async def _activity_id(request: AnyRequest) -> int:
 
 @post("/needs/{record_id:int}/confirm", opt={"roles": EDITORS}, include_in_schema=False)
 async def confirm_candidate(request: AnyRequest, record_id: int) -> Response[Any]:
-    """"This activity answers this need": the candidate becomes a real link."""
+    """ "This activity answers this need": the candidate becomes a real link."""
     try:
-        await candidates.confirm(
-            request.scope.get("user"), record_id, await _activity_id(request)
-        )
+        await candidates.confirm(request.scope.get("user"), record_id, await _activity_id(request))
     except DomainError as exc:
         return await _after_link_change(request, record_id, "", errors_from(exc))
     return await _after_link_change(request, record_id, "confirmed")
@@ -179,7 +179,7 @@ async def confirm_candidate(request: AnyRequest, record_id: int) -> Response[Any
 
 @post("/needs/{record_id:int}/reject", opt={"roles": EDITORS}, include_in_schema=False)
 async def reject_candidate(request: AnyRequest, record_id: int) -> Response[Any]:
-    """"It does not": stored, so the candidate stops being offered."""
+    """ "It does not": stored, so the candidate stops being offered."""
     form = await request.form()
     try:
         await candidates.reject(

@@ -137,9 +137,7 @@ def render(
 ) -> Template:
     """The page, or only `fragment` (a partial template) when htmx asks for it."""
     name = fragment if fragment and is_htmx(request) else template
-    return HTMXTemplate(
-        template_name=name, context=context(request, **values), status_code=status
-    )
+    return HTMXTemplate(template_name=name, context=context(request, **values), status_code=status)
 
 
 def redirect(request: AnyRequest, to: str) -> Response[Any]:

@@ -38,9 +38,7 @@ PICKERS: dict[str, Picker] = {
     "countries": Picker(
         refsvc.CountryService(), lambda r: r["name"], lambda r: f"{r['iso3']} · {r['name']}"
     ),
-    "organizations": Picker(
-        refsvc.OrganizationService(), lambda r: r["code"], lambda r: r["name"]
-    ),
+    "organizations": Picker(refsvc.OrganizationService(), lambda r: r["code"], lambda r: r["name"]),
     "projects": Picker(ProjectService(), lambda r: r["code"], lambda r: r["title"]),
     "needs": Picker(
         NeedService(),

@@ -36,7 +36,9 @@ DRAFT_FIELDS: list[Field] = [
     Field("currency", N_("Currency"), help=N_("ISO 4217, e.g. USD")),
     Field("priority_areas", N_("Priority areas"), "checkboxes", choices="priority_areas"),
     Field("instruments", N_("Instruments"), "checkboxes", choices="instruments"),
-    Field("regions", N_("Regions"), "pickers", picker="regions", help=N_("Codes, separated by ';'")),
+    Field(
+        "regions", N_("Regions"), "pickers", picker="regions", help=N_("Codes, separated by ';'")
+    ),
     Field("include_partly_met", N_("Also needs that are partly met"), "bool"),
     Field("min_states_for_workshop", N_("States needed for a regional workshop"), "number"),
 ]
@@ -187,7 +189,7 @@ async def update_activity(request: AnyRequest, proposal_id: int, activity_id: in
     where = f"activity-{activity_id}"
     if errors:
         return await _page(request, proposal_id, errors, where, 422)
-    raw: dict[str, Any] = {"parameters": params, "phasing": {k: v for k, v in phasing.items()}}
+    raw: dict[str, Any] = {"parameters": params, "phasing": dict(phasing)}
     title = str(form.get("title") or "").strip()
     if title:
         raw["title"] = title
@@ -199,9 +201,7 @@ async def update_activity(request: AnyRequest, proposal_id: int, activity_id: in
         request,
         proposal_id,
         where,
-        lambda: service.update_activity(
-            proposal_id, activity_id, changes_of(data), _version(form)
-        ),
+        lambda: service.update_activity(proposal_id, activity_id, changes_of(data), _version(form)),
     )
 
 
@@ -212,7 +212,10 @@ async def update_activity(request: AnyRequest, proposal_id: int, activity_id: in
 )
 async def delete_activity(request: AnyRequest, proposal_id: int, activity_id: int) -> Response[Any]:
     return await _write(
-        request, proposal_id, "activities", lambda: service.delete_activity(proposal_id, activity_id)
+        request,
+        proposal_id,
+        "activities",
+        lambda: service.delete_activity(proposal_id, activity_id),
     )
 
 

@@ -39,12 +39,12 @@ def filters_from(request: AnyRequest, filters_cls: type[Any], errors: Errors) ->
         raw = [v for v in request.query_params.getall(key, []) if v]
         if not raw:
             continue
-        if hints[f.name] in (dt.date | None, typing.Optional[dt.date]):  # noqa: UP007
+        if hints[f.name] == dt.date | None:
             try:
                 values[f.name] = dt.date.fromisoformat(raw[-1])
             except ValueError:
                 errors.setdefault(key, []).append(gettext("give a date as YYYY-MM-DD"))
-        elif hints[f.name] in (int | None, typing.Optional[int]):  # noqa: UP007
+        elif hints[f.name] == int | None:
             try:
                 values[f.name] = int(raw[-1])
             except ValueError:
