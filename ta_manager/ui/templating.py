@@ -46,6 +46,20 @@ def day(value: Any) -> str:
     return format_date(value, format="medium", locale=current_language.get())
 
 
+def plain(value: Any) -> str:
+    """A number as typed in a form: 6.0000 -> 6, 2.50 -> 2.5 (no grouping, no locale)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, Decimal | int | float | str):
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        text = format(number.normalize(), "f")
+        return text
+    return str(value)
+
+
 def label(value: Any) -> str:
     """A fixed value (status, scope, role...) as words in the request's language."""
     if value is None:
@@ -69,7 +83,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(RequestTranslations(), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(number=number, money=money, day=day, label=label)
+    env.filters.update(number=number, money=money, day=day, label=label, plain=plain)
     env.globals.update(query=query)
     return env
 
