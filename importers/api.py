@@ -1,6 +1,7 @@
 """HTTP routes of this part, mounted under /api/v1 by ta_manager.app.
 
-POST /imports/{kind}            multipart, the file in field `file`; ?dry_run=true
+POST /imports/{kind}            multipart, the file in field `file`; ?dry_run=true,
+                                ?accept_close_matches=true
 GET  /imports/{kind}/template   the .xlsx template of the kind
 GET  /imports/errors/{id}.xlsx  the marked-up file of a rejected import
 """
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, Parameter
 
 from importers.error_workbook import error_workbook
 from importers.service import ImportRejected, import_file
@@ -52,13 +53,22 @@ async def import_upload(
     kind: str,
     data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     dry_run: bool = False,
+    accept_close_matches: Annotated[
+        bool,
+        Parameter(
+            description="Take a misspelt State name ('Benim') as the one State clearly closest"
+            " to it, each such reading listed in `warnings`, instead of refusing the row"
+        ),
+    ] = False,
 ) -> Response[dict[str, Any]]:
     name = kind_key(kind)
     check_may_import(request.scope.get("user"), name)
     content = await data.file.read()
     filename = data.file.filename or "upload"
     try:
-        summary = await import_file(name, content, filename, dry_run=dry_run)
+        summary = await import_file(
+            name, content, filename, dry_run=dry_run, accept_close_matches=accept_close_matches
+        )
     except ImportRejected as exc:
         marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
         error_id = await asyncio.to_thread(

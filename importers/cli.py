@@ -9,7 +9,10 @@ import click
 
 from importers.kinds import KINDS
 
-KIND_CHOICE = click.Choice(sorted(KINDS) + sorted(k.replace("-", "_") for k in KINDS if "-" in k))
+# `iati` reads an IATI 2.03 activity file (ta_manager.iati.importer), not a spreadsheet.
+SPREADSHEET_KINDS = [*sorted(KINDS), *sorted(k.replace("-", "_") for k in KINDS if "-" in k)]
+KIND_CHOICE = click.Choice([*SPREADSHEET_KINDS, "iati"])
+TEMPLATE_CHOICE = click.Choice(SPREADSHEET_KINDS)
 SHOWN_PROBLEMS = 50
 
 
@@ -23,9 +26,24 @@ SHOWN_PROBLEMS = 50
     default=None,
     help="On failure, write the file back here with bad cells highlighted and explained.",
 )
-def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None) -> None:
-    """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing."""
+@click.option(
+    "--accept-close-matches",
+    is_flag=True,
+    help="Take a misspelt State name ('Benim') as the one State clearly closest to it; "
+    "each such reading is listed as a warning.",
+)
+def import_command(
+    kind: str, file: Path, dry_run: bool, errors_out: Path | None, accept_close_matches: bool
+) -> None:
+    """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing (KIND iati: an IATI
+    2.03 activity file, .xml)."""
     from tqdm import tqdm
+
+    if kind == "iati":
+        from ta_manager.iati.cli import import_iati_file
+
+        import_iati_file(file, dry_run)
+        return
 
     from importers.error_workbook import error_workbook
     from importers.service import ImportRejected, ImportSummary, import_file
@@ -45,7 +63,14 @@ def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None
 
     async def work() -> ImportSummary | ImportRejected:
         try:
-            return await import_file(kind, data, file.name, dry_run=dry_run, progress=progress)
+            return await import_file(
+                kind,
+                data,
+                file.name,
+                dry_run=dry_run,
+                progress=progress,
+                accept_close_matches=accept_close_matches,
+            )
         except ImportRejected as exc:
             return exc
 
@@ -86,7 +111,7 @@ def _echo_summary(summary: Any, name: str) -> None:
 
 
 @click.command("template")
-@click.argument("kind", type=KIND_CHOICE)
+@click.argument("kind", type=TEMPLATE_CHOICE)
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="F.xlsx"
 )

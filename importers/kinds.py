@@ -26,7 +26,12 @@ from ta_manager.projects.service import ProjectService
 from ta_manager.records.references import Reference
 from ta_manager.records.schemas import CountryCode
 from ta_manager.records.service import LinkField, RecordService, RefField
-from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
+from ta_manager.reference.instrument_status import InstrumentStatusService
+from ta_manager.reference.schemas import (
+    InstrumentStatusCreate,
+    OrganizationCreate,
+    RatificationCreate,
+)
 from ta_manager.reference.services import OrganizationService, RatificationService
 
 Parse = Literal["text", "date", "number", "integer", "boolean", "choice", "country"]
@@ -283,6 +288,21 @@ KINDS: dict[str, Kind] = {
                 "instrument": "UNTOC",
                 "deposited_on": dt.date(2004, 8, 30),
                 "kind": "ratification",
+            },
+        ),
+        Kind(
+            "instrument-status",
+            "Instrument status (published number of parties)",
+            InstrumentStatusCreate,
+            InstrumentStatusService,
+            ("instrument", "as_of", "document"),
+            {
+                "instrument": "UNTOC",
+                "as_of": dt.date(2009, 2, 9),
+                "parties": 147,
+                "document": "E/CN.15/2009/8",
+                "paragraph": "2",
+                "quote": "current total: 147 parties",
             },
         ),
         Kind(

@@ -21,6 +21,7 @@ from importers.countries import CountryMatcher
 from importers.kinds import NON_NEGATIVE, Column, Kind
 from importers.problems import Problems
 from importers.reading import Table, column_index
+from ta_manager.records.references import StateReference
 
 Progress = Callable[[str, int, int], None]
 
@@ -81,10 +82,32 @@ def parse_rows(
         parsed.values[column.name] = _parse_column(
             column, raw, kind.declared_type(column.name), parsed.numbers, matcher, problems
         )
+        if column.parse == "country" and (matcher.close or matcher.former):
+            parsed.warnings.extend(_state_readings(column, raw, parsed.numbers, matcher))
     if progress:
         progress("parse", len(present) * len(keep), len(present) * len(keep))
     _find_duplicates(parsed, problems)
     return parsed
+
+
+def _state_readings(
+    column: Column, raw: list[Any], numbers: list[int], matcher: CountryMatcher
+) -> list[str]:
+    """One warning per close match accepted or former-name entry used, with its rows."""
+    rows_of: dict[str, list[int]] = {}
+    for i, value in enumerate(raw):
+        if cells.is_blank(value):
+            continue
+        parts = cells.split_multi(value) if column.multi else [cells.text(value)]
+        for part in parts:
+            if part in matcher.close or part in matcher.former:
+                rows_of.setdefault(part, []).append(numbers[i])
+    warnings = []
+    for typed, rows in rows_of.items():
+        shown = ", ".join(map(str, rows[:10])) + (", ..." if len(rows) > 10 else "")
+        where = f"row {shown}" if len(rows) == 1 else f"rows {shown}"
+        warnings.append(f"{column.name}, {where}: {matcher.readings(typed)}")
+    return warnings
 
 
 def _formulas(table: Table, parsed: Parsed, problems: Problems) -> None:
@@ -172,9 +195,11 @@ _LOCATION = re.compile(r" - at `\$.*`$")
 def _cell_parser(column: Column, matcher: CountryMatcher) -> Callable[[Any], Any]:
     ref = column.reference
 
+    current_only = isinstance(ref, StateReference) and ref.current_only
+
     def one(value: Any) -> Any:
         if column.parse == "country":
-            return matcher.iso3(cells.text(value))
+            return matcher.iso3(cells.text(value), current_only=current_only)
         if column.parse == "choice":
             return cells.choice(value, column.choices)
         if column.parse == "date":

@@ -27,7 +27,7 @@ from ta_manager.audit.actor import SYSTEM, Actor, acting_as, command_line_actor,
 from ta_manager.audit.bulk import record_rows
 from ta_manager.database import sql
 from ta_manager.errors import DomainError
-from ta_manager.records.references import Reference
+from ta_manager.records.references import Reference, StateReference
 from ta_manager.records.service import translate_database_error
 
 MAX_LISTED_CHANGES = 1000
@@ -77,8 +77,11 @@ async def import_file(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    accept_close_matches: bool = False,
 ) -> ImportSummary:
-    """Import `data` (the bytes of an .xlsx or .csv file) as records of `kind_name`."""
+    """Import `data` (the bytes of an .xlsx or .csv file) as records of `kind_name`.
+    `accept_close_matches`: take a misspelt State name ("Benim") as the one State clearly
+    closest to it, listing each such reading as a warning, instead of refusing the row."""
     kind = kind_named(kind_name)
     table: Table | None = None
     try:
@@ -87,7 +90,7 @@ async def import_file(
         table = await asyncio.to_thread(read_table, data, filename, kind.columns.keys())
         if progress:
             progress("read", len(table.rows), len(table.rows))
-        matcher = await CountryMatcher.load()
+        matcher = await CountryMatcher.load(accept_close=accept_close_matches)
         problems = Problems(sheet=table.sheet)
         parsed = await asyncio.to_thread(parse_rows, kind, table, matcher, problems, progress)
         if table.source == "xlsx":
@@ -195,6 +198,8 @@ LISTED_CODES = 12
 async def _unknown(ref: Reference, missing: list[str]) -> dict[str, str]:
     """The reason for each unknown code, with the closest existing codes (or all of them
     when the codelist is short)."""
+    if isinstance(ref, StateReference):
+        return await ref.reasons(missing)
     if ref.table in OWN_RECORDS:
         base = f"no {ref.label} with this code exists (import or create it first)"
     else:

@@ -18,6 +18,7 @@ from reports.period import Period, period_of
 from reports.snapshot import filters_used, snapshot
 from ta_manager.activities.service import END, START, ActivityFilters, add_activity_filters
 from ta_manager.records.filters import Where
+from ta_manager.reference.instrument_status import parties_on, parties_source
 
 HELD = ("completed", "ongoing")
 TOP_PARTNERS = 10
@@ -170,22 +171,38 @@ async def _read(where: Where) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
 
 
 async def _ratifications(period: Period) -> pl.DataFrame:
-    """Per instrument: instruments deposited in the period, and parties at its end."""
+    """Per instrument: instruments deposited in the period, and parties at its end with the
+    source of that figure (recorded ratifications or a published status; "no data", never
+    0, when there is neither: ta_manager.reference.instrument_status)."""
     end = period.end or dt.date.today()
-    return await frame(
+    deposited = await frame(
         """
-        SELECT i.code AS instrument, i.short_name AS name,
-               count(r.id) FILTER (WHERE r.deposited_on BETWEEN $2 AND $1) AS deposited,
-               count(r.id) FILTER (WHERE r.deposited_on <= $1) AS parties_at_end
+        SELECT i.code AS instrument,
+               count(r.id) FILTER (WHERE r.deposited_on BETWEEN $2 AND $1) AS deposited
         FROM instrument i LEFT JOIN ratification r ON r.instrument_id = i.id
-        GROUP BY i.id, i.code, i.short_name ORDER BY i.id""",
+        GROUP BY i.id, i.code ORDER BY i.id""",
         [end, period.start or dt.date.min],
-        {
+        {"instrument": pl.String, "deposited": pl.Int64},
+    )
+    parties = pl.DataFrame(
+        [
+            {
+                "instrument": p["instrument"],
+                "name": p["name"],
+                "parties_at_end": p["parties"],
+                "parties_source": parties_source(p),
+            }
+            for p in await parties_on(end)
+        ],
+        schema={
             "instrument": pl.String,
             "name": pl.String,
-            "deposited": pl.Int64,
             "parties_at_end": pl.Int64,
+            "parties_source": pl.String,
         },
+    )
+    return parties.join(deposited, on="instrument", how="left", maintain_order="left").select(
+        "instrument", "name", "deposited", "parties_at_end", "parties_source"
     )
 
 

@@ -43,6 +43,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("Name", width=40),
             Column("Deposited in period", "int"),
             Column("Parties at end of period", "int"),
+            Column("Source", width=60),  # of the parties figure (text runs on to the right)
         ],
     ),
 }

@@ -103,9 +103,10 @@ JOIN activity_type ty ON ty.id = a.activity_type_id
 WHERE a.archived_at IS NULL AND a.status <> 'cancelled' AND {{where}}
 """
 
-# Same State (as a beneficiary, so regional activities that included it count), same
-# priority area and, when the need names one, same assistance type; not yet linked, and not
-# rejected by an officer (ta_manager/needs/candidates.py).
+# Same State (as a beneficiary, so regional activities that included it count), not yet
+# linked, and: when the need names an assistance type, an activity of that type, whatever
+# priority areas it is filed under; otherwise an activity of the need's priority area;
+# and not rejected by an officer (ta_manager/needs/candidates.py).
 _CANDIDATES = f"""
 SELECT * FROM (
     SELECT n.id AS need_id, 'candidate' AS relation, {_ACTIVITY_COLUMNS},
@@ -115,13 +116,15 @@ SELECT * FROM (
     FROM assistance_request n
     JOIN activity_country ac ON ac.country_id = n.country_id
     JOIN activity a ON a.id = ac.activity_id
-    JOIN activity_priority_area ap
-         ON ap.activity_id = a.id AND ap.priority_area_id = n.priority_area_id
     JOIN activity_type ty ON ty.id = a.activity_type_id
     WHERE a.archived_at IS NULL AND a.status <> 'cancelled'
-      AND (n.assistance_type_id IS NULL OR EXISTS (
-            SELECT 1 FROM activity_assistance_type aat
-            WHERE aat.activity_id = a.id AND aat.assistance_type_id = n.assistance_type_id))
+      AND CASE WHEN n.assistance_type_id IS NULL
+               THEN EXISTS (SELECT 1 FROM activity_priority_area ap
+                            WHERE ap.activity_id = a.id
+                              AND ap.priority_area_id = n.priority_area_id)
+               ELSE EXISTS (SELECT 1 FROM activity_assistance_type aat
+                            WHERE aat.activity_id = a.id
+                              AND aat.assistance_type_id = n.assistance_type_id) END
       AND NOT EXISTS (SELECT 1 FROM activity_need l
                       WHERE l.activity_id = a.id AND l.assistance_request_id = n.id)
       AND NOT EXISTS (SELECT 1 FROM candidate_rejection cr

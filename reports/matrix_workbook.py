@@ -25,9 +25,10 @@ NOTES = [
     "answering activity, partly otherwise; (n) is the number of distinct answering activities.",
     "Regional activities: every regional, interregional or global activity (not cancelled) "
     "once per M49 sub-region of its beneficiary States, with the States it reached there.",
-    f"Candidate activities: same State (as a beneficiary, so regional activities count), same "
-    f"priority area and assistance type, not yet linked; the {CANDIDATES_SHOWN} most recent "
-    "are listed.",
+    "Candidate activities: same State (as a beneficiary, so regional activities count), not "
+    "yet linked, and of the need's assistance type whatever priority area the activity is "
+    "filed under (of the need's priority area when the need names no type); the "
+    f"{CANDIDATES_SHOWN} most recent are listed.",
 ]
 
 NEED_COLUMNS = [

@@ -65,6 +65,7 @@ def api_router() -> Router:
     from importers.api import ROUTES as IMPORT_ROUTES
     from reports.api import ROUTES as REPORT_ROUTES
     from ta_manager.accounts.api import ROUTES as ACCOUNT_ROUTES
+    from ta_manager.iati.api import ROUTES as IATI_ROUTES
     from ta_manager.proposals.api import ROUTES as PROPOSAL_ROUTES
 
     controllers = [crud_controller(r) for r in RESOURCES]
@@ -77,6 +78,7 @@ def api_router() -> Router:
             *IMPORT_ROUTES,
             *REPORT_ROUTES,
             *PROPOSAL_ROUTES,
+            *IATI_ROUTES,
         ],
     )
 

@@ -63,6 +63,13 @@ class Settings:
     admin_email: str | None = None
     admin_password: str | None = None
     import_max_bytes: int = 50 * 1024 * 1024
+    # IATI publishing (docs/iati.md): the reporting organisation and what is published.
+    iati_reporting_org: str = ""
+    iati_reporting_org_name: str = ""
+    iati_reporting_org_type: int = 40
+    iati_lang: str = "en"
+    iati_publish_activities: bool = True
+    iati_default_sector: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -101,6 +108,12 @@ class Settings:
             admin_email=os.environ.get("TA_ADMIN_EMAIL") or None,
             admin_password=os.environ.get("TA_ADMIN_PASSWORD") or None,
             import_max_bytes=_positive("TA_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+            iati_reporting_org=(os.environ.get("TA_IATI_REPORTING_ORG") or "").strip(),
+            iati_reporting_org_name=(os.environ.get("TA_IATI_REPORTING_ORG_NAME") or "").strip(),
+            iati_reporting_org_type=_positive("TA_IATI_REPORTING_ORG_TYPE", 40),
+            iati_lang=(os.environ.get("TA_IATI_LANG") or "en").strip().lower(),
+            iati_publish_activities=_bool("TA_IATI_PUBLISH_ACTIVITIES", True),
+            iati_default_sector=(os.environ.get("TA_IATI_DEFAULT_SECTOR") or "").strip(),
         )
 
 

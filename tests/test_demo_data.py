@@ -86,3 +86,15 @@ async def test_demo_money_adds_up(client: httpx.AsyncClient) -> None:
     for c in await _all(client, "contributions"):
         assert float(c["allocated"]) <= float(c["amount"])  # type: ignore[arg-type]
         assert c["amount_usd"] is not None
+
+
+async def test_demo_parties_are_the_published_figures(client: httpx.AsyncClient) -> None:
+    """The demo's ratifications are a subset: the parties figures are the documents' own."""
+    counts = await load_demo()
+    assert counts["instrument_status"] == 9
+    r = await client.get("/api/v1/instruments/UNTOC/parties", params={"as_of": "2008-12-31"})
+    body = r.json()
+    assert (body["parties"], body["source"]) == (146, "published_status")
+    assert body["published_status"]["document"] == "CTOC/COP/2008/16"
+    r = await client.get("/api/v1/instruments/UNCAC/parties", params={"as_of": "2009-03-01"})
+    assert r.json()["parties"] == 129

@@ -78,6 +78,13 @@ EXTRA_ROWS: dict[str, dict[str, Any]] = {
         "instrument": "TIP",
         "deposited_on": "13/05/2002",
     },
+    "instrument-status": {
+        "instrument": "UNCAC",
+        "as_of": "08/01/2009",
+        "parties": 129,
+        "document": "E/CN.15/2009/8",
+        "paragraph": "53",
+    },
     "organizations": {
         "code": "INTERPOL",
         "name": "International Criminal Police Organization",

@@ -60,6 +60,7 @@ RESOURCE_ROLES: dict[str, ResourceRoles] = {
     "/regions": REFERENCE,
     "/instruments": REFERENCE,
     "/ratifications": REFERENCE,
+    "/instrument-status": REFERENCE,
     "/assistance-types": REFERENCE,
     "/activity-types": REFERENCE,
     "/sectors": REFERENCE,

@@ -21,6 +21,7 @@ Scope = Literal["national", "regional", "interregional", "global"]
 Profession = Literal[
     "judge",
     "prosecutor",
+    "investigator",
     "police",
     "central_authority",
     "legislative_drafter",

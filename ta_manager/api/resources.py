@@ -30,6 +30,7 @@ from ta_manager.projects.schemas import ProjectCreate, ProjectRead
 from ta_manager.projects.service import ProjectFilters, ProjectService
 from ta_manager.reference import schemas as ref
 from ta_manager.reference import services as refsvc
+from ta_manager.reference.instrument_status import InstrumentStatusService
 
 RF = refsvc.ReferenceFilters
 
@@ -58,6 +59,14 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.RatificationService(),
         ref.RatificationCreate,
         ref.RatificationRead,
+        RF,
+    ),
+    Resource(
+        "/instrument-status",
+        "Instrument status (published number of parties)",
+        InstrumentStatusService(),
+        ref.InstrumentStatusCreate,
+        ref.InstrumentStatusRead,
         RF,
     ),
     Resource(

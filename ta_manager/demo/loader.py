@@ -28,7 +28,12 @@ from ta_manager.needs.schemas import NeedCreate
 from ta_manager.needs.service import NeedService
 from ta_manager.projects.schemas import ProjectCreate
 from ta_manager.projects.service import ProjectService
-from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
+from ta_manager.reference.instrument_status import InstrumentStatusService
+from ta_manager.reference.schemas import (
+    InstrumentStatusCreate,
+    OrganizationCreate,
+    RatificationCreate,
+)
 from ta_manager.reference.services import OrganizationService, RatificationService
 
 DATA = Path(__file__).parent / "data"
@@ -88,6 +93,12 @@ async def load_demo() -> dict[str, int]:
             demo_file("ratifications")["ratification"],
             RatificationService(),
             RatificationCreate,
+        )
+        await create_all(
+            "instrument_status",
+            demo_file("instrument_status")["status"],
+            InstrumentStatusService(),
+            InstrumentStatusCreate,
         )
     return counts
 

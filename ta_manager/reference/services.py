@@ -13,6 +13,7 @@ from ta_manager.errors import Conflict, FieldError
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
+from ta_manager.reference.instrument_status import parties_of
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class ReferenceFilters:
     priority_area: list[str] | None = None
     role: list[str] | None = None
     kind: list[str] | None = None
+    status: list[str] | None = None
     active: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -42,18 +44,39 @@ async def add_region_filter(where: Where, codes: list[str] | None, country_expr:
 class CountryService(RecordService):
     resource = "country"
     table = "country"
-    columns = ("iso2", "iso3", "m49_code", "name", "official_name", "un_member")
+    columns = (
+        "iso2",
+        "iso3",
+        "m49_code",
+        "name",
+        "official_name",
+        "name_fr",
+        "name_es",
+        "official_name_fr",
+        "official_name_es",
+        "status",
+        "note",
+    )
     refs = (
         RefField("region", "region_id", R.REGION),
         RefField("sub_region", "sub_region_id", R.REGION),
     )
-    search_columns = ("name", "official_name", "iso3")
-    sortable = ("name", "iso3", "iso2", "m49_code")
+    search_columns = ("name", "official_name", "name_fr", "name_es", "iso3")
+    sortable = ("name", "iso3", "iso2", "m49_code", "status")
     default_sort = "name"
     code_column = "iso3"
 
+    def defaults(self) -> dict[str, Any]:
+        return {"status": "territory", "iso2": None}
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        if record.get("iso2") is None and record.get("status") != "former_name":
+            return [FieldError("iso2", "is required (only former-name entries have none)")]
+        return []
+
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_region_filter(where, filters.region, "t.id")
+        await add_codes(where, "t.status = ANY({})", filters.status, None, "status")
 
 
 class RegionService(RecordService):
@@ -64,6 +87,26 @@ class RegionService(RecordService):
     search_columns = ("name", "code")
     sortable = ("code", "name", "kind")
     default_sort = "kind,code"
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        """A grouping holds current States (and territories listed explicitly), never
+        former-name entries; M49 regions also list the former entries that lie in them."""
+        if record.get("kind", "grouping") != "grouping" or not record.get("members"):
+            return []
+        former = await sql.fetch(
+            "SELECT iso3::text AS iso3, name FROM country"
+            " WHERE id = ANY($1::bigint[]) AND status = 'former_name' ORDER BY iso3",
+            await R.COUNTRY.ids(record["members"], "members"),
+        )
+        return [
+            FieldError(
+                "members",
+                f"{r['name']} ({r['iso3']}) is a former-name entry, not a current State;"
+                " a regional grouping holds current States",
+                r["iso3"],
+            )
+            for r in former
+        ]
 
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_codes(where, "t.kind = ANY({})", filters.kind, None, "kind")
@@ -92,21 +135,9 @@ class InstrumentService(RecordService):
         return []
 
     async def parties(self, code: str, as_of: dt.date) -> dict[str, Any]:
-        """States whose instrument was deposited on or before `as_of` (see docs/api.md)."""
-        instrument_id = await R.INSTRUMENT.id(code, "code")
-        rows = await sql.fetch(
-            "SELECT kind, count(*) AS n FROM ratification"
-            " WHERE instrument_id = $1 AND deposited_on <= $2 GROUP BY kind",
-            instrument_id,
-            as_of,
-        )
-        by_kind = {r["kind"]: r["n"] for r in rows}
-        return {
-            "instrument": R.INSTRUMENT.normalise(code),
-            "as_of": as_of,
-            "parties": sum(by_kind.values()),
-            "by_kind": by_kind,
-        }
+        """Parties on `as_of`, from recorded ratifications or a published status, or no
+        data (ta_manager.reference.instrument_status)."""
+        return await parties_of(code, as_of)
 
 
 class RatificationService(RecordService):
@@ -114,7 +145,7 @@ class RatificationService(RecordService):
     table = "ratification"
     columns = ("kind", "deposited_on", "notes")
     refs = (
-        RefField("country", "country_id", R.COUNTRY),
+        RefField("country", "country_id", R.CURRENT_COUNTRY),
         RefField("instrument", "instrument_id", R.INSTRUMENT),
     )
     sortable = ("deposited_on", "id")
@@ -204,7 +235,7 @@ class OrganizationService(RecordService):
     resource = "organization"
     table = "organization"
     columns = ("code", "name", "acronym", "roles", "iati_org_type", "iati_identifier", "notes")
-    refs = (RefField("country", "country_id", R.COUNTRY),)
+    refs = (RefField("country", "country_id", R.CURRENT_COUNTRY),)
     search_columns = ("name", "acronym", "code")
     sortable = ("code", "name")
     default_sort = "code"
