@@ -9,13 +9,7 @@ GET  /imports/errors/{id}.xlsx  the marked-up file of a rejected import
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import re
-import secrets
-import tempfile
-import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -24,19 +18,19 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 
 from importers.error_workbook import error_workbook
-from importers.kinds import KINDS
-from importers.problems import ImportFailed
-from importers.reading import DEFAULT_MAX_BYTES, max_import_bytes
 from importers.service import ImportRejected, import_file
 from importers.templates import template
-from ta_manager.accounts.permissions import require, resource_roles
+from importers.uploads import (
+    check_may_import,
+    errors_file,
+    kind_key,
+    owner_dir,
+    store_errors,
+    upload_limit,
+)
 from ta_manager.accounts.roles import ADMIN, OFFICER, SECRETARIAT, STAFF
-from ta_manager.errors import NotFound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_DIR = Path(tempfile.gettempdir()) / "ta-manager-import-errors"
-ERROR_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-KEEP_ERRORS_SECONDS = 24 * 3600
 # Whoever may write some kind; each import then needs the write roles of its own kind
 # (the same as creating those records through the API).
 IMPORTERS = (ADMIN, OFFICER, SECRETARIAT)
@@ -47,25 +41,9 @@ class ImportUpload:
     file: UploadFile
 
 
-def _kind(kind: str) -> str:
-    key = kind.strip().lower().replace("_", "-")
-    if key not in KINDS:
-        raise NotFound("import kind", f"{kind!r} (choose from {', '.join(KINDS)})")
-    return key
-
-
-def _body_limit() -> int:
-    """Room for the largest file the importer accepts plus the multipart envelope (a bad
-    TA_IMPORT_MAX_BYTES is reported by each import, not at start-up)."""
-    try:
-        return max_import_bytes() + 1024 * 1024
-    except ImportFailed:
-        return DEFAULT_MAX_BYTES + 1024 * 1024
-
-
 @post(
     "/imports/{kind:str}",
-    request_max_body_size=_body_limit(),
+    request_max_body_size=upload_limit(),
     status_code=200,
     summary="Import a workbook or CSV file, all-or-nothing",
     opt={"roles": IMPORTERS},
@@ -83,8 +61,8 @@ async def import_upload(
         ),
     ] = False,
 ) -> Response[dict[str, Any]]:
-    name = _kind(kind)
-    require(request, resource_roles(f"/{name}").write)
+    name = kind_key(kind)
+    check_may_import(request.scope.get("user"), name)
     content = await data.file.read()
     filename = data.file.filename or "upload"
     try:
@@ -93,7 +71,9 @@ async def import_upload(
         )
     except ImportRejected as exc:
         marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
-        error_id = await asyncio.to_thread(_store_errors, marked, _owner(request))
+        error_id = await asyncio.to_thread(
+            store_errors, marked, owner_dir(request.scope.get("user"))
+        )
         body = {
             "type": "about:blank",
             "title": "Import rejected",
@@ -111,35 +91,14 @@ async def import_upload(
     return Response(body)
 
 
-def _owner(request: Request[Any, Any, Any]) -> Path:
-    """Each user's marked-up files live in their own directory: others cannot fetch them."""
-    account = request.scope.get("user")
-    return ERRORS_DIR / f"user-{getattr(account, 'id', 'anonymous')}"
-
-
-def _store_errors(content: bytes, directory: Path) -> str:
-    """Keep the marked-up file for KEEP_ERRORS_SECONDS under a random, unguessable id."""
-    directory.mkdir(parents=True, exist_ok=True)
-    expired = time.time() - KEEP_ERRORS_SECONDS
-    for old in ERRORS_DIR.glob("*/*.xlsx"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < expired:
-                old.unlink()
-    error_id = secrets.token_urlsafe(18)
-    (directory / f"{error_id}.xlsx").write_bytes(content)
-    return error_id
-
-
 @get(
     "/imports/errors/{name:str}",
     summary="The marked-up file of a rejected import (its uploader's only)",
     opt={"roles": IMPORTERS},
 )
 async def import_errors(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
-    error_id = name.removesuffix(".xlsx")
-    path = _owner(request) / f"{error_id}.xlsx"
-    if not ERROR_ID.match(error_id) or not path.is_file():
-        raise NotFound("import error workbook", name)
+    path = errors_file(owner_dir(request.scope.get("user")), name)
+    error_id = path.stem
     return Response(
         path.read_bytes(),
         media_type=XLSX,
@@ -149,7 +108,7 @@ async def import_errors(request: Request[Any, Any, Any], name: str) -> Response[
 
 @get("/imports/{kind:str}/template", summary="The .xlsx template of a kind", opt={"roles": STAFF})
 async def import_template(kind: str) -> Response[bytes]:
-    name = _kind(kind)
+    name = kind_key(kind)
     return Response(
         await template(name),
         media_type=XLSX,

@@ -20,12 +20,11 @@ from litestar.response import File
 
 from reports import exports
 from reports.annual import AnnualFilters
-from reports.funding import find_donor
+from reports.funding import donor_scope_of
 from reports.matrix import MatrixFilters, build_matrix, matrix_json
 from ta_manager.accounts.roles import DONOR as DONOR_ROLE
 from ta_manager.accounts.roles import STAFF
 from ta_manager.api.query import filter_provider
-from ta_manager.errors import NotFound
 
 MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False)}
 ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False)}
@@ -47,18 +46,8 @@ async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_t
 
 
 async def donor_scope(request: Request[Any, Any, Any], donor: str | None) -> str | int | None:
-    """The donor whose money may be exported: a donor user always gets its own
-    organization (asking for another answers 404, as if it did not exist); staff get the
-    donor asked for, or every donor."""
-    account = request.scope.get("user")
-    if getattr(account, "role", None) != DONOR_ROLE:
-        return donor
-    own: int | None = getattr(account, "donor_id", None)
-    if own is None:
-        raise NotFound("donor", "of this account")
-    if donor is not None and (await find_donor(donor))["id"] != own:
-        raise NotFound("donor", repr(donor))
-    return own
+    """The donor whose money may be exported (reports.funding.donor_scope_of)."""
+    return await donor_scope_of(request.scope.get("user"), donor)
 
 
 def _stamp() -> str:

@@ -75,6 +75,20 @@ async def find_donor(donor: str | int) -> dict[str, Any]:
     return dict(row)
 
 
+async def donor_scope_of(account: Any, donor: str | None) -> str | int | None:
+    """The donor whose money `account` may see: a donor user always gets its own
+    organization (asking for another answers 404, as if it did not exist); staff get the
+    donor asked for, or every donor (None)."""
+    if getattr(account, "role", None) != "donor":
+        return donor
+    own: int | None = getattr(account, "donor_id", None)
+    if own is None:
+        raise NotFound("donor", "of this account")
+    if donor is not None and (await find_donor(donor))["id"] != own:
+        raise NotFound("donor", repr(donor))
+    return own
+
+
 def _with_rules(contributions: pl.DataFrame, today: dt.date) -> pl.DataFrame:
     """Each contribution's `counted` flag and `note`: not quantified, no rate, cumulative,
     superseded by another cumulative figure."""

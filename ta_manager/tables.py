@@ -22,7 +22,11 @@ from ta_manager.activities.tables import (
 from ta_manager.cost_norms.tables import CostNorm
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
 from ta_manager.funding_needs.tables import FundingNeed
-from ta_manager.needs.tables import AssistanceRequest, AssistanceRequestInstrument
+from ta_manager.needs.tables import (
+    AssistanceRequest,
+    AssistanceRequestInstrument,
+    CandidateRejection,
+)
 from ta_manager.projects.tables import (
     Project,
     ProjectCountry,
@@ -76,6 +80,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ActivitySameEvent,
     ActivityDonor,
     ActivityDistinct,
+    CandidateRejection,
     ExchangeRate,
     Contribution,
     Allocation,
