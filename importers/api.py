@@ -9,8 +9,6 @@ GET  /imports/errors/{id}.xlsx  the marked-up file of a rejected import
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
@@ -21,17 +19,17 @@ from litestar.params import Body, Parameter
 from litestar.response import Stream
 
 from importers.error_workbook import error_workbook
-from importers.kinds import KINDS
-from importers.problems import ImportFailed
-from importers.reading import DEFAULT_MAX_BYTES, max_import_bytes
 from importers.service import ImportRejected, import_file
 from importers.templates import template
-from ta_manager.accounts.permissions import require, resource_roles
+from importers.uploads import (
+    check_may_import,
+    errors_file,
+    kind_key,
+    store_errors,
+    upload_limit,
+)
 from ta_manager.accounts.roles import ADMIN, OFFICER, SECRETARIAT, STAFF
-from ta_manager.errors import NotFound
-from ta_manager.files import service as files
 from ta_manager.files.http import file_response
-from ta_manager.settings import Settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Whoever may write some kind; each import then needs the write roles of its own kind
@@ -44,25 +42,9 @@ class ImportUpload:
     file: UploadFile
 
 
-def _kind(kind: str) -> str:
-    key = kind.strip().lower().replace("_", "-")
-    if key not in KINDS:
-        raise NotFound("import kind", f"{kind!r} (choose from {', '.join(KINDS)})")
-    return key
-
-
-def _body_limit() -> int:
-    """Room for the largest file the importer accepts plus the multipart envelope (a bad
-    TA_IMPORT_MAX_BYTES is reported by each import, not at start-up)."""
-    try:
-        return max_import_bytes() + 1024 * 1024
-    except ImportFailed:
-        return DEFAULT_MAX_BYTES + 1024 * 1024
-
-
 @post(
     "/imports/{kind:str}",
-    request_max_body_size=_body_limit(),
+    request_max_body_size=upload_limit(),
     status_code=200,
     summary="Import a workbook or CSV file, all-or-nothing",
     opt={"roles": IMPORTERS},
@@ -80,8 +62,8 @@ async def import_upload(
         ),
     ] = False,
 ) -> Response[dict[str, Any]]:
-    name = _kind(kind)
-    require(request, resource_roles(f"/{name}").write)
+    name = kind_key(kind)
+    check_may_import(request.scope.get("user"), name)
     content = await data.file.read()
     filename = data.file.filename or "upload"
     try:
@@ -90,7 +72,7 @@ async def import_upload(
         )
     except ImportRejected as exc:
         marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
-        error_id = await _store_errors(marked, _owner(request))
+        error_id = await store_errors(marked, request.scope.get("user"))
         body = {
             "type": "about:blank",
             "title": "Import rejected",
@@ -108,41 +90,18 @@ async def import_upload(
     return Response(body)
 
 
-def _owner(request: Request[Any, Any, Any]) -> int | None:
-    """Each user's marked-up files are theirs alone: others cannot fetch them."""
-    return getattr(request.scope.get("user"), "id", None)
-
-
-async def _store_errors(content: bytes, owner_id: int | None) -> str:
-    """Keep the marked-up file in PostgreSQL (any web process can serve it) until
-    TA_FILES_KEEP_HOURS have passed, under a random, unguessable id."""
-    stored = await files.store_bytes(
-        content,
-        filename="import-errors.xlsx",
-        media_type=XLSX,
-        purpose="import_errors",
-        owner_id=owner_id,
-        keep=dt.timedelta(hours=Settings.from_env().files_keep_hours),
-    )
-    return str(stored.id)
-
-
 @get(
     "/imports/errors/{name:str}",
     summary="The marked-up file of a rejected import (its uploader's only)",
     opt={"roles": IMPORTERS},
 )
 async def import_errors(request: Request[Any, Any, Any], name: str) -> Stream:
-    error_id = name.removesuffix(".xlsx")
-    found = await files.find(error_id, _owner(request))
-    if found is None or found.purpose != "import_errors":
-        raise NotFound("import error workbook", name)
-    return file_response(dataclasses.replace(found, filename=f"import-errors-{error_id}.xlsx"))
+    return file_response(await errors_file(request.scope.get("user"), name))
 
 
 @get("/imports/{kind:str}/template", summary="The .xlsx template of a kind", opt={"roles": STAFF})
 async def import_template(kind: str) -> Response[bytes]:
-    name = _kind(kind)
+    name = kind_key(kind)
     return Response(
         await template(name),
         media_type=XLSX,

@@ -137,6 +137,7 @@ CREATE TABLE stored_file (
     filename    text NOT NULL,
     media_type  text NOT NULL,
     size        bigint NOT NULL DEFAULT 0 CHECK (size >= 0),
+    meta        jsonb NOT NULL DEFAULT '{}'::jsonb,  -- e.g. an upload's import kind
     created_at  timestamptz NOT NULL DEFAULT now(),
     expires_at  timestamptz NOT NULL
 );

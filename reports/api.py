@@ -69,6 +69,8 @@ async def _deliver(
     if not await jobs.workers_alive(settings):
         return await here()
     account = request.scope["user"]
+    # A browser following a download link cannot follow a job: it waits for the file.
+    wait = wait or "text/html" in request.headers.get("accept", "")
     job = await jobs.start(account, kind, params, settings=settings)
     job = await jobs.wait(account, job["id"], None if wait else settings.sync_wait_seconds)
     if job["state"] == "done":
@@ -84,7 +86,7 @@ async def _deliver(
 
 
 async def donor_scope(request: Request[Any, Any, Any], donor: str | None) -> str | int | None:
-    """The donor whose money may be exported (see reports.funding.donor_scope_of)."""
+    """The donor whose money may be exported (reports.funding.donor_scope_of)."""
     return await donor_scope_of(request.scope.get("user"), donor)
 
 

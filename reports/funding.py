@@ -76,9 +76,9 @@ async def find_donor(donor: str | int) -> dict[str, Any]:
 
 
 async def donor_scope_of(account: Any, donor: str | int | None) -> str | int | None:
-    """The donor whose money `account` may export: a donor user always gets its own
+    """The donor whose money `account` may see: a donor user always gets its own
     organization (asking for another answers 404, as if it did not exist); staff get the
-    donor asked for, or every donor."""
+    donor asked for, or every donor (None)."""
     if getattr(account, "role", None) != "donor":
         return donor
     own: int | None = getattr(account, "donor_id", None)

@@ -109,7 +109,8 @@ WHERE a.archived_at IS NULL AND a.status NOT IN ('cancelled', 'proposed') AND {{
 
 # Same State (as a beneficiary, so regional activities that included it count), not yet
 # linked, and: when the need names an assistance type, an activity of that type, whatever
-# priority areas it is filed under; otherwise an activity of the need's priority area.
+# priority areas it is filed under; otherwise an activity of the need's priority area;
+# and not rejected by an officer (ta_manager/needs/candidates.py).
 _CANDIDATES = f"""
 SELECT * FROM (
     SELECT n.id AS need_id, 'candidate' AS relation, {_ACTIVITY_COLUMNS},
@@ -132,9 +133,20 @@ SELECT * FROM (
       AND NOT EXISTS (SELECT 1 FROM activity_need l
                       WHERE l.activity_id = a.id AND l.assistance_request_id = n.id)
       AND {not_delivered("a")}
+      AND NOT EXISTS (SELECT 1 FROM candidate_rejection cr
+                      WHERE cr.activity_id = a.id AND cr.assistance_request_id = n.id)
       AND {{where}}
 ) c WHERE rank <= {CANDIDATES_SHOWN}
 """
+
+
+async def need_activities(need_id: int) -> pl.DataFrame:
+    """The answering and candidate activities of one need (ACTIVITY_SCHEMA; the need page)."""
+    f = MatrixFilters()
+    answers = await _activities([need_id], f, "an.assistance_request_id", _ANSWERS)
+    candidates = await _activities([need_id], f, "n.id", _CANDIDATES)
+    return pl.concat([answers, candidates]).sort("relation", "starts_on", "activity_code")
+
 
 STATE_SCHEMA: dict[str, Any] = {
     "country_id": pl.Int64,

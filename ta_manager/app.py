@@ -13,6 +13,7 @@ from litestar.datastructures import MutableScopeHeaders, State
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
@@ -27,6 +28,8 @@ from ta_manager.database import engine
 from ta_manager.database.embedded import resolve_dsn_async
 from ta_manager.reference.controllers import InstrumentPartiesController
 from ta_manager.settings import Settings, get_settings
+from ta_manager.ui.router import ui_router, ui_static
+from ta_manager.ui.templating import template_config
 
 STATIC = Path(__file__).parent / "api" / "static"
 log = logging.getLogger(__name__)
@@ -35,7 +38,9 @@ log = logging.getLogger(__name__)
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    # same-origin: browsers then send our own Origin on form posts (the CSRF check reads it)
+    # and nothing to other sites.
+    "referrer-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
     "content-security-policy": "default-src 'self'; script-src 'self' 'unsafe-inline';"
@@ -115,7 +120,11 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             create_static_files_router(
                 path="/static", directories=[STATIC], include_in_schema=False
             ),
+            ui_static(),
+            ui_router(),
         ],
+        template_config=template_config(),
+        plugins=[HTMXPlugin()],
         lifespan=[database],
         on_app_init=[sessions.on_app_init],
         before_send=[security_headers],

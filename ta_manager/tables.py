@@ -24,7 +24,11 @@ from ta_manager.files.tables import StoredFile, StoredFileChunk
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
 from ta_manager.funding_needs.tables import FundingNeed
 from ta_manager.jobs.tables import Job, JobWorker
-from ta_manager.needs.tables import AssistanceRequest, AssistanceRequestInstrument
+from ta_manager.needs.tables import (
+    AssistanceRequest,
+    AssistanceRequestInstrument,
+    CandidateRejection,
+)
 from ta_manager.projects.tables import (
     Project,
     ProjectCountry,
@@ -78,6 +82,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ActivitySameEvent,
     ActivityDonor,
     ActivityDistinct,
+    CandidateRejection,
     ExchangeRate,
     Contribution,
     Allocation,

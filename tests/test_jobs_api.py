@@ -117,6 +117,9 @@ async def test_a_slow_download_redirects_to_its_job(
         assert job["params"] == {"year": 2008}
         r = await client.get("/api/v1/reports/annual.xlsx", params={"year": 2008, "wait": True})
         assert r.status_code == 200
+        browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        r = await client.get("/api/v1/reports/annual.xlsx", params={"year": 2008}, headers=browser)
+        assert r.status_code == 200, r.text
         assert openpyxl.load_workbook(io.BytesIO(r.content))["Summary"] is not None
     finally:
         app.state.settings = settings

@@ -20,7 +20,7 @@ from ta_manager.database import sql
 Purpose = Literal["report", "import_upload", "import_errors"]
 CHUNK_BYTES = 1024 * 1024
 
-_COLUMNS = "id, owner_id, purpose, filename, media_type, size, created_at, expires_at"
+_COLUMNS = "id, owner_id, purpose, filename, media_type, size, meta, created_at, expires_at"
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class StoredFile:
     filename: str
     media_type: str
     size: int
+    meta: dict[str, Any]
     created_at: dt.datetime
     expires_at: dt.datetime
 
@@ -50,16 +51,22 @@ def as_uuid(value: object) -> uuid.UUID | None:
 
 
 async def _insert(
-    filename: str, media_type: str, purpose: Purpose, owner_id: int | None, keep: dt.timedelta
+    filename: str,
+    media_type: str,
+    purpose: Purpose,
+    owner_id: int | None,
+    keep: dt.timedelta,
+    meta: Mapping[str, Any] | None = None,
 ) -> uuid.UUID:
     file_id: uuid.UUID = await sql.fetchval(
-        "INSERT INTO stored_file (owner_id, purpose, filename, media_type, expires_at)"
-        " VALUES ($1, $2, $3, $4, now() + $5) RETURNING id",
+        "INSERT INTO stored_file (owner_id, purpose, filename, media_type, expires_at, meta)"
+        " VALUES ($1, $2, $3, $4, now() + $5, $6) RETURNING id",
         owner_id,
         purpose,
         filename,
         media_type,
         keep,
+        dict(meta or {}),
     )
     return file_id
 
@@ -80,9 +87,10 @@ async def store_bytes(
     purpose: Purpose,
     owner_id: int | None,
     keep: dt.timedelta,
+    meta: Mapping[str, Any] | None = None,
 ) -> StoredFile:
     async with sql.transaction():
-        file_id = await _insert(filename, media_type, purpose, owner_id, keep)
+        file_id = await _insert(filename, media_type, purpose, owner_id, keep, meta)
         await sql.executemany(
             "INSERT INTO stored_file_chunk (file_id, seq, data) VALUES ($1, $2, $3)",
             [
@@ -120,17 +128,21 @@ async def store_path(
         return await _finish(file_id, size)
 
 
-async def find(file_id: object, owner_id: int | None) -> StoredFile | None:
-    """The file if it exists, has not expired and belongs to `owner_id`; otherwise None
-    (a caller answers 404 either way, so ids of others' files reveal nothing)."""
+async def find(
+    file_id: object, owner_id: int | None, purpose: Purpose | None = None
+) -> StoredFile | None:
+    """The file if it exists, has not expired and belongs to `owner_id` (and has that
+    purpose); otherwise None (a caller answers 404 either way, so ids of others' files
+    reveal nothing)."""
     key = as_uuid(file_id)
     if key is None:
         return None
     row = await sql.fetchrow(
         f"SELECT {_COLUMNS} FROM stored_file WHERE id = $1 AND expires_at > now()"
-        " AND owner_id IS NOT DISTINCT FROM $2",
+        " AND owner_id IS NOT DISTINCT FROM $2 AND ($3::text IS NULL OR purpose = $3)",
         key,
         owner_id,
+        purpose,
     )
     return StoredFile.of(row) if row else None
 

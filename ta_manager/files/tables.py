@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, BigInt, Bytea, Integer, Text, Timestamptz
+from piccolo.columns import JSONB, UUID, BigInt, Bytea, Integer, Text, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -16,6 +16,7 @@ class StoredFile(Table, tablename="stored_file", db=DB):
     filename = Text()
     media_type = Text()
     size = BigInt(default=0)
+    meta = JSONB(default="{}")  # e.g. an upload's import kind
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
 
