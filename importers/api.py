@@ -16,6 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
+from litestar.response import Stream
 
 from importers.error_workbook import error_workbook
 from importers.service import ImportRejected, import_file
@@ -24,11 +25,11 @@ from importers.uploads import (
     check_may_import,
     errors_file,
     kind_key,
-    owner_dir,
     store_errors,
     upload_limit,
 )
 from ta_manager.accounts.roles import ADMIN, OFFICER, SECRETARIAT, STAFF
+from ta_manager.files.http import file_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Whoever may write some kind; each import then needs the write roles of its own kind
@@ -71,9 +72,7 @@ async def import_upload(
         )
     except ImportRejected as exc:
         marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
-        error_id = await asyncio.to_thread(
-            store_errors, marked, owner_dir(request.scope.get("user"))
-        )
+        error_id = await store_errors(marked, request.scope.get("user"))
         body = {
             "type": "about:blank",
             "title": "Import rejected",
@@ -96,14 +95,8 @@ async def import_upload(
     summary="The marked-up file of a rejected import (its uploader's only)",
     opt={"roles": IMPORTERS},
 )
-async def import_errors(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
-    path = errors_file(owner_dir(request.scope.get("user")), name)
-    error_id = path.stem
-    return Response(
-        path.read_bytes(),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="import-errors-{error_id}.xlsx"'},
-    )
+async def import_errors(request: Request[Any, Any, Any], name: str) -> Stream:
+    return file_response(await errors_file(request.scope.get("user"), name))
 
 
 @get("/imports/{kind:str}/template", summary="The .xlsx template of a kind", opt={"roles": STAFF})

@@ -1,6 +1,7 @@
-"""Files an import keeps between requests, each in its uploader's own directory: the
+"""Files an import keeps between requests, each readable by its uploader only: the
 marked-up workbook of a rejected import, and an upload whose dry run the user is reviewing
-(so "confirm" imports exactly the file that was checked). Unguessable ids, kept a day.
+(so "confirm" imports exactly the file that was checked). Kept in PostgreSQL (any web
+process can serve them) under unguessable ids for TA_FILES_KEEP_HOURS (a day).
 
 Also who may import which kind: the write roles of that kind's records, as creating them
 through the API needs (shared by the API and the browser pages).
@@ -8,15 +9,10 @@ through the API needs (shared by the API and the browser pages).
 
 from __future__ import annotations
 
-import contextlib
-import json
-import re
-import secrets
-import tempfile
-import time
+import dataclasses
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
@@ -26,10 +22,8 @@ from importers.problems import ImportFailed
 from importers.reading import DEFAULT_MAX_BYTES, max_import_bytes
 from ta_manager.accounts.permissions import resource_roles
 from ta_manager.errors import NotFound
-
-ERRORS_DIR = Path(tempfile.gettempdir()) / "ta-manager-import-errors"
-FILE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-KEEP_SECONDS = 24 * 3600
+from ta_manager.files import service as files
+from ta_manager.settings import Settings
 
 
 def kind_key(kind: str) -> str:
@@ -63,34 +57,37 @@ def check_may_import(account: Any, kind: str) -> None:
         )
 
 
-def owner_dir(account: Any) -> Path:
-    """Each user's files live in their own directory: others cannot fetch them."""
-    return ERRORS_DIR / f"user-{getattr(account, 'id', 'anonymous')}"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _expire() -> None:
-    expired = time.time() - KEEP_SECONDS
-    for old in ERRORS_DIR.glob("*/*"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < expired:
-                old.unlink()
+def _keep() -> dt.timedelta:
+    return dt.timedelta(hours=Settings.from_env().files_keep_hours)
 
 
-def store_errors(content: bytes, directory: Path) -> str:
-    """Keep the marked-up file under a random id; returns the id."""
-    directory.mkdir(parents=True, exist_ok=True)
-    _expire()
-    error_id = secrets.token_urlsafe(18)
-    (directory / f"{error_id}.xlsx").write_bytes(content)
-    return error_id
+def _owner(account: Any) -> int | None:
+    return getattr(account, "id", None)
 
 
-def errors_file(directory: Path, name: str) -> Path:
+async def store_errors(content: bytes, account: Any) -> str:
+    """Keep the marked-up file for `account`; returns its id."""
+    stored = await files.store_bytes(
+        content,
+        filename="import-errors.xlsx",
+        media_type=XLSX,
+        purpose="import_errors",
+        owner_id=_owner(account),
+        keep=_keep(),
+    )
+    return str(stored.id)
+
+
+async def errors_file(account: Any, name: str) -> files.StoredFile:
+    """The marked-up file `name` (`{id}.xlsx`) of `account`; NotFound for anyone else's."""
     error_id = name.removesuffix(".xlsx")
-    path = directory / f"{error_id}.xlsx"
-    if not FILE_ID.match(error_id) or not path.is_file():
+    found = await files.find(error_id, _owner(account), "import_errors")
+    if found is None:
         raise NotFound("import error workbook", name)
-    return path
+    return dataclasses.replace(found, filename=f"import-errors-{error_id}.xlsx")
 
 
 @dataclass(frozen=True)
@@ -101,26 +98,29 @@ class PendingUpload:
     content: bytes
 
 
-def store_upload(directory: Path, kind: str, filename: str, content: bytes) -> str:
+async def store_upload(account: Any, kind: str, filename: str, content: bytes) -> str:
     """Keep an uploaded file for its confirmation; returns its id."""
-    directory.mkdir(parents=True, exist_ok=True)
-    _expire()
-    upload_id = secrets.token_urlsafe(18)
-    (directory / f"{upload_id}.upload").write_bytes(content)
-    meta = {"kind": kind, "filename": filename}
-    (directory / f"{upload_id}.json").write_text(json.dumps(meta), encoding="utf-8")
-    return upload_id
+    stored = await files.store_bytes(
+        content,
+        filename=filename,
+        media_type="application/octet-stream",
+        purpose="import_upload",
+        owner_id=_owner(account),
+        keep=_keep(),
+        meta={"kind": kind},
+    )
+    return str(stored.id)
 
 
-def load_upload(directory: Path, upload_id: str) -> PendingUpload:
-    data, meta = directory / f"{upload_id}.upload", directory / f"{upload_id}.json"
-    if not FILE_ID.match(upload_id) or not data.is_file() or not meta.is_file():
+async def load_upload(account: Any, upload_id: str) -> PendingUpload:
+    found = await files.find(upload_id, _owner(account), "import_upload")
+    if found is None or "kind" not in found.meta:
         raise NotFound("upload", "(it expired or was already imported; upload the file again)")
-    info = json.loads(meta.read_text(encoding="utf-8"))
-    return PendingUpload(upload_id, info["kind"], info["filename"], data.read_bytes())
+    content = await files.read_all(found.id)
+    return PendingUpload(str(found.id), found.meta["kind"], found.filename, content)
 
 
-def forget_upload(directory: Path, upload_id: str) -> None:
-    for suffix in (".upload", ".json"):
-        with contextlib.suppress(OSError):
-            (directory / f"{upload_id}{suffix}").unlink()
+async def forget_upload(account: Any, upload_id: str) -> None:
+    found = await files.find(upload_id, _owner(account), "import_upload")
+    if found is not None:
+        await files.delete(found.id)

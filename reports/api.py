@@ -1,7 +1,10 @@
 """HTTP routes of this part, mounted under /api/v1 by ta_manager.app.
 
-Workbooks are built into a temporary file and streamed back in chunks (the file is
-deleted once sent). Bad filters give a 4xx problem document naming the field.
+A download URL hands its work to a job worker when one is alive (the web process only
+waits, so other users' requests stay fast): it answers with the file when the job ends
+within TA_SYNC_WAIT_SECONDS, else 303 See Other to the job (`?wait=true`: wait to the end
+and answer with the file, as before). Without a live worker the file is built here, into a
+temporary file streamed back in chunks. Bad filters give a 4xx problem naming the field.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.background_tasks import BackgroundTask
 from litestar.di import Provide
 from litestar.params import Parameter
@@ -24,13 +27,22 @@ from reports.funding import donor_scope_of
 from reports.matrix import MatrixFilters, build_matrix, matrix_json
 from ta_manager.accounts.roles import DONOR as DONOR_ROLE
 from ta_manager.accounts.roles import STAFF
+from ta_manager.api.problems import PROBLEM_JSON
 from ta_manager.api.query import filter_provider
+from ta_manager.files.http import file_response
+from ta_manager.jobs import service as jobs
+from ta_manager.jobs.params import params_of
 
 MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False)}
 ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False)}
 DONOR = Parameter(
     default=None,
     description="Donor organization code or id; all donors when omitted (secretariat)",
+)
+WAIT = Parameter(
+    default=False,
+    description="Wait for the whole export and answer with the file, however long it takes"
+    " (otherwise a long one answers 303 See Other to its job)",
 )
 
 
@@ -42,6 +54,34 @@ async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_t
         filename=filename,
         media_type=media_type,
         background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+async def _deliver(
+    request: Request[Any, Any, Any],
+    kind: str,
+    params: dict[str, Any],
+    wait: bool,
+    here: Callable[[], Awaitable[Response[Any]]],
+) -> Response[Any]:
+    """The file of a download URL: from a job worker when one is alive, else built here."""
+    settings = request.app.state.settings
+    if not await jobs.workers_alive(settings):
+        return await here()
+    account = request.scope["user"]
+    # A browser following a download link cannot follow a job: it waits for the file.
+    wait = wait or "text/html" in request.headers.get("accept", "")
+    job = await jobs.start(account, kind, params, settings=settings)
+    job = await jobs.wait(account, job["id"], None if wait else settings.sync_wait_seconds)
+    if job["state"] == "done":
+        return file_response(await jobs.result_file(account, job["id"]))
+    if job["state"] == "failed" and job["error"]:
+        error = job["error"]
+        return Response(error, status_code=error.get("status", 500), media_type=PROBLEM_JSON)
+    return Response(
+        job,
+        status_code=303,
+        headers={"Location": job["url"], "Retry-After": "5"},
     )
 
 
@@ -86,11 +126,16 @@ class ReportsController(Controller):
         summary="Needs-to-activity matrix (workbook)",
         dependencies=MATRIX,
     )
-    async def matrix_xlsx(self, filters: MatrixFilters) -> File:
+    async def matrix_xlsx(
+        self, request: Request[Any, Any, Any], filters: MatrixFilters, wait: bool = WAIT
+    ) -> Response[Any]:
         async def write(path: Path) -> None:
             await exports.matrix_xlsx(filters, path)
 
-        return await _file(write, f"needs-matrix-{_stamp()}.xlsx", exports.XLSX)
+        async def here() -> Response[Any]:
+            return await _file(write, f"needs-matrix-{_stamp()}.xlsx", exports.XLSX)
+
+        return await _deliver(request, "matrix", params_of(filters), wait, here)
 
     @get(
         "/annual.xlsx",
@@ -98,12 +143,17 @@ class ReportsController(Controller):
         summary="Annual activity report for ?year= or ?from=&to=",
         dependencies=ANNUAL,
     )
-    async def annual_xlsx(self, filters: AnnualFilters) -> File:
+    async def annual_xlsx(
+        self, request: Request[Any, Any, Any], filters: AnnualFilters, wait: bool = WAIT
+    ) -> Response[Any]:
         async def write(path: Path) -> None:
             await exports.annual_xlsx(filters, path)
 
-        label = filters.year or _name(filters.date_from, "to", filters.date_to)
-        return await _file(write, _name("annual-report", label) + ".xlsx", exports.XLSX)
+        async def here() -> Response[Any]:
+            label = filters.year or _name(filters.date_from, "to", filters.date_to)
+            return await _file(write, _name("annual-report", label) + ".xlsx", exports.XLSX)
+
+        return await _deliver(request, "annual", params_of(filters), wait, here)
 
     @get(
         "/funding.xlsx",
@@ -112,16 +162,19 @@ class ReportsController(Controller):
         opt={"roles": (*STAFF, DONOR_ROLE)},
     )
     async def funding_xlsx(
-        self, request: Request[Any, Any, Any], donor: str | None = DONOR
-    ) -> File:
+        self, request: Request[Any, Any, Any], donor: str | None = DONOR, wait: bool = WAIT
+    ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
             await exports.funding_xlsx(scope, path)
 
-        return await _file(
-            write, _name("funding", donor or "all", _stamp()) + ".xlsx", exports.XLSX
-        )
+        async def here() -> Response[Any]:
+            name = _name("funding", donor or "all", _stamp()) + ".xlsx"
+            return await _file(write, name, exports.XLSX)
+
+        params = {"donor": donor, "format": "xlsx"}
+        return await _deliver(request, "funding", params, wait, here)
 
     @get(
         "/funding.csv",
@@ -129,13 +182,20 @@ class ReportsController(Controller):
         summary="Donor funding ledger (CSV: contributions, allocations, expenditure)",
         opt={"roles": (*STAFF, DONOR_ROLE)},
     )
-    async def funding_csv(self, request: Request[Any, Any, Any], donor: str | None = DONOR) -> File:
+    async def funding_csv(
+        self, request: Request[Any, Any, Any], donor: str | None = DONOR, wait: bool = WAIT
+    ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
             await exports.funding_csv(scope, path)
 
-        return await _file(write, _name("funding", donor or "all", _stamp()) + ".csv", exports.CSV)
+        async def here() -> Response[Any]:
+            name = _name("funding", donor or "all", _stamp()) + ".csv"
+            return await _file(write, name, exports.CSV)
+
+        params = {"donor": donor, "format": "csv"}
+        return await _deliver(request, "funding", params, wait, here)
 
 
 ROUTES: list[Any] = [ReportsController]

@@ -75,7 +75,7 @@ async def find_donor(donor: str | int) -> dict[str, Any]:
     return dict(row)
 
 
-async def donor_scope_of(account: Any, donor: str | None) -> str | int | None:
+async def donor_scope_of(account: Any, donor: str | int | None) -> str | int | None:
     """The donor whose money `account` may see: a donor user always gets its own
     organization (asking for another answers 404, as if it did not exist); staff get the
     donor asked for, or every donor (None)."""

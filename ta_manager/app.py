@@ -9,7 +9,7 @@ from pathlib import Path
 
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -67,6 +67,7 @@ def api_router() -> Router:
     from ta_manager.accounts.api import ROUTES as ACCOUNT_ROUTES
     from ta_manager.activities.api import ROUTES as ACTIVITY_ROUTES
     from ta_manager.iati.api import ROUTES as IATI_ROUTES
+    from ta_manager.jobs.api import ROUTES as JOB_ROUTES
     from ta_manager.proposals.api import ROUTES as PROPOSAL_ROUTES
 
     controllers = [crud_controller(r) for r in RESOURCES]
@@ -80,6 +81,7 @@ def api_router() -> Router:
             *IMPORT_ROUTES,
             *REPORT_ROUTES,
             *PROPOSAL_ROUTES,
+            *JOB_ROUTES,
             *IATI_ROUTES,
         ],
     )
@@ -143,5 +145,6 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
+        state=State({"settings": settings}),
         debug=False,
     )

@@ -20,8 +20,10 @@ from ta_manager.activities.tables import (
     ActivitySector,
 )
 from ta_manager.cost_norms.tables import CostNorm
+from ta_manager.files.tables import StoredFile, StoredFileChunk
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
 from ta_manager.funding_needs.tables import FundingNeed
+from ta_manager.jobs.tables import Job, JobWorker
 from ta_manager.needs.tables import (
     AssistanceRequest,
     AssistanceRequestInstrument,
@@ -87,4 +89,8 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Expenditure,
     FundingNeed,
     CostNorm,
+    StoredFile,
+    StoredFileChunk,
+    Job,
+    JobWorker,
 )

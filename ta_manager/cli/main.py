@@ -16,6 +16,7 @@ from ta_manager.cli.database import migrate_command, seed_command
 from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
 from ta_manager.iati.cli import COMMANDS as IATI_COMMANDS
+from ta_manager.jobs.cli import COMMANDS as JOB_COMMANDS
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 from ta_manager.reference.cli import COMMANDS as REFERENCE_COMMANDS
 
@@ -39,6 +40,7 @@ for part_commands in (
     IMPORT_COMMANDS,
     REPORT_COMMANDS,
     PROPOSAL_COMMANDS,
+    JOB_COMMANDS,
     IATI_COMMANDS,
     REFERENCE_COMMANDS,
 ):

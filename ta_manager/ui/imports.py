@@ -20,7 +20,6 @@ from importers.uploads import (
     import_roles,
     kind_key,
     load_upload,
-    owner_dir,
     store_errors,
     store_upload,
     upload_limit,
@@ -67,7 +66,7 @@ async def _rejected(
     request: AnyRequest, exc: ImportRejected, content: bytes, kind: str, filename: str
 ) -> Template:
     marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
-    error_id = await asyncio.to_thread(store_errors, marked, owner_dir(account_of(request)))
+    error_id = await store_errors(marked, account_of(request))
     return _page(
         request,
         status=422,
@@ -117,9 +116,7 @@ async def dry_run(request: AnyRequest) -> Template:
         summary = await import_file(name, content, filename, dry_run=True)
     except ImportRejected as exc:
         return await _rejected(request, exc, content, name, filename)
-    upload_id = await asyncio.to_thread(
-        store_upload, owner_dir(account_of(request)), name, filename, content
-    )
+    upload_id = await store_upload(account_of(request), name, filename, content)
     return _page(
         request, kind=name, filename=filename, summary=_summary(summary), upload_id=upload_id
     )
@@ -129,14 +126,13 @@ async def dry_run(request: AnyRequest) -> Template:
 async def confirm(request: AnyRequest) -> Template:
     """Import the file that was checked, all-or-nothing."""
     form = await request.form()
-    directory = owner_dir(account_of(request))
-    pending = load_upload(directory, str(form.get("upload_id") or ""))
+    pending = await load_upload(account_of(request), str(form.get("upload_id") or ""))
     check_may_import(account_of(request), pending.kind)
     try:
         summary = await import_file(pending.kind, pending.content, pending.filename)
     except ImportRejected as exc:
         return await _rejected(request, exc, pending.content, pending.kind, pending.filename)
-    await asyncio.to_thread(forget_upload, directory, pending.id)
+    await forget_upload(account_of(request), pending.id)
     return _page(
         request,
         kind=pending.kind,
