@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit conformance fuzz bench lock clean
+.PHONY: run test lint typecheck unit conformance fuzz bench lock clean messages
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+# Refresh the translation template and catalogues from the code and templates (Babel).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F ta_manager/locale/babel.cfg -k N_ --no-location --sort-output \
+		--omit-header -o ta_manager/locale/messages.pot .
+	$(BIN)/pybabel update -i ta_manager/locale/messages.pot -d ta_manager/locale \
+		--no-fuzzy-matching --ignore-obsolete
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -9,31 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel.dates import get_month_names
+
+from ta_manager.records.partial_dates import NotADate, PartialDate
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (with Excel's 1900 leap-year bug)
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan", "janvier", "enero"),
-            ("february", "feb", "février", "fevrier", "febrero"),
-            ("march", "mar", "mars", "marzo"),
-            ("april", "apr", "avril", "abril"),
-            ("may", "mai", "mayo"),
-            ("june", "jun", "juin", "junio"),
-            ("july", "jul", "juillet", "julio"),
-            ("august", "aug", "août", "aout", "agosto"),
-            ("september", "sep", "sept", "septembre", "septiembre"),
-            ("october", "oct", "octobre", "octubre"),
-            ("november", "nov", "novembre", "noviembre"),
-            ("december", "dec", "décembre", "decembre", "diciembre"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+# Languages whose month names are understood ("May 2008", "mai 2008", "mayo de 2008").
+MONTH_LOCALES = ("en", "fr", "es")
+NOT_A_DATE = "is not a date: use"
+
+
+def _unaccented(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+
+
+def _month_names() -> dict[str, int]:
+    """Month names and abbreviations of MONTH_LOCALES from CLDR (Babel), lower case, with
+    and without accents and the abbreviation's dot: "février", "fevrier", "févr", "sept"."""
+    names: dict[str, int] = {}
+    for locale in MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                key = name.lower().rstrip(".")
+                for variant in (key, _unaccented(key)):
+                    names.setdefault(variant, number)
+    names.setdefault("sept", 9)
+    return names
+
+
+MONTHS = _month_names()
 TRUE = {"true", "yes", "y", "1", "x", "oui", "sí", "si"}
 FALSE = {"false", "no", "n", "0", "non"}
 
@@ -69,7 +77,7 @@ def split_multi(value: Any) -> list[str]:
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})$")
-_D_MONTH_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([^\W\d_]+)\.?,?[\s\-]+(\d{4})$")
+_D_MONTH_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er)?[\s\-]+([^\W\d_]+)\.?,?[\s\-]+(\d{4})$")
 
 
 def date(value: Any) -> dt.date:
@@ -95,13 +103,62 @@ def date(value: Any) -> dt.date:
         year += 1900 if len(m[4]) == 2 and year < 100 else 0
         return _make(year, int(m[3]), int(m[1]), raw)
     if m := _D_MONTH_Y.match(raw):
-        month = MONTHS.get(m[2].lower())
+        month = MONTHS.get(m[2].lower()) or MONTHS.get(_unaccented(m[2].lower()))
         if month is None:
             raise CellError(f"unknown month name {m[2]!r}")
         return _make(int(m[3]), month, int(m[1]), raw)
     raise CellError(
-        "is not a date: use 2024-02-01, 01/02/2024 (day first), 01.02.2024 or 1 February 2024"
+        f"{NOT_A_DATE} 2024-02-01, 01/02/2024 (day first), 01.02.2024 or 1 February 2024"
     )
+
+
+_YEAR = re.compile(r"^(\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+# "May 2008", "mai 2008", "mayo de 2008", "June, 2008", "Sept. 2008", "in May 2008"
+_MONTH_NAME_YEAR = re.compile(r"^(?:in\s+|en\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+|of\s+)?(\d{4})$")
+
+
+def partial_date(value: Any) -> PartialDate:
+    """A year, a month or a day, at the precision the cell gives: "2019" and the number 2019
+    are years; "2008-05", "05/2008", "May 2008", "mai 2008", "mayo de 2008" are months;
+    anything `date()` reads (date cells, Excel serials, 2008-05-12, 12/05/2008 day first,
+    "12 May 2008") is a day."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1000 <= value <= 2999:
+            return _partial(PartialDate.year, int(value))
+        return PartialDate(date(value))
+    if isinstance(value, dt.date):
+        return PartialDate(date(value))
+    raw = text(value)
+    if m := _YEAR.match(raw):
+        return _partial(PartialDate.year, int(m[1]))
+    if m := _YEAR_MONTH.match(raw):
+        return _partial(PartialDate.month, int(m[1]), int(m[2]))
+    if m := _MONTH_YEAR.match(raw):
+        return _partial(PartialDate.month, int(m[2]), int(m[1]))
+    if m := _MONTH_NAME_YEAR.match(raw.lower()):
+        month = MONTHS.get(m[1]) or MONTHS.get(_unaccented(m[1]))
+        if month is None:
+            raise CellError(f"unknown month name {m[1]!r}")
+        return _partial(PartialDate.month, int(m[2]), month)
+    try:
+        return PartialDate(date(value))
+    except CellError as exc:
+        if not str(exc).startswith(NOT_A_DATE):  # a day's form, but not a real day: say why
+            raise
+        raise CellError(
+            "is not a date: use a year (2019), a month (2008-05, May 2008, mai 2008) or a day"
+            " (2008-05-12, 12/05/2008 day first, 12 May 2008)"
+        ) from exc
+
+
+def _partial(make: Any, *parts: int) -> PartialDate:
+    try:
+        result: PartialDate = make(*parts)
+    except NotADate as exc:
+        raise CellError(str(exc)) from exc
+    return result
 
 
 def _make(year: int, month: int, day: int, raw: str) -> dt.date:

@@ -22,9 +22,14 @@ PROFESSIONS = typing.get_args(Profession)
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "activities": (
         "planned_start",
+        "planned_start_precision",
         "planned_end",
+        "planned_end_precision",
         "actual_start",
+        "actual_start_precision",
         "actual_end",
+        "actual_end_precision",
+        "delivers_id",
         "participants_total",
         "participants_female",
         "participants_male",
@@ -35,7 +40,14 @@ RULE_COLUMNS: dict[str, tuple[str, ...]] = {
         "currency",
         "status",
         "pledged_on",
+        "pledged_on_precision",
         "received_on",
+        "received_on_precision",
+        "period_from",
+        "period_from_precision",
+        "period_to",
+        "period_to_precision",
+        "cumulative",
         "earmarking",
         "earmarked_priority_area_id",
         "earmarked_project_id",
@@ -63,7 +75,13 @@ async def check_rows(
         # given a record id: the stored groups come set-based with `stored` instead.
         existing = {}
         groups = [c for c in parsed.columns if c.group is not None]
-        watched = [*RULE_COLUMNS["activities"], *(c.name for c in groups)]
+        watched = [
+            *RULE_COLUMNS["activities"],
+            *(c.name for c in groups),
+            "delivers",
+            "same_event_as",
+            "donors",
+        ]
         present = [parsed.values[f] for f in watched if f in parsed.values]
         rows = [
             i

@@ -8,9 +8,11 @@ from typing import Any
 import click
 
 from importers.kinds import KINDS
-from ta_manager.cli.params import OUTPUT_FILE, write_file
 
-KIND_CHOICE = click.Choice(sorted(KINDS) + sorted(k.replace("-", "_") for k in KINDS if "-" in k))
+# `iati` reads an IATI 2.03 activity file (ta_manager.iati.importer), not a spreadsheet.
+SPREADSHEET_KINDS = [*sorted(KINDS), *sorted(k.replace("-", "_") for k in KINDS if "-" in k)]
+KIND_CHOICE = click.Choice([*SPREADSHEET_KINDS, "iati"])
+TEMPLATE_CHOICE = click.Choice(SPREADSHEET_KINDS)
 SHOWN_PROBLEMS = 50
 
 
@@ -20,13 +22,28 @@ SHOWN_PROBLEMS = 50
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 @click.option(
     "--errors-out",
-    type=OUTPUT_FILE,
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="On failure, write the file back here with bad cells highlighted and explained.",
 )
-def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None) -> None:
-    """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing."""
+@click.option(
+    "--accept-close-matches",
+    is_flag=True,
+    help="Take a misspelt State name ('Benim') as the one State clearly closest to it; "
+    "each such reading is listed as a warning.",
+)
+def import_command(
+    kind: str, file: Path, dry_run: bool, errors_out: Path | None, accept_close_matches: bool
+) -> None:
+    """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing (KIND iati: an IATI
+    2.03 activity file, .xml)."""
     from tqdm import tqdm
+
+    if kind == "iati":
+        from ta_manager.iati.cli import import_iati_file
+
+        import_iati_file(file, dry_run)
+        return
 
     from importers.error_workbook import error_workbook
     from importers.service import ImportRejected, ImportSummary, import_file
@@ -46,7 +63,14 @@ def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None
 
     async def work() -> ImportSummary | ImportRejected:
         try:
-            return await import_file(kind, data, file.name, dry_run=dry_run, progress=progress)
+            return await import_file(
+                kind,
+                data,
+                file.name,
+                dry_run=dry_run,
+                progress=progress,
+                accept_close_matches=accept_close_matches,
+            )
         except ImportRejected as exc:
             return exc
 
@@ -60,7 +84,7 @@ def import_command(kind: str, file: Path, dry_run: bool, errors_out: Path | None
         if more > 0:
             click.echo(f"  ... and {more} more", err=True)
         if errors_out is not None:
-            write_file(errors_out, error_workbook(data, outcome.table, outcome.problems))
+            errors_out.write_bytes(error_workbook(data, outcome.table, outcome.problems))
             click.echo(f"Marked-up file written to {errors_out}", err=True)
         raise SystemExit(1)
     _echo_summary(outcome, file.name)
@@ -87,14 +111,16 @@ def _echo_summary(summary: Any, name: str) -> None:
 
 
 @click.command("template")
-@click.argument("kind", type=KIND_CHOICE)
-@click.option("--out", type=OUTPUT_FILE, required=True, help="F.xlsx")
+@click.argument("kind", type=TEMPLATE_CHOICE)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="F.xlsx"
+)
 def template_command(kind: str, out: Path) -> None:
     """Write the .xlsx template of KIND: header, example row, drop-downs, instructions."""
     from importers.templates import template
     from ta_manager.cli.runtime import run_with_database
 
-    write_file(out, run_with_database(lambda: template(kind)))
+    out.write_bytes(run_with_database(lambda: template(kind)))
     click.echo(f"Template for {kind} written to {out}")
 
 

@@ -19,17 +19,37 @@ from ta_manager.cost_norms.schemas import CostNormCreate
 from ta_manager.cost_norms.service import CostNormService
 from ta_manager.funding.schemas import ContributionCreate, ExchangeRateCreate
 from ta_manager.funding.service import ContributionService, ExchangeRateService
+from ta_manager.funding_needs.schemas import FundingNeedCreate
+from ta_manager.funding_needs.service import FundingNeedService
 from ta_manager.needs.schemas import NeedCreate
 from ta_manager.needs.service import NeedService
 from ta_manager.projects.schemas import ProjectCreate
 from ta_manager.projects.service import ProjectService
+from ta_manager.records.partial_dates import SUFFIX as PRECISION_SUFFIX
 from ta_manager.records.references import Reference
-from ta_manager.records.schemas import CountryCode
+from ta_manager.records.schemas import CountryCode, PartialDateText
 from ta_manager.records.service import LinkField, RecordService, RefField
-from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
+from ta_manager.records.sources import Source
+from ta_manager.reference.instrument_status import InstrumentStatusService
+from ta_manager.reference.schemas import (
+    InstrumentStatusCreate,
+    OrganizationCreate,
+    RatificationCreate,
+)
 from ta_manager.reference.services import OrganizationService, RatificationService
 
-Parse = Literal["text", "date", "number", "integer", "boolean", "choice", "country"]
+Parse = Literal[
+    "text",
+    "date",
+    "partial_date",
+    "number",
+    "integer",
+    "boolean",
+    "choice",
+    "country",
+    "sources",
+    "precision",
+]
 # Columns taken as money: must not be negative (the service rejects negative Decimals too).
 NON_NEGATIVE = {"amount", "budget", "planned_cost", "actual_cost", "unit_cost", "rate_to_usd"}
 
@@ -61,6 +81,9 @@ class Column:
     link: LinkField | None = None
     # A count in a per-record breakdown table, e.g. participants of one profession.
     group: GroupCount | None = None
+    # The stored precision of a partial-date column (`actual_start_precision` of
+    # `actual_start`): filled from that column's cells, never a column of the file.
+    companion_of: str | None = None
 
     @property
     def reference(self) -> Reference | None:
@@ -109,6 +132,11 @@ class Kind:
                 ref=refs.get(f.name),
                 link=links.get(f.name),
             )
+            if parse == "partial_date":
+                name = f.name + PRECISION_SUFFIX
+                result[name] = Column(
+                    name, "precision", False, False, (), "day", companion_of=f.name
+                )
         for field, prefix, table, owner, key_column, value_column in self.groups:
             struct_field = next(f for f in msgspec.structs.fields(self.create) if f.name == field)
             for key in typing.get_args(typing.get_args(struct_field.type)[0]):
@@ -116,6 +144,11 @@ class Kind:
                 group = GroupCount(table, owner, key_column, key, value_column, field)
                 result[name] = Column(name, "integer", False, False, (), None, group=group)
         return result
+
+    @property
+    def file_columns(self) -> dict[str, Column]:
+        """The columns a file may have (companion columns are derived, not typed)."""
+        return {n: c for n, c in self.columns.items() if c.companion_of is None}
 
     def declared_type(self, name: str) -> Any:
         """The struct's type for a column (the dict's value type for a group column)."""
@@ -135,6 +168,10 @@ def _analyse(tp: Any) -> tuple[Parse, bool, tuple[Any, ...]]:
     """(parser, multi-valued?, choices) of a struct field's type."""
     if tp == CountryCode:
         return "country", False, ()
+    if tp == PartialDateText:
+        return "partial_date", False, ()
+    if tp == list[Source]:
+        return "sources", False, ()
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _analyse(typing.get_args(tp)[0])
@@ -172,9 +209,10 @@ KINDS: dict[str, Kind] = {
                 "priority_area": "PA2",
                 "assistance_type": "PA2-LEG",
                 "instruments": "UNTOC; TIP",
-                "description": "Legislative assistance (CTOC/COP/2008/16, para 25)",
+                "description": "Legislative assistance",
                 "source": "questionnaire",
-                "stated_on": dt.date(2008, 7, 1),
+                "stated_on": "2008",
+                "sources": "CTOC/COP/2008/16 para 25",
             },
         ),
         Kind(
@@ -199,6 +237,7 @@ KINDS: dict[str, Kind] = {
                 "participants_female": 12,
                 "participants_male": 18,
                 "cost_currency": "USD",
+                "sources": "CTOC/COP/2008/16 fn 17",
             },
             skip=("participants_by_profession",),
             groups=(
@@ -240,8 +279,23 @@ KINDS: dict[str, Kind] = {
                 "amount": Decimal("250000"),
                 "currency": "USD",
                 "status": "pledged",
-                "pledged_on": dt.date(2009, 3, 1),
+                "pledged_on": "2009-03",
                 "earmarking": "none",
+            },
+        ),
+        Kind(
+            "funding-needs",
+            "Funding needs (gaps, resource requests)",
+            FundingNeedCreate,
+            FundingNeedService,
+            ("code",),
+            {
+                "code": "FN-2008-PA1-STAFF",
+                "title": "Human and financial resources for the management of information",
+                "kind": "resource_request",
+                "priority_area": "PA1",
+                "stated_on": "2008-08",
+                "sources": "CTOC/COP/2008/16 para 11",
             },
         ),
         Kind(
@@ -283,6 +337,21 @@ KINDS: dict[str, Kind] = {
                 "instrument": "UNTOC",
                 "deposited_on": dt.date(2004, 8, 30),
                 "kind": "ratification",
+            },
+        ),
+        Kind(
+            "instrument-status",
+            "Instrument status (published number of parties)",
+            InstrumentStatusCreate,
+            InstrumentStatusService,
+            ("instrument", "as_of", "document"),
+            {
+                "instrument": "UNTOC",
+                "as_of": dt.date(2009, 2, 9),
+                "parties": 147,
+                "document": "E/CN.15/2009/8",
+                "paragraph": "2",
+                "quote": "current total: 147 parties",
             },
         ),
         Kind(

@@ -104,7 +104,7 @@ def _read_xlsx(data: bytes, known: set[str]) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, NotImplementedError) as exc:  # damage can read as a zip feature
         raise reject(f"the workbook cannot be read (damaged or not .xlsx): {exc}") from exc
     if "xl/workbook.xml" not in parts:
         kind = "an OpenDocument spreadsheet (.ods)" if "content.xml" in parts else "a zip file"

@@ -21,6 +21,9 @@ from importers.countries import CountryMatcher
 from importers.kinds import NON_NEGATIVE, Column, Kind
 from importers.problems import Problems
 from importers.reading import Table, column_index
+from ta_manager.records import sources
+from ta_manager.records.partial_dates import SUFFIX as PRECISION_SUFFIX
+from ta_manager.records.references import StateReference
 
 Progress = Callable[[str, int, int], None]
 
@@ -81,10 +84,45 @@ def parse_rows(
         parsed.values[column.name] = _parse_column(
             column, raw, kind.declared_type(column.name), parsed.numbers, matcher, problems
         )
+        if column.parse == "country" and (matcher.close or matcher.former):
+            parsed.warnings.extend(_state_readings(column, raw, parsed.numbers, matcher))
     if progress:
         progress("parse", len(present) * len(keep), len(present) * len(keep))
+    _split_partial_dates(parsed)
     _find_duplicates(parsed, problems)
     return parsed
+
+
+def _split_partial_dates(parsed: Parsed) -> None:
+    """A partial date is stored as its first day and its precision (two columns)."""
+    for column in list(parsed.columns):
+        if column.parse != "partial_date":
+            continue
+        values = parsed.values[column.name]
+        parsed.values[column.name] = [v.first if v is not None else None for v in values]
+        companion = parsed.kind.columns[column.name + PRECISION_SUFFIX]
+        parsed.values[companion.name] = [v.precision if v is not None else "day" for v in values]
+        parsed.columns.append(companion)
+
+
+def _state_readings(
+    column: Column, raw: list[Any], numbers: list[int], matcher: CountryMatcher
+) -> list[str]:
+    """One warning per close match accepted or former-name entry used, with its rows."""
+    rows_of: dict[str, list[int]] = {}
+    for i, value in enumerate(raw):
+        if cells.is_blank(value):
+            continue
+        parts = cells.split_multi(value) if column.multi else [cells.text(value)]
+        for part in parts:
+            if part in matcher.close or part in matcher.former:
+                rows_of.setdefault(part, []).append(numbers[i])
+    warnings = []
+    for typed, rows in rows_of.items():
+        shown = ", ".join(map(str, rows[:10])) + (", ..." if len(rows) > 10 else "")
+        where = f"row {shown}" if len(rows) == 1 else f"rows {shown}"
+        warnings.append(f"{column.name}, {where}: {matcher.readings(typed)}")
+    return warnings
 
 
 def _formulas(table: Table, parsed: Parsed, problems: Problems) -> None:
@@ -172,13 +210,22 @@ _LOCATION = re.compile(r" - at `\$.*`$")
 def _cell_parser(column: Column, matcher: CountryMatcher) -> Callable[[Any], Any]:
     ref = column.reference
 
+    current_only = isinstance(ref, StateReference) and ref.current_only
+
     def one(value: Any) -> Any:
         if column.parse == "country":
-            return matcher.iso3(cells.text(value))
+            return matcher.iso3(cells.text(value), current_only=current_only)
         if column.parse == "choice":
             return cells.choice(value, column.choices)
         if column.parse == "date":
             return cells.date(value)
+        if column.parse == "partial_date":
+            return cells.partial_date(value)
+        if column.parse == "sources":
+            try:
+                return sources.parse(cells.text(value))
+            except sources.NotACitation as exc:
+                raise CellError(str(exc)) from exc
         if column.parse == "number":
             number = cells.number(value)
             if column.name in NON_NEGATIVE and number < 0:
@@ -208,7 +255,7 @@ def _naming_part(parse: Callable[[Any], Any], part: str) -> Any:
 
 NUMERIC = {bool, int, float}
 # Parsers whose results always satisfy the struct's type (codelists, dates, States).
-PARSED_TO_TYPE = {"choice", "date", "boolean", "country"}
+PARSED_TO_TYPE = {"choice", "date", "partial_date", "boolean", "country", "sources", "precision"}
 
 
 def _parse_distinct(parse: Callable[[Any], Any], raw: list[Any]) -> tuple[list[Any], set[Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -23,11 +24,12 @@ from importers.kinds import Column, kind_named
 from importers.problems import ImportFailed, Problems, reject
 from importers.reading import Table, read_table
 from importers.rows import Parsed, Progress, parse_rows
+from ta_manager.activities.links import delivery_cycles, same_event_cycles
 from ta_manager.audit.actor import SYSTEM, Actor, acting_as, command_line_actor, current_actor
 from ta_manager.audit.bulk import record_rows
 from ta_manager.database import sql
 from ta_manager.errors import DomainError
-from ta_manager.records.references import Reference
+from ta_manager.records.references import Reference, StateReference
 from ta_manager.records.service import translate_database_error
 
 MAX_LISTED_CHANGES = 1000
@@ -77,17 +79,20 @@ async def import_file(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    accept_close_matches: bool = False,
 ) -> ImportSummary:
-    """Import `data` (the bytes of an .xlsx or .csv file) as records of `kind_name`."""
+    """Import `data` (the bytes of an .xlsx or .csv file) as records of `kind_name`.
+    `accept_close_matches`: take a misspelt State name ("Benim") as the one State clearly
+    closest to it, listing each such reading as a warning, instead of refusing the row."""
     kind = kind_named(kind_name)
     table: Table | None = None
     try:
         if progress:
             progress("read", 0, len(data))
-        table = await asyncio.to_thread(read_table, data, filename, kind.columns.keys())
+        table = await asyncio.to_thread(read_table, data, filename, kind.file_columns.keys())
         if progress:
             progress("read", len(table.rows), len(table.rows))
-        matcher = await CountryMatcher.load()
+        matcher = await CountryMatcher.load(accept_close=accept_close_matches)
         problems = Problems(sheet=table.sheet)
         parsed = await asyncio.to_thread(parse_rows, kind, table, matcher, problems, progress)
         if table.source == "xlsx":
@@ -148,6 +153,8 @@ async def _write(
             if progress:
                 progress("merge", 0, len(parsed))
             written = await staging.merge(kind, columns, links, groups)
+            if kind.name == "activities":
+                await _check_activity_links(parsed, written, problems)
             # One audit record per written row, in this transaction (merge took the snapshot).
             for action in ("update", "create"):
                 ids_written = written["updated" if action == "update" else "created"]
@@ -195,6 +202,8 @@ LISTED_CODES = 12
 async def _unknown(ref: Reference, missing: list[str]) -> dict[str, str]:
     """The reason for each unknown code, with the closest existing codes (or all of them
     when the codelist is short)."""
+    if isinstance(ref, StateReference):
+        return await ref.reasons(missing)
     if ref.table in OWN_RECORDS:
         base = f"no {ref.label} with this code exists (import or create it first)"
     else:
@@ -211,6 +220,38 @@ async def _unknown(ref: Reference, missing: list[str]) -> dict[str, str]:
     return reasons
 
 
+async def _check_activity_links(
+    parsed: Parsed, written: dict[str, list[int]], problems: Problems
+) -> None:
+    """Same-event links and deliveries that now form a cycle (rows of the file may close one
+    together): the rows are named and the whole import rolls back."""
+    fields = {c.name for c in parsed.columns}
+    ids = written["created"] + written["updated"]
+    if not ids or not fields & {"same_event_as", "delivers"}:
+        return
+    rows = await staging.existing_ids()
+    number_of = {record_id: number for number, record_id in rows.items()}
+    if "same_event_as" in fields:
+        for record_id, codes in (await same_event_cycles(ids)).items():
+            problems.add(
+                number_of.get(record_id),
+                "same_event_as",
+                None,
+                f"links records that are already the same event (a cycle among"
+                f" {', '.join(codes)}); link each record of an event once",
+            )
+    if "delivers" in fields:
+        for record_id in await delivery_cycles(ids):
+            problems.add(
+                number_of.get(record_id),
+                "delivers",
+                None,
+                "forms a cycle: the record it delivers (in)directly delivers it",
+            )
+    if problems:
+        raise ImportFailed(problems.items, problems.dropped)
+
+
 def _records(
     parsed: Parsed, columns: list[Column], ids: dict[str, dict[str, int]]
 ) -> Iterator[tuple[Any, ...]]:
@@ -222,6 +263,8 @@ def _records(
         if c.ref is not None:
             mapping = ids.get(c.name, {})
             values = [None if v is None else mapping[v] for v in values]
+        elif c.parse == "sources":
+            values = [json.dumps(v or []) for v in values]
         lists.append(values)
     return zip(parsed.numbers, *lists, strict=True)
 

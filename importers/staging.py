@@ -63,7 +63,13 @@ async def stage(
         " ADD COLUMN is_new boolean NOT NULL DEFAULT false,"
         " ADD COLUMN changed text[] NOT NULL DEFAULT '{}'"
     )
+    # jsonb (sources) travels as JSON text: COPY has no binary jsonb encoder.
+    as_json = [c.db_column for c in columns if c.parse == "sources"]
+    for name in as_json:
+        await sql.execute(f"ALTER TABLE {ROWS} ALTER COLUMN {name} TYPE text")
     await sql.copy_records(ROWS, ["row_no", *names], rows)
+    for name in as_json:
+        await sql.execute(f"ALTER TABLE {ROWS} ALTER COLUMN {name} TYPE jsonb USING {name}::jsonb")
     await sql.execute(
         f"CREATE TEMP TABLE {LINKS} (row_no integer, field text, target bigint) ON COMMIT DROP"
     )

@@ -56,7 +56,7 @@ async def template(kind_name: str) -> bytes:
     data = book.active
     assert data is not None
     data.title = kind.name
-    columns = list(kind.columns.values())
+    columns = list(kind.file_columns.values())
     append_row(data, [c.name for c in columns])
     append_row(data, [_cell_value(example.get(c.name, "")) for c in columns])
     for index, column in enumerate(columns, start=1):
@@ -97,7 +97,7 @@ def _list_name(column: Column, kind: Kind) -> str | None:
 def _add_validations(
     data: Worksheet, holder: Worksheet, kind: Kind, lists: dict[str, list[str]]
 ) -> None:
-    columns = list(kind.columns.values())
+    columns = list(kind.file_columns.values())
     kind_lists: dict[str, str] = {}
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -131,6 +131,11 @@ def _add_validations(
 
 FORMATS = {
     "date": "date: 2024-02-01, 01/02/2024 (day first), 01.02.2024 or 1 February 2024",
+    "partial_date": "a year (2019), a month (2008-05, May 2008, mai 2008, mayo de 2008) or a"
+    " day (2008-05-12, 12/05/2008 day first, 12 May 2008); kept at the precision given",
+    "sources": "citations, one per line or separated by ';': document symbol, then 'para N'"
+    " and/or 'fn N', then an optional quote in double quotes, e.g. CTOC/COP/2008/16 para 9;"
+    ' E/CN.15/2009/8 fn 10 "with financial support from Canada"',
     "number": "number; thousands separators allowed (1,234,567.89)",
     "integer": "whole number",
     "boolean": "yes/no",
@@ -165,6 +170,7 @@ def _instructions(sheet: Worksheet, kind: Kind, columns: list[Column]) -> None:
         "2. Yellow headers are required. A blank optional cell takes the default shown.",
         "3. Replace or delete the example row (row 2): it is imported like any other row.",
         "4. Dates are read day first: 01/02/2024 is 1 February 2024. Excel dates work too.",
+        "   Where a document gives only a month or a year, type that: 'May 2008', '2019'.",
         "5. Several values in one cell are separated by ';' (e.g. 'BEN; TCD; Niger').",
         "6. States may be given by ISO-3 or ISO-2 code or by name in any common UN/ISO spelling.",
         "7. Values are read as typed; formulas are refused (paste values instead).",

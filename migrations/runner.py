@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from ta_manager.database.engine import DB
 
 
@@ -13,5 +16,20 @@ async def run_sql(sql: str) -> None:
     conn = await DB.get_new_connection()
     try:
         await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def with_connection(work: Callable[[Any], Awaitable[None]]) -> None:
+    """Run `work(connection)` on the migration's own transaction (for data steps that need
+    parameters or Python, e.g. filling names from vendored files)."""
+    txn = DB.current_transaction.get()
+    if txn is not None:
+        await work(txn.connection)
+        return
+    conn = await DB.get_new_connection()
+    try:
+        async with conn.transaction():
+            await work(conn)
     finally:
         await conn.close()

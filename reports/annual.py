@@ -1,22 +1,26 @@
 """Annual activity report: the figures and activity lists of a period (flat rows + polars).
 
 Activities counted are those carried out in the period: status completed or ongoing, not
-archived, with dates overlapping the period. A State assisted by several activities (or by
-a regional activity with 20 States) counts once in "distinct States assisted".
+archived, with dates overlapping the period (an ongoing activity with no end is open until
+the report's date). The counting rules of reports/counting.py apply: delivered plans are
+left out, records of one event count once, only technical assistance is "carried out"
+(other categories get their own tables), series count their events, and undated
+activities are listed apart. A State assisted by several activities (or by a regional
+activity with 20 States) counts once in "distinct States assisted".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
 
-from reports.frames import conditions, frame
+from reports import counting
+from reports.annual_queries import read_activities, read_ratifications
 from reports.period import Period, period_of
 from reports.snapshot import filters_used, snapshot
-from ta_manager.activities.service import END, START, ActivityFilters, add_activity_filters
+from ta_manager.activities.service import ActivityFilters, add_activity_filters
 from ta_manager.records.filters import Where
 
 HELD = ("completed", "ongoing")
@@ -44,149 +48,28 @@ class Annual:
     figures: list[tuple[str, int]]
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     by_priority_area: list[tuple[str, str, pl.DataFrame]] = field(default_factory=list)
+    # Intergovernmental, participation and coordination records: (category, label, rows).
+    by_category: list[tuple[str, str, pl.DataFrame]] = field(default_factory=list)
+    undated: pl.DataFrame | None = None  # held activities with no date at all
 
 
-_A = {"start": START.replace("t.", "a."), "end": END.replace("t.", "a.")}
-
-ACTIVITY_SCHEMA: dict[str, Any] = {
-    "activity_id": pl.Int64,
-    "code": pl.String,
-    "title": pl.String,
-    "type": pl.String,
-    "type_name": pl.String,
-    "status": pl.String,
-    "starts_on": pl.Date,
-    "ends_on": pl.Date,
-    "venue_city": pl.String,
-    "venue_country": pl.String,
-    "scope": pl.String,
-    "participants_total": pl.Int64,
-    "participants_female": pl.Int64,
-    "participants_male": pl.Int64,
-    "project": pl.String,
-}
-LINKS: dict[str, tuple[str, dict[str, Any]]] = {
-    "states": (
-        """SELECT l.activity_id, c.id AS country_id, c.name AS country,
-                  coalesce(r.code, '') AS region_code, coalesce(r.name, '(no region)') AS region
-           FROM activity_country l JOIN country c ON c.id = l.country_id
-           LEFT JOIN region r ON r.id = c.region_id""",
-        {
-            "activity_id": pl.Int64,
-            "country_id": pl.Int64,
-            "country": pl.String,
-            "region_code": pl.String,
-            "region": pl.String,
-        },
-    ),
-    "areas": (
-        """SELECT l.activity_id, p.code, p.name, p.sort_order::bigint AS sort_order
-           FROM activity_priority_area l JOIN priority_area p ON p.id = l.priority_area_id""",
-        {"activity_id": pl.Int64, "code": pl.String, "name": pl.String, "sort_order": pl.Int64},
-    ),
-    "instruments": (
-        """SELECT l.activity_id, i.code, i.short_name AS name
-           FROM activity_instrument l JOIN instrument i ON i.id = l.instrument_id""",
-        {"activity_id": pl.Int64, "code": pl.String, "name": pl.String},
-    ),
-    "partners": (
-        """SELECT l.activity_id, o.code, o.name
-           FROM activity_partner l JOIN organization o ON o.id = l.organization_id""",
-        {"activity_id": pl.Int64, "code": pl.String, "name": pl.String},
-    ),
-    # Funders: donors of allocations to the activity itself or to its project, already
-    # joined per activity in SQL (per-donor rows would multiply by the donors of each project).
-    "funders": (
-        """SELECT a.id AS activity_id, '' AS code,
-                  array_to_string(ARRAY(
-                      SELECT DISTINCT n
-                      FROM unnest(coalesce(d.names, '{}') || coalesce(p.names, '{}')) n
-                      ORDER BY n), ', ') AS name
-           FROM chosen JOIN activity a ON a.id = chosen.id
-           LEFT JOIN (SELECT al.activity_id, array_agg(DISTINCT o.name) AS names
-                      FROM allocation al JOIN contribution c ON c.id = al.contribution_id
-                      JOIN organization o ON o.id = c.donor_id
-                      WHERE al.activity_id IS NOT NULL GROUP BY al.activity_id) d
-                  ON d.activity_id = a.id
-           LEFT JOIN (SELECT al.project_id, array_agg(DISTINCT o.name) AS names
-                      FROM allocation al JOIN contribution c ON c.id = al.contribution_id
-                      JOIN organization o ON o.id = c.donor_id
-                      WHERE al.project_id IS NOT NULL GROUP BY al.project_id) p
-                  ON p.project_id = a.project_id
-           WHERE d.names IS NOT NULL OR p.names IS NOT NULL""",
-        {"activity_id": pl.Int64, "code": pl.String, "name": pl.String},
-    ),
-}
-
-
-async def _selection(f: AnnualFilters, period: Period) -> Where:
+async def _selection(f: AnnualFilters, period: Period | None) -> Where:
+    """Held activities matching the filters: in the period, or (period None) undated."""
     where = Where()
     where.add("a.status = ANY({})", list(HELD))
+    where.add(counting.not_delivered("a"))
     activity_filters = ActivityFilters(
         country=f.country,
         region=f.region,
         priority_area=f.priority_area,
         instrument=f.instrument,
         type=f.type,
-        date_from=period.start,
-        date_to=period.end,
+        undated=period is None,
+        date_from=period.start if period else None,
+        date_to=period.end if period else None,
     )
     await add_activity_filters(where, activity_filters, "a")
     return where
-
-
-def _chosen(where: Where) -> str:
-    return (
-        "WITH chosen AS (SELECT a.id FROM activity a"
-        f" WHERE a.archived_at IS NULL AND {conditions(where)}) "
-    )
-
-
-async def _read(where: Where) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
-    activities = await frame(
-        _chosen(where)
-        + f"""
-        SELECT a.id AS activity_id, a.code, a.title, ty.code AS type, ty.name AS type_name,
-               a.status, {_A["start"]} AS starts_on, {_A["end"]} AS ends_on, a.venue_city,
-               vc.name AS venue_country, a.scope, a.participants_total::bigint,
-               a.participants_female::bigint, a.participants_male::bigint, p.code AS project
-        FROM chosen JOIN activity a ON a.id = chosen.id
-        JOIN activity_type ty ON ty.id = a.activity_type_id
-        LEFT JOIN country vc ON vc.id = a.venue_country_id
-        LEFT JOIN project p ON p.id = a.project_id
-        ORDER BY starts_on NULLS LAST, a.code""",
-        where.args,
-        ACTIVITY_SCHEMA,
-    )
-    links = {}
-    for name, (query, schema) in LINKS.items():
-        links[name] = await frame(
-            _chosen(where)
-            + f"SELECT q.* FROM ({query}) q JOIN chosen ON chosen.id = q.activity_id",
-            where.args,
-            schema,
-        )
-    return activities, links
-
-
-async def _ratifications(period: Period) -> pl.DataFrame:
-    """Per instrument: instruments deposited in the period, and parties at its end."""
-    end = period.end or dt.date.today()
-    return await frame(
-        """
-        SELECT i.code AS instrument, i.short_name AS name,
-               count(r.id) FILTER (WHERE r.deposited_on BETWEEN $2 AND $1) AS deposited,
-               count(r.id) FILTER (WHERE r.deposited_on <= $1) AS parties_at_end
-        FROM instrument i LEFT JOIN ratification r ON r.instrument_id = i.id
-        GROUP BY i.id, i.code, i.short_name ORDER BY i.id""",
-        [end, period.start or dt.date.min],
-        {
-            "instrument": pl.String,
-            "name": pl.String,
-            "deposited": pl.Int64,
-            "parties_at_end": pl.Int64,
-        },
-    )
 
 
 def _joined(df: pl.DataFrame, alias: str) -> pl.DataFrame:
@@ -228,14 +111,16 @@ def _by(
     )
 
 
-def _figures(acts: pl.DataFrame, states: pl.DataFrame) -> list[tuple[str, int]]:
+def _figures(
+    acts: pl.DataFrame,
+    states: pl.DataFrame,
+    records: int,
+    others: dict[str, pl.DataFrame],
+    undated: int,
+) -> list[tuple[str, int]]:
     total = int(acts["participants_total"].sum() or 0)
     female = int(acts["participants_female"].sum() or 0)
     male = int(acts["participants_male"].sum() or 0)
-
-    def held(kind: str) -> int:
-        return acts.filter((pl.col("type") == kind) & (pl.col("status") == "completed")).height
-
     return [
         ("Activities carried out", acts.height),
         ("Distinct States assisted", states["country_id"].n_unique()),
@@ -243,38 +128,67 @@ def _figures(acts: pl.DataFrame, states: pl.DataFrame) -> list[tuple[str, int]]:
         ("Women", female),
         ("Men", male),
         ("Sex not recorded", total - female - male),
-        ("Workshops held", held("workshop")),
-        ("Trainings held", held("training")),
+        ("Workshops held", counting.events_held(acts, "workshop")),
+        ("Trainings held", counting.events_held(acts, "training")),
         ("Regional or wider activities", acts.filter(pl.col("scope") != "national").height),
+        ("Events held (each event of a series)", int(acts["events"].sum() or 0)),
+        ("Records of these activities (one event may have several)", records),
+        *[
+            (counting.category_label(category), df.height)
+            for category, df in sorted(others.items())
+        ],
+        ("Undated activities (listed apart, not in these figures)", undated),
     ]
+
+
+def _grouped(
+    acts: pl.DataFrame, links: dict[str, pl.DataFrame]
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """One row per event (counting rule 2), its links the union of its records'."""
+    primary = counting.primaries(acts)
+    mapping = counting.primary_of(acts, primary)
+    moved = {name: counting.onto_primaries(df, mapping) for name, df in links.items()}
+    return primary.sort("starts_on", "code", nulls_last=True), moved
 
 
 async def build_annual(f: AnnualFilters) -> Annual:
     period = period_of(f.year, f.date_from, f.date_to)
     where = await _selection(f, period)
+    undated_where = await _selection(f, None)
     async with snapshot() as as_of:
-        acts, links = await _read(where)
-        ratifications = await _ratifications(period)
+        records, record_links = await read_activities(where)
+        undated_records, undated_links = await read_activities(undated_where)
+        ratifications = await read_ratifications(period)
+    events, event_links = _grouped(records, record_links)
+    ta, others = counting.split_categories(events)
+    ta_ids = ta["activity_id"].implode()
+    links = {k: v.filter(pl.col("activity_id").is_in(ta_ids)) for k, v in event_links.items()}
+    acts = ta
     states = links["states"]
-    listed = acts
-    for name, alias in [
-        ("states", "beneficiary_states"),
-        ("partners", "partners"),
-        ("funders", "funders"),
-        ("areas", "priority_areas"),
-        ("instruments", "instruments"),
-    ]:
-        source = links[name].rename({"country": "name"}) if name == "states" else links[name]
-        listed = listed.join(_joined(source, alias), on="activity_id", how="left")
+    listed = _listed(acts, links)
     by_type = (
         acts.group_by("type", "type_name")
         .agg(
             pl.len().alias("activities"),
             (pl.col("status") == "completed").sum().alias("completed"),
+            pl.col("events").sum().alias("events"),
             pl.col("participants_total").sum().alias("participants"),
         )
         .sort("activities", "type", descending=[True, False])
     )
+    by_category = (
+        events.group_by("category")
+        .agg(pl.len().alias("activities"), pl.col("events").sum().alias("events"))
+        .with_columns(
+            pl.col("category").replace_strict(counting.CATEGORY_LABELS, default="").alias("name")
+        )
+        .select("category", "name", "activities", "events")
+        .sort("category")
+    )
+    other_lists = [
+        (category, counting.CATEGORY_SHEETS[category], _listed(df, event_links))
+        for category, df in sorted(others.items())
+    ]
     regions = states.select(
         "activity_id",
         "country_id",
@@ -305,8 +219,15 @@ async def build_annual(f: AnnualFilters) -> Annual:
         as_of=as_of,
         period=period,
         activities=listed,
-        figures=_figures(acts, states),
+        figures=_figures(
+            acts,
+            states,
+            records.filter(pl.col("category") == counting.TECHNICAL_ASSISTANCE).height,
+            others,
+            undated_records.height,
+        ),
         tables={
+            "category": by_category,
             "type": by_type,
             "region": _by(regions, states, acts, own_states=True),
             "priority area": _by(areas.select("activity_id", "code", "name"), states, acts),
@@ -315,4 +236,27 @@ async def build_annual(f: AnnualFilters) -> Annual:
             "ratifications": ratifications,
         },
         by_priority_area=by_area,
+        by_category=other_lists,
+        undated=_listed(*_grouped(undated_records, undated_links)),
     )
+
+
+LISTED_LINKS = [
+    ("states", "beneficiary_states"),
+    ("partners", "partners"),
+    ("funders", "funders"),
+    ("areas", "priority_areas"),
+    ("instruments", "instruments"),
+]
+
+
+def _listed(acts: pl.DataFrame, links: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The rows of an activity list: each event with its joined States, partners, funders."""
+    listed = acts
+    for name, alias in LISTED_LINKS:
+        if name not in links:
+            listed = listed.with_columns(pl.lit(None, pl.String).alias(alias))
+            continue
+        source = links[name].rename({"country": "name"}) if name == "states" else links[name]
+        listed = listed.join(_joined(source, alias), on="activity_id", how="left")
+    return listed

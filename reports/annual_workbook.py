@@ -13,15 +13,35 @@ from reports.annual import HELD, Annual
 from reports.workbook import Column, Progress, ReportWorkbook
 
 NOTES = [
-    f"Activities counted: status {' or '.join(HELD)}, dates overlapping the period; cancelled, "
-    "planned and archived activities are left out.",
+    f"Activities counted: status {' or '.join(HELD)}, dates overlapping the period (a year or "
+    "a month stands for its whole interval; an ongoing activity with no end runs until the "
+    "report's date); cancelled, proposed, planned and archived activities are left out.",
+    "A record that another record delivered (a plan and what was held) is counted once, as "
+    "the record of what was held ('Delivers' names the plan).",
+    "Records of one event from several documents (same_event_as) count once; participants "
+    "are those of the record with the most, States and partners those of all its records "
+    "('Also reported as' names the others).",
+    "Activities carried out and every figure and table below are technical assistance; "
+    "intergovernmental meetings, participation in others' meetings and coordination are "
+    "counted and listed apart, in their own sheets.",
+    "Workshops and trainings held count events: a series recorded once counts each event.",
+    "Undated activities match no period: they are listed on the sheet 'Undated'.",
     "Distinct States assisted counts each beneficiary State once, however many activities "
     "(national or regional) it took part in.",
     "Regions are the UN M49 regions of the beneficiary States; an activity counts once per "
     "region it reached.",
-    "Funders: donors of allocations to the activity or to its project.",
+    "Funders: donors named for the activity, and donors of allocations to it or its project.",
 ]
 TABLES: dict[str, tuple[str, list[Column]]] = {
+    "category": (
+        "Activities by category",
+        [
+            Column("Category", width=22),
+            Column("Name", width=40),
+            Column("Activities", "int"),
+            Column("Events", "int"),
+        ],
+    ),
     "type": (
         "Activities by type",
         [
@@ -29,6 +49,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("Name", width=40),
             Column("Activities", "int"),
             Column("Completed", "int"),
+            Column("Events", "int"),
             Column("Participants", "int"),
         ],
     ),
@@ -43,6 +64,7 @@ TABLES: dict[str, tuple[str, list[Column]]] = {
             Column("Name", width=40),
             Column("Deposited in period", "int"),
             Column("Parties at end of period", "int"),
+            Column("Source", width=60),  # of the parties figure (text runs on to the right)
         ],
     ),
 }
@@ -58,8 +80,10 @@ ACTIVITY_COLUMNS = [
     Column("Title", width=48),
     Column("Type", width=18),
     Column("Status", width=10),
+    Column("Dates", width=22),
     Column("Starts", "date"),
     Column("Ends", "date"),
+    Column("Events", "int"),
     Column("Place", width=24),
     Column("Scope", width=12),
     Column("Beneficiary States", width=40),
@@ -70,6 +94,9 @@ ACTIVITY_COLUMNS = [
     Column("Men", "int"),
     Column("Instruments", width=14),
     Column("Project", width=14),
+    Column("Delivers", width=40),
+    Column("Also reported as", width=24),
+    Column("Sources", width=40),
 ]
 
 
@@ -164,8 +191,10 @@ def _rows(df: pl.DataFrame) -> Iterator[tuple[Any, ...]]:
         "title",
         "type_name",
         "status",
+        "dates",
         "starts_on",
         "ends_on",
+        "events",
         place.alias("place"),
         "scope",
         "beneficiary_states",
@@ -176,6 +205,9 @@ def _rows(df: pl.DataFrame) -> Iterator[tuple[Any, ...]]:
         "participants_male",
         "instruments",
         "project",
+        "delivers",
+        "also_reported_as",
+        "sources",
     ).iter_rows()
 
 
@@ -189,4 +221,8 @@ def write_annual(a: Annual, target: Path, progress: Progress | None = None) -> N
         done += df.height
         if progress:
             progress("activities", done, total)
+    for _, label, df in a.by_category:
+        book.table(label, ACTIVITY_COLUMNS, _rows(df))
+    if a.undated is not None and not a.undated.is_empty():
+        book.table("Undated", ACTIVITY_COLUMNS, _rows(a.undated))
     book.close()

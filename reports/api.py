@@ -1,7 +1,10 @@
 """HTTP routes of this part, mounted under /api/v1 by ta_manager.app.
 
-Workbooks are built into a temporary file and streamed back in chunks (the file is
-deleted once sent). Bad filters give a 4xx problem document naming the field.
+A download URL hands its work to a job worker when one is alive (the web process only
+waits, so other users' requests stay fast): it answers with the file when the job ends
+within TA_SYNC_WAIT_SECONDS, else 303 See Other to the job (`?wait=true`: wait to the end
+and answer with the file, as before). Without a live worker the file is built here, into a
+temporary file streamed back in chunks. Bad filters give a 4xx problem naming the field.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
@@ -20,12 +23,15 @@ from litestar.response import File
 
 from reports import exports
 from reports.annual import AnnualFilters
-from reports.funding import find_donor
+from reports.funding import donor_scope_of
 from reports.matrix import MatrixFilters, build_matrix, matrix_json
 from ta_manager.accounts.roles import DONOR as DONOR_ROLE
 from ta_manager.accounts.roles import STAFF
+from ta_manager.api.problems import PROBLEM_JSON
 from ta_manager.api.query import filter_provider
-from ta_manager.errors import NotFound
+from ta_manager.files.http import file_response
+from ta_manager.jobs import service as jobs
+from ta_manager.jobs.params import params_of
 
 MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False)}
 ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False)}
@@ -33,6 +39,13 @@ Donor = Annotated[
     str | None,
     QueryParameter(
         description="Donor organization code or id; all donors when omitted (secretariat)"
+    ),
+]
+Wait = Annotated[
+    bool,
+    QueryParameter(
+        description="Wait for the whole export and answer with the file, however long it"
+        " takes (otherwise a long one answers 303 See Other to its job)"
     ),
 ]
 
@@ -48,19 +61,37 @@ async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_t
     )
 
 
+async def _deliver(
+    request: Request[Any, Any, Any],
+    kind: str,
+    params: dict[str, Any],
+    wait: bool,
+    here: Callable[[], Awaitable[Response[Any]]],
+) -> Response[Any]:
+    """The file of a download URL: from a job worker when one is alive, else built here."""
+    settings = request.app.state.settings
+    if not await jobs.workers_alive(settings):
+        return await here()
+    account = request.scope["user"]
+    # A browser following a download link cannot follow a job: it waits for the file.
+    wait = wait or "text/html" in request.headers.get("accept", "")
+    job = await jobs.start(account, kind, params, settings=settings)
+    job = await jobs.wait(account, job["id"], None if wait else settings.sync_wait_seconds)
+    if job["state"] == "done":
+        return file_response(await jobs.result_file(account, job["id"]))
+    if job["state"] == "failed" and job["error"]:
+        error = job["error"]
+        return Response(error, status_code=error.get("status", 500), media_type=PROBLEM_JSON)
+    return Response(
+        job,
+        status_code=303,
+        headers={"Location": job["url"], "Retry-After": "5"},
+    )
+
+
 async def donor_scope(request: Request[Any, Any, Any], donor: str | None) -> str | int | None:
-    """The donor whose money may be exported: a donor user always gets its own
-    organization (asking for another answers 404, as if it did not exist); staff get the
-    donor asked for, or every donor."""
-    account = request.scope.get("user")
-    if getattr(account, "role", None) != DONOR_ROLE:
-        return donor
-    own: int | None = getattr(account, "donor_id", None)
-    if own is None:
-        raise NotFound("donor", "of this account")
-    if donor is not None and (await find_donor(donor))["id"] != own:
-        raise NotFound("donor", repr(donor))
-    return own
+    """The donor whose money may be exported (reports.funding.donor_scope_of)."""
+    return await donor_scope_of(request.scope.get("user"), donor)
 
 
 def _stamp() -> str:
@@ -101,12 +132,21 @@ class ReportsController(Controller):
         summary="Needs-to-activity matrix (workbook)",
         dependencies=MATRIX,
         media_type=exports.XLSX,
+        opt={"problems": (303,)},
     )
-    async def matrix_xlsx(self, filters: NamedDependency[MatrixFilters]) -> File:
+    async def matrix_xlsx(
+        self,
+        request: Request[Any, Any, Any],
+        filters: NamedDependency[MatrixFilters],
+        wait: Wait = False,
+    ) -> Response[Any]:
         async def write(path: Path) -> None:
             await exports.matrix_xlsx(filters, path)
 
-        return await _file(write, f"needs-matrix-{_stamp()}.xlsx", exports.XLSX)
+        async def here() -> Response[Any]:
+            return await _file(write, f"needs-matrix-{_stamp()}.xlsx", exports.XLSX)
+
+        return await _deliver(request, "matrix", params_of(filters), wait, here)
 
     @get(
         "/annual.xlsx",
@@ -114,45 +154,66 @@ class ReportsController(Controller):
         summary="Annual activity report for ?year= or ?from=&to=",
         dependencies=ANNUAL,
         media_type=exports.XLSX,
+        opt={"problems": (303,)},
     )
-    async def annual_xlsx(self, filters: NamedDependency[AnnualFilters]) -> File:
+    async def annual_xlsx(
+        self,
+        request: Request[Any, Any, Any],
+        filters: NamedDependency[AnnualFilters],
+        wait: Wait = False,
+    ) -> Response[Any]:
         async def write(path: Path) -> None:
             await exports.annual_xlsx(filters, path)
 
-        label = filters.year or _name(filters.date_from, "to", filters.date_to)
-        return await _file(write, _name("annual-report", label) + ".xlsx", exports.XLSX)
+        async def here() -> Response[Any]:
+            label = filters.year or _name(filters.date_from, "to", filters.date_to)
+            return await _file(write, _name("annual-report", label) + ".xlsx", exports.XLSX)
+
+        return await _deliver(request, "annual", params_of(filters), wait, here)
 
     @get(
         "/funding.xlsx",
         operation_id="fundingWorkbook",
         summary="Donor funding export (a donor user gets its own money only)",
-        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (404,)},
+        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (303, 404)},
         media_type=exports.XLSX,
     )
-    async def funding_xlsx(self, request: Request[Any, Any, Any], donor: Donor = None) -> File:
+    async def funding_xlsx(
+        self, request: Request[Any, Any, Any], donor: Donor = None, wait: Wait = False
+    ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
             await exports.funding_xlsx(scope, path)
 
-        return await _file(
-            write, _name("funding", donor or "all", _stamp()) + ".xlsx", exports.XLSX
-        )
+        async def here() -> Response[Any]:
+            name = _name("funding", donor or "all", _stamp()) + ".xlsx"
+            return await _file(write, name, exports.XLSX)
+
+        params = {"donor": donor, "format": "xlsx"}
+        return await _deliver(request, "funding", params, wait, here)
 
     @get(
         "/funding.csv",
         operation_id="fundingLedger",
         summary="Donor funding ledger (CSV: contributions, allocations, expenditure)",
-        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (404,)},
+        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (303, 404)},
         media_type=exports.CSV,
     )
-    async def funding_csv(self, request: Request[Any, Any, Any], donor: Donor = None) -> File:
+    async def funding_csv(
+        self, request: Request[Any, Any, Any], donor: Donor = None, wait: Wait = False
+    ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
             await exports.funding_csv(scope, path)
 
-        return await _file(write, _name("funding", donor or "all", _stamp()) + ".csv", exports.CSV)
+        async def here() -> Response[Any]:
+            name = _name("funding", donor or "all", _stamp()) + ".csv"
+            return await _file(write, name, exports.CSV)
+
+        params = {"donor": donor, "format": "csv"}
+        return await _deliver(request, "funding", params, wait, here)
 
 
 ROUTES: list[Any] = [ReportsController]

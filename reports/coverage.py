@@ -5,11 +5,17 @@ both read it from here:
 
 - met: linked (activity_need) to at least one completed activity;
 - partly: linked only to planned, approved or ongoing activities;
-- unmet: no link at all (links to cancelled or archived activities do not count);
+- unmet: no link at all (links to cancelled, archived or only proposed activities do not
+  count);
 - withdrawn and archived needs are left out.
 
+A link to a plan that another record delivered counts as a link to its delivery (the
+record at the end of the `delivers` chain), and records of one event (same_event_as) are
+one answering activity (reports/counting.py).
+
 `activity_from`/`activity_to` restrict which activities count (by their dates), so
-"met by activities held in 2008" can be asked.
+"met by activities held in 2008" can be asked; undated activities then do not count, and
+`undated_activities` says how many answered the need all the same.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ COVERAGE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "code": pl.String,
     "description": pl.String,
     "stated_on": pl.Date,
+    "stated": pl.String,
+    "sources": pl.String,
     "need_status": pl.String,
     "priority": pl.String,
     "country_id": pl.Int64,
@@ -54,7 +62,17 @@ COVERAGE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "status": pl.String,
     "answering_activities": pl.Int64,
     "completed_activities": pl.Int64,
+    "undated_activities": pl.Int64,
 }
+
+# Each link of a need to an activity, taken to the record that counts for it: a delivered
+# plan's link counts for its delivery.
+LINKED = """
+    activity_need an
+    LEFT JOIN activity_delivery dl ON dl.activity_id = an.activity_id
+    JOIN activity a ON a.id = coalesce(dl.counted_id, an.activity_id)
+    LEFT JOIN activity_event_group eg ON eg.activity_id = a.id
+"""
 
 _QUERY = """
 WITH need AS (
@@ -62,16 +80,26 @@ WITH need AS (
     WHERE n.archived_at IS NULL AND n.status <> 'withdrawn' AND {need_where}
 ), answer AS (
     SELECT an.assistance_request_id AS need_id,
-           count(*) AS answering,
-           count(*) FILTER (WHERE a.status = 'completed') AS completed
-    FROM activity_need an
-    JOIN activity a ON a.id = an.activity_id
+           count(DISTINCT coalesce(eg.group_id, a.id)) AS answering,
+           count(DISTINCT coalesce(eg.group_id, a.id)) FILTER (WHERE a.status = 'completed')
+               AS completed
+    FROM {linked}
     WHERE an.assistance_request_id IN (SELECT id FROM need)
       AND a.archived_at IS NULL AND a.status IN ('completed', {under_way})
       AND {activity_where}
     GROUP BY an.assistance_request_id
+), undated AS (
+    SELECT an.assistance_request_id AS need_id,
+           count(DISTINCT coalesce(eg.group_id, a.id)) AS undated
+    FROM {linked}
+    WHERE an.assistance_request_id IN (SELECT id FROM need)
+      AND a.archived_at IS NULL AND a.status IN ('completed', {under_way})
+      AND a.starts_on IS NULL
+    GROUP BY an.assistance_request_id
 )
 SELECT need.id AS need_id, need.code, need.description, need.stated_on,
+       partial_date_text(need.stated_on, need.stated_on_precision) AS stated,
+       sources_text(need.sources) AS sources,
        need.status AS need_status, need.priority,
        c.id AS country_id, c.iso3::text AS iso3, c.name AS country_name,
        coalesce(sr.code, r.code) AS region_code, coalesce(sr.name, r.name) AS region_name,
@@ -86,7 +114,8 @@ SELECT need.id AS need_id, need.code, need.description, need.stated_on,
             WHEN answer.answering > 0 THEN 'partly'
             ELSE 'unmet' END AS status,
        coalesce(answer.answering, 0) AS answering_activities,
-       coalesce(answer.completed, 0) AS completed_activities
+       coalesce(answer.completed, 0) AS completed_activities,
+       coalesce(undated.undated, 0) AS undated_activities
 FROM need
 JOIN country c ON c.id = need.country_id
 LEFT JOIN region sr ON sr.id = c.sub_region_id
@@ -94,6 +123,7 @@ LEFT JOIN region r ON r.id = c.region_id
 JOIN priority_area pa ON pa.id = need.priority_area_id
 LEFT JOIN assistance_type at ON at.id = need.assistance_type_id
 LEFT JOIN answer ON answer.need_id = need.id
+LEFT JOIN undated ON undated.need_id = need.id
 ORDER BY coalesce(r.code, ''), coalesce(sr.code, ''), c.name, pa.sort_order, pa.code,
          at.sort_order NULLS FIRST, at.code NULLS FIRST, need.code
 """
@@ -131,5 +161,6 @@ async def need_coverage(
         need_where=conditions(needs),
         activity_where=conditions(activities),
         under_way=", ".join(f"'{s}'" for s in UNDER_WAY),
+        linked=LINKED,
     )
     return await frame(query, activities.args, COVERAGE_SCHEMA)

@@ -4,27 +4,41 @@
 access layer can force a donor user's own organization. Money stays exact: amounts and
 their USD equivalents are NUMERIC computed in SQL and read as Decimal. Every USD equivalent
 of a contribution's money (allocated, spent, balance) uses that contribution's rate: the
-rate of its date (received, else pledged), from SQL usd_rate(currency, date).
+rate of its date (received, else pledged, else the start of its period), from SQL
+usd_rate(currency, date).
+
+Funding as documents state it: a contribution with no amount ("with financial support
+from Canada") is listed, "not quantified", and adds nothing; an amount in a currency with
+no exchange rate is listed unconverted, "no rate", and never summed into USD; of
+overlapping cumulative figures only one is counted (ta_manager/funding/cumulative.py).
+The donor's projects and activities are listed even when no amount reached them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
 from reports.frames import frame
+from reports.funding_queries import (
+    ACTIVITIES,
+    ALLOCATIONS,
+    CONTRIBUTIONS,
+    EXPENDITURE,
+    FUNDING_NEEDS,
+    PROJECTS,
+    RULE_ONLY,
+)
 from reports.snapshot import snapshot
-from ta_manager.activities.service import END, START
 from ta_manager.database import sql
 from ta_manager.errors import NotFound
+from ta_manager.funding.cumulative import Figure, superseded
 from ta_manager.records import references as R
 
-MONEY = pl.Decimal(20, 2)
-RATE = pl.Decimal(20, 10)
 USD_COLUMNS = ("pledged_usd", "received_usd", "allocated_usd", "spent_usd", "balance_usd")
 
 
@@ -38,200 +52,8 @@ class Funding:
     expenditure: pl.DataFrame
     activities: pl.DataFrame
     totals: pl.DataFrame  # one row per donor
-
-
-DONOR = "c.archived_at IS NULL AND ($1::bigint IS NULL OR c.donor_id = $1)"
-# The rate of each contribution: usd_rate() is called once per distinct (currency, date),
-# by the contributions query; the other queries get the result back as arrays ($2..$4).
-RATE_OF_CONTRIBUTIONS = f"""
-    dated AS (SELECT DISTINCT c.currency, coalesce(c.received_on, c.pledged_on) AS on_date
-              FROM contribution c WHERE {DONOR}),
-    pair AS (SELECT dated.currency, dated.on_date, u.rate, u.valid_on
-             FROM dated LEFT JOIN LATERAL usd_rate(dated.currency, dated.on_date) u ON true),
-    rate AS (SELECT c.id AS contribution_id, pair.rate, pair.valid_on
-             FROM contribution c JOIN pair ON pair.currency = c.currency
-              AND pair.on_date = coalesce(c.received_on, c.pledged_on)
-             WHERE {DONOR})
-"""
-RATE_GIVEN = """
-    rate AS (SELECT * FROM unnest($2::bigint[], $3::numeric[], $4::date[])
-             AS r(contribution_id, rate, valid_on))
-"""
-RATED = """
-    contribution c
-    JOIN organization o ON o.id = c.donor_id
-    LEFT JOIN rate r ON r.contribution_id = c.id
-"""
-
-CONTRIBUTIONS: tuple[str, dict[str, Any]] = (
-    f"""
-    WITH {RATE_OF_CONTRIBUTIONS},
-         al AS (SELECT contribution_id, sum(amount) AS allocated FROM allocation GROUP BY 1),
-         ex AS (SELECT a.contribution_id, sum(e.amount) AS spent FROM expenditure e
-                JOIN allocation a ON a.id = e.allocation_id GROUP BY 1)
-    SELECT c.id AS contribution_id, c.code, o.code AS donor, o.name AS donor_name, c.status,
-           c.pledged_on, c.received_on,
-           c.currency::text AS currency, c.amount AS pledged,
-           CASE WHEN c.status = 'received' THEN c.amount ELSE 0 END AS received,
-           coalesce(al.allocated, 0) AS allocated, coalesce(ex.spent, 0) AS spent,
-           CASE WHEN c.status = 'received' THEN c.amount ELSE 0 END - coalesce(ex.spent, 0)
-               AS balance,
-           r.rate, r.valid_on AS rate_date,
-           round(c.amount * r.rate, 2) AS pledged_usd,
-           round(CASE WHEN c.status = 'received' THEN c.amount ELSE 0 END * r.rate, 2)
-               AS received_usd,
-           round(coalesce(al.allocated, 0) * r.rate, 2) AS allocated_usd,
-           round(coalesce(ex.spent, 0) * r.rate, 2) AS spent_usd,
-           round((CASE WHEN c.status = 'received' THEN c.amount ELSE 0 END
-                  - coalesce(ex.spent, 0)) * r.rate, 2) AS balance_usd,
-           c.earmarking, coalesce(pa.code, p.code, '') AS earmarked_to, c.description
-    FROM {RATED}
-    LEFT JOIN al ON al.contribution_id = c.id
-    LEFT JOIN ex ON ex.contribution_id = c.id
-    LEFT JOIN priority_area pa ON pa.id = c.earmarked_priority_area_id
-    LEFT JOIN project p ON p.id = c.earmarked_project_id
-    WHERE {DONOR}
-    ORDER BY o.code, coalesce(c.received_on, c.pledged_on), c.code""",
-    {
-        "contribution_id": pl.Int64,
-        "code": pl.String,
-        "donor": pl.String,
-        "donor_name": pl.String,
-        "status": pl.String,
-        "pledged_on": pl.Date,
-        "received_on": pl.Date,
-        "currency": pl.String,
-        "pledged": MONEY,
-        "received": MONEY,
-        "allocated": MONEY,
-        "spent": MONEY,
-        "balance": MONEY,
-        "rate": RATE,
-        "rate_date": pl.Date,
-        "pledged_usd": MONEY,
-        "received_usd": MONEY,
-        "allocated_usd": MONEY,
-        "spent_usd": MONEY,
-        "balance_usd": MONEY,
-        "earmarking": pl.String,
-        "earmarked_to": pl.String,
-        "description": pl.String,
-    },
-)
-
-ALLOCATIONS: tuple[str, dict[str, Any]] = (
-    f"""
-    WITH {RATE_GIVEN}
-    SELECT al.id AS allocation_id, c.code AS contribution, o.code AS donor, al.allocated_on,
-           CASE WHEN al.project_id IS NOT NULL THEN 'project' ELSE 'activity' END AS to_kind,
-           coalesce(p.code, a.code) AS to_code, coalesce(p.title, a.title) AS to_title,
-           c.currency::text AS currency, al.amount,
-           coalesce((SELECT sum(e.amount) FROM expenditure e WHERE e.allocation_id = al.id), 0)
-               AS spent,
-           r.rate, r.valid_on AS rate_date, round(al.amount * r.rate, 2) AS amount_usd,
-           al.notes
-    FROM allocation al JOIN {RATED} ON c.id = al.contribution_id
-    LEFT JOIN project p ON p.id = al.project_id
-    LEFT JOIN activity a ON a.id = al.activity_id
-    WHERE {DONOR}
-    ORDER BY o.code, c.code, al.allocated_on, al.id""",
-    {
-        "allocation_id": pl.Int64,
-        "contribution": pl.String,
-        "donor": pl.String,
-        "allocated_on": pl.Date,
-        "to_kind": pl.String,
-        "to_code": pl.String,
-        "to_title": pl.String,
-        "currency": pl.String,
-        "amount": MONEY,
-        "spent": MONEY,
-        "rate": RATE,
-        "rate_date": pl.Date,
-        "amount_usd": MONEY,
-        "notes": pl.String,
-    },
-)
-
-EXPENDITURE: tuple[str, dict[str, Any]] = (
-    f"""
-    WITH {RATE_GIVEN}
-    SELECT e.id AS expenditure_id, al.id AS allocation_id, c.code AS contribution,
-           o.code AS donor, e.spent_on, a.code AS activity, e.category, e.description,
-           c.currency::text AS currency, e.amount, r.rate, r.valid_on AS rate_date,
-           round(e.amount * r.rate, 2) AS amount_usd
-    FROM expenditure e JOIN allocation al ON al.id = e.allocation_id
-    JOIN {RATED} ON c.id = al.contribution_id
-    LEFT JOIN activity a ON a.id = e.activity_id
-    WHERE {DONOR}
-    ORDER BY o.code, c.code, e.spent_on, e.id""",
-    {
-        "expenditure_id": pl.Int64,
-        "allocation_id": pl.Int64,
-        "contribution": pl.String,
-        "donor": pl.String,
-        "spent_on": pl.Date,
-        "activity": pl.String,
-        "category": pl.String,
-        "description": pl.String,
-        "currency": pl.String,
-        "amount": MONEY,
-        "rate": RATE,
-        "rate_date": pl.Date,
-        "amount_usd": MONEY,
-    },
-)
-
-_S, _E = START.replace("t.", "a."), END.replace("t.", "a.")
-# Activities the donor's money reached: allocated to the activity itself, or to its project.
-ACTIVITIES: tuple[str, dict[str, Any]] = (
-    f"""
-    WITH {RATE_GIVEN},
-    direct AS (
-        SELECT al.activity_id, string_agg(DISTINCT o.name, ', ') AS donors,
-               sum(round(al.amount * r.rate, 2)) AS allocated_usd
-        FROM allocation al JOIN {RATED} ON c.id = al.contribution_id
-        WHERE al.activity_id IS NOT NULL AND {DONOR} GROUP BY al.activity_id
-    ), by_project AS (
-        SELECT al.project_id, string_agg(DISTINCT o.name, ', ') AS donors
-        FROM allocation al JOIN {RATED} ON c.id = al.contribution_id
-        WHERE al.project_id IS NOT NULL AND {DONOR} GROUP BY al.project_id
-    ), states AS (
-        SELECT ac.activity_id, string_agg(co.name, ', ' ORDER BY co.name) AS names
-        FROM activity_country ac JOIN country co ON co.id = ac.country_id GROUP BY 1
-    )
-    SELECT a.code, a.title, ty.name AS type, a.status, {_S} AS starts_on, {_E} AS ends_on,
-           CASE WHEN direct.activity_id IS NOT NULL THEN 'activity' ELSE 'project' END AS via,
-           p.code AS project, coalesce(direct.donors, by_project.donors) AS donors,
-           states.names AS beneficiary_states, a.participants_total::bigint,
-           a.participants_female::bigint, a.participants_male::bigint,
-           coalesce(direct.allocated_usd, 0) AS allocated_usd
-    FROM activity a
-    JOIN activity_type ty ON ty.id = a.activity_type_id
-    LEFT JOIN project p ON p.id = a.project_id
-    LEFT JOIN direct ON direct.activity_id = a.id
-    LEFT JOIN by_project ON by_project.project_id = a.project_id
-    LEFT JOIN states ON states.activity_id = a.id
-    WHERE a.archived_at IS NULL
-      AND (direct.activity_id IS NOT NULL OR by_project.project_id IS NOT NULL)
-    ORDER BY starts_on NULLS LAST, a.code""",
-    {
-        "code": pl.String,
-        "title": pl.String,
-        "type": pl.String,
-        "status": pl.String,
-        "starts_on": pl.Date,
-        "ends_on": pl.Date,
-        "via": pl.String,
-        "project": pl.String,
-        "donors": pl.String,
-        "beneficiary_states": pl.String,
-        "participants_total": pl.Int64,
-        "participants_female": pl.Int64,
-        "participants_male": pl.Int64,
-        "allocated_usd": MONEY,
-    },
-)
+    projects: pl.DataFrame = field(default_factory=pl.DataFrame)
+    funding_needs: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 async def find_donor(donor: str | int) -> dict[str, Any]:
@@ -253,11 +75,128 @@ async def find_donor(donor: str | int) -> dict[str, Any]:
     return dict(row)
 
 
-def _totals(contributions: pl.DataFrame) -> pl.DataFrame:
+async def donor_scope_of(account: Any, donor: str | int | None) -> str | int | None:
+    """The donor whose money `account` may see: a donor user always gets its own
+    organization (asking for another answers 404, as if it did not exist); staff get the
+    donor asked for, or every donor (None)."""
+    if getattr(account, "role", None) != "donor":
+        return donor
+    own: int | None = getattr(account, "donor_id", None)
+    if own is None:
+        raise NotFound("donor", "of this account")
+    if donor is not None and (await find_donor(donor))["id"] != own:
+        raise NotFound("donor", repr(donor))
+    return own
+
+
+def _with_rules(contributions: pl.DataFrame, today: dt.date) -> pl.DataFrame:
+    """Each contribution's `counted` flag and `note`: not quantified, no rate, cumulative,
+    superseded by another cumulative figure."""
+    figures = [
+        Figure(
+            r["contribution_id"],
+            r["code"],
+            (
+                r["donor_id"],
+                r["earmarking"],
+                r["earmarked_priority_area_id"],
+                r["earmarked_project_id"],
+            ),
+            r["period_from"],
+            r["period_end"],
+            r["pledged"],
+        )
+        for r in contributions.filter(pl.col("cumulative")).iter_rows(named=True)
+    ]
+    gone = superseded(figures, today)
+    ids = list(gone)
+    by = pl.DataFrame(
+        {"contribution_id": ids, "superseded_by": [gone[i] for i in ids]},
+        schema={"contribution_id": pl.Int64, "superseded_by": pl.String},
+    )
+    marked = contributions.join(by, on="contribution_id", how="left", maintain_order="left")
+    note = pl.concat_str(
+        pl.when(pl.col("pledged").is_null()).then(pl.lit("not quantified")),
+        pl.when(pl.col("pledged").is_not_null() & pl.col("rate").is_null()).then(pl.lit("no rate")),
+        pl.when(pl.col("cumulative")).then(pl.lit("cumulative ") + pl.col("period")),
+        pl.when(pl.col("superseded_by").is_not_null()).then(
+            pl.lit("superseded by ") + pl.col("superseded_by") + pl.lit(": not in totals")
+        ),
+        separator="; ",
+        ignore_nulls=True,
+    )
+    return marked.with_columns(
+        pl.col("superseded_by").is_null().alias("counted"), note.fill_null("").alias("note")
+    ).drop("superseded_by")
+
+
+UNCONVERTED = pl.format("{} {}", "currency", pl.col("pledged").cast(pl.String))
+
+
+def _totals(
+    contributions: pl.DataFrame,
+    projects: pl.DataFrame,
+    activities: pl.DataFrame,
+    donors: pl.DataFrame,
+) -> pl.DataFrame:
+    """Per donor: contributions, USD figures of the counted ones (never unconverted
+    amounts or superseded cumulative figures), what stayed out, projects and activities."""
+    counted = contributions.filter(pl.col("counted"))
+    money = counted.group_by("donor").agg(*[pl.col(c).sum() for c in USD_COLUMNS])
+    listed = contributions.group_by("donor").agg(
+        pl.len().alias("contributions"),
+        pl.col("pledged").is_null().sum().alias("not_quantified"),
+        (~pl.col("counted")).sum().alias("superseded"),
+    )
+    unconverted = (
+        counted.filter(pl.col("pledged").is_not_null() & pl.col("rate").is_null())
+        .group_by("donor")
+        .agg(UNCONVERTED.sort().str.join(", ").alias("no_rate"))
+    )
+
+    def per_donor(df: pl.DataFrame, name: str) -> pl.DataFrame:
+        exploded = df.select(pl.col("donor_codes").alias("donor")).explode("donor")
+        return exploded.drop_nulls().group_by("donor").agg(pl.len().alias(name))
+
+    out = donors
+    for part in (
+        listed,
+        money,
+        unconverted,
+        per_donor(projects, "projects"),
+        per_donor(activities, "activities"),
+    ):
+        out = out.join(part, on="donor", how="left")
+    out = out.with_columns(
+        pl.col("contributions", "not_quantified", "superseded", "projects", "activities")
+        .fill_null(0)
+        .cast(pl.Int64),
+        pl.col("no_rate").fill_null(""),
+    )
+    has_any = pl.sum_horizontal("contributions", "projects", "activities") > 0
     return (
-        contributions.group_by("donor", "donor_name")
-        .agg(pl.len().alias("contributions"), *[pl.col(c).sum() for c in USD_COLUMNS])
+        out.filter(has_any)
+        .select(
+            "donor",
+            "donor_name",
+            "contributions",
+            *USD_COLUMNS,
+            "not_quantified",
+            "no_rate",
+            "superseded",
+            "projects",
+            "activities",
+        )
         .sort("donor")
+    )
+
+
+async def _donors(donor_id: int | None) -> pl.DataFrame:
+    return await frame(
+        "SELECT code AS donor, name AS donor_name FROM organization"
+        " WHERE ($1::bigint IS NULL AND 'donor' = ANY(roles)) OR id = $1 ORDER BY code",
+        [donor_id],
+        {"donor": pl.String, "donor_name": pl.String},
     )
 
 
@@ -282,6 +221,14 @@ async def build_funding(donor: str | int | None, with_activities: bool = True) -
             if with_activities
             else pl.DataFrame(schema=ACTIVITIES[1])
         )
+        projects = await frame(PROJECTS[0], rates, PROJECTS[1])
+        areas = contributions["earmarked_priority_area_id"].drop_nulls().unique().to_list()
+        needs = await frame(
+            FUNDING_NEEDS[0], [donor_id, projects["code"].to_list(), areas], FUNDING_NEEDS[1]
+        )
+        donors = await _donors(donor_id)
+        today = await sql.fetchval("SELECT current_date")
+    contributions = _with_rules(contributions, today)
     label = f"{found['code']} ({found['name']})" if found else "all donors"
     return Funding(
         filters={"donor": label},
@@ -291,9 +238,16 @@ async def build_funding(donor: str | int | None, with_activities: bool = True) -
         allocations=allocations,
         expenditure=expenditure,
         activities=activities,
-        totals=_totals(contributions),
+        totals=_totals(contributions, projects, activities, donors),
+        projects=projects,
+        funding_needs=needs,
     )
 
 
 def grand_total(f: Funding) -> dict[str, Decimal]:
-    return {c: Decimal(f.contributions[c].sum() or 0) for c in USD_COLUMNS}
+    """USD totals of every counted contribution (see _totals)."""
+    counted = f.contributions.filter(pl.col("counted"))
+    return {c: Decimal(counted[c].sum() or 0) for c in USD_COLUMNS}
+
+
+__all__ = ["RULE_ONLY", "Funding", "build_funding", "find_donor", "grand_total"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from reports.funding import Funding, grand_total
+from reports.funding import RULE_ONLY, Funding, grand_total
 from reports.workbook import Column, Progress, ReportWorkbook
 from ta_manager.spreadsheet_text import csv_text_column
 
@@ -17,9 +17,20 @@ NOTES = [
     "Balance: received minus spent (negative when spending ran ahead of receipts).",
     "USD equivalents of a contribution's money (pledged, received, allocated, spent, balance) "
     "all use that contribution's rate: the USD rate on or before its date (received, else "
-    "pledged), else the first rate after it; the rate and its date are on every row.",
-    "Activities funded: allocated to directly, or belonging to a project the donor's money "
-    "was allocated to.",
+    "pledged, else the start of its period), else the first rate after it; the rate and its "
+    "date are on every row.",
+    "Not quantified: support a document states without an amount; it is listed and adds "
+    "nothing to the totals.",
+    "No rate: an amount in a currency with no exchange rate recorded is shown in its currency "
+    "and never added to the USD totals (the Summary lists such amounts).",
+    "Cumulative figures (a total over a period) are never added to each other when their "
+    "periods overlap: per donor and earmark, the figure whose period ends last counts and the "
+    "ones it overlaps are marked 'superseded' and left out of the totals.",
+    "Activities funded: allocated to directly, in a project the donor's money was allocated "
+    "or earmarked to, or naming the donor (on the activity or its project), with or without "
+    "amounts. Projects: naming the donor, earmarked by or allocated its money.",
+    "Funding needs: open gaps and resource requests stated for the donor's projects and for "
+    "the priority areas its contributions are earmarked to (all of them for every donor).",
 ]
 TOTAL_COLUMNS = [
     Column("Donor", width=14),
@@ -30,6 +41,11 @@ TOTAL_COLUMNS = [
     Column("Allocated (USD)", "money"),
     Column("Spent (USD)", "money"),
     Column("Balance (USD)", "money"),
+    Column("Not quantified", "int"),
+    Column("Not in USD (no rate)", width=30),
+    Column("Superseded cumulative", "int"),
+    Column("Projects", "int"),
+    Column("Activities", "int"),
 ]
 CONTRIBUTION_COLUMNS = [
     Column("Contribution", width=16),
@@ -54,6 +70,11 @@ CONTRIBUTION_COLUMNS = [
     Column("Earmarking", width=12),
     Column("Earmarked to", width=14),
     Column("Description", width=40),
+    Column("Dated (as given)", width=16),
+    Column("Cumulative", width=10),
+    Column("Period", width=20),
+    Column("Sources", width=40),
+    Column("Note", width=40),
 ]
 ALLOCATION_COLUMNS = [
     Column("Allocation", "int"),
@@ -93,6 +114,7 @@ ACTIVITY_COLUMNS = [
     Column("Status", width=10),
     Column("Starts", "date"),
     Column("Ends", "date"),
+    Column("Dates", width=20),
     Column("Funded via", width=10),
     Column("Project", width=14),
     Column("Donors", width=30),
@@ -101,6 +123,34 @@ ACTIVITY_COLUMNS = [
     Column("Women", "int"),
     Column("Men", "int"),
     Column("Allocated to it (USD)", "money"),
+    Column("Sources", width=40),
+]
+PROJECT_COLUMNS = [
+    Column("Project", width=16),
+    Column("Title", width=44),
+    Column("Status", width=10),
+    Column("Starts", "date"),
+    Column("Ends", "date"),
+    Column("Donor's part", width=28),
+    Column("Donors", width=30),
+    Column("Budget", "money"),
+    Column("Currency", width=9),
+    Column("Allocated to it (USD)", "money"),
+    Column("States", width=40),
+    Column("Activities", "int"),
+]
+FUNDING_NEED_COLUMNS = [
+    Column("Funding need", width=18),
+    Column("Kind", width=16),
+    Column("Title", width=44),
+    Column("Priority area", width=10),
+    Column("Project", width=14),
+    Column("Proposal", "int"),
+    Column("Amount", "money"),
+    Column("Currency", width=9),
+    Column("Stated", width=10),
+    Column("Sources", width=40),
+    Column("Description", width=40),
 ]
 
 
@@ -108,7 +158,18 @@ def _totals(f: Funding) -> Iterator[tuple[Any, ...]]:
     yield from f.totals.iter_rows()
     if f.donor is None:
         total = grand_total(f)
-        yield ("all", "all donors", f.contributions.height, *total.values())
+        t = f.totals
+        yield (
+            "all",
+            "all donors",
+            f.contributions.height,
+            *total.values(),
+            int(t["not_quantified"].sum() or 0),
+            "",
+            int(t["superseded"].sum() or 0),
+            f.projects.height,
+            f.activities.height,
+        )
 
 
 def write_funding(f: Funding, target: Path, progress: Progress | None = None) -> None:
@@ -116,10 +177,12 @@ def write_funding(f: Funding, target: Path, progress: Progress | None = None) ->
     book = ReportWorkbook(target, title, f.filters, f.as_of, notes=NOTES)
     book.table("Summary", TOTAL_COLUMNS, _totals(f))
     for name, columns, df in [
-        ("Contributions", CONTRIBUTION_COLUMNS, f.contributions.drop("contribution_id")),
+        ("Contributions", CONTRIBUTION_COLUMNS, f.contributions.drop(*RULE_ONLY)),
         ("Allocations", ALLOCATION_COLUMNS, f.allocations),
         ("Expenditure", EXPENDITURE_COLUMNS, f.expenditure),
-        ("Activities funded", ACTIVITY_COLUMNS, f.activities),
+        ("Activities funded", ACTIVITY_COLUMNS, f.activities.drop("donor_codes")),
+        ("Projects", PROJECT_COLUMNS, f.projects.drop("donor_codes")),
+        ("Funding needs", FUNDING_NEED_COLUMNS, f.funding_needs),
     ]:
         book.table(name, columns, df.iter_rows(), progress, df.height)
     book.close()
@@ -143,11 +206,13 @@ LEDGER_HEADER = [
 def _ledger(f: Funding) -> pl.DataFrame:
     contributions = f.contributions.select(
         pl.lit("contribution").alias("record"),
-        pl.coalesce("received_on", "pledged_on").alias("date"),
+        pl.coalesce("received_on", "pledged_on", "period_from").alias("date"),
         "donor",
         pl.col("code").alias("contribution"),
         pl.col("earmarked_to").alias("to"),
-        pl.col("status").alias("detail"),
+        pl.concat_str(
+            "status", pl.when(pl.col("note") != "").then("note"), separator="; ", ignore_nulls=True
+        ).alias("detail"),
         pl.col("pledged").alias("amount"),
         "currency",
         pl.col("rate").alias("usd_rate"),

@@ -14,7 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from reports.coverage import COVERAGE_SCHEMA, activity_period_where, need_coverage
+from reports.counting import not_delivered
+from reports.coverage import COVERAGE_SCHEMA, LINKED, activity_period_where, need_coverage
 from reports.frames import conditions, frame
 from reports.regional import regional_activities
 from reports.snapshot import filters_used, snapshot
@@ -86,6 +87,7 @@ ACTIVITY_SCHEMA: dict[str, Any] = {
     "activity_status": pl.String,
     "scope": pl.String,
     "candidates_total": pl.Int64,
+    "group_id": pl.Int64,
 }
 
 _ACTIVITY_COLUMNS = f"""
@@ -94,38 +96,57 @@ _ACTIVITY_COLUMNS = f"""
     a.status AS activity_status, a.scope
 """
 
+# The activities answering each need: a link to a delivered plan shows (and counts) its
+# delivery; records of one event share a group_id and count once (reports/counting.py).
 _ANSWERS = f"""
-SELECT an.assistance_request_id AS need_id, 'answers' AS relation, {_ACTIVITY_COLUMNS},
-       NULL::bigint AS candidates_total
-FROM activity_need an
-JOIN activity a ON a.id = an.activity_id
+SELECT DISTINCT ON (an.assistance_request_id, a.id)
+       an.assistance_request_id AS need_id, 'answers' AS relation, {_ACTIVITY_COLUMNS},
+       NULL::bigint AS candidates_total, coalesce(eg.group_id, a.id) AS group_id
+FROM {LINKED}
 JOIN activity_type ty ON ty.id = a.activity_type_id
-WHERE a.archived_at IS NULL AND a.status <> 'cancelled' AND {{where}}
+WHERE a.archived_at IS NULL AND a.status NOT IN ('cancelled', 'proposed') AND {{where}}
 """
 
-# Same State (as a beneficiary, so regional activities that included it count), same
-# priority area and, when the need names one, same assistance type; not yet linked.
+# Same State (as a beneficiary, so regional activities that included it count), not yet
+# linked, and: when the need names an assistance type, an activity of that type, whatever
+# priority areas it is filed under; otherwise an activity of the need's priority area;
+# and not rejected by an officer (ta_manager/needs/candidates.py).
 _CANDIDATES = f"""
 SELECT * FROM (
     SELECT n.id AS need_id, 'candidate' AS relation, {_ACTIVITY_COLUMNS},
            count(*) OVER (PARTITION BY n.id) AS candidates_total,
            row_number() OVER (PARTITION BY n.id
-                              ORDER BY {START.replace("t.", "a.")} DESC NULLS LAST, a.code) AS rank
+                              ORDER BY {START.replace("t.", "a.")} DESC NULLS LAST, a.code) AS rank,
+           a.id AS group_id
     FROM assistance_request n
     JOIN activity_country ac ON ac.country_id = n.country_id
     JOIN activity a ON a.id = ac.activity_id
-    JOIN activity_priority_area ap
-         ON ap.activity_id = a.id AND ap.priority_area_id = n.priority_area_id
     JOIN activity_type ty ON ty.id = a.activity_type_id
     WHERE a.archived_at IS NULL AND a.status <> 'cancelled'
-      AND (n.assistance_type_id IS NULL OR EXISTS (
-            SELECT 1 FROM activity_assistance_type aat
-            WHERE aat.activity_id = a.id AND aat.assistance_type_id = n.assistance_type_id))
+      AND CASE WHEN n.assistance_type_id IS NULL
+               THEN EXISTS (SELECT 1 FROM activity_priority_area ap
+                            WHERE ap.activity_id = a.id
+                              AND ap.priority_area_id = n.priority_area_id)
+               ELSE EXISTS (SELECT 1 FROM activity_assistance_type aat
+                            WHERE aat.activity_id = a.id
+                              AND aat.assistance_type_id = n.assistance_type_id) END
       AND NOT EXISTS (SELECT 1 FROM activity_need l
                       WHERE l.activity_id = a.id AND l.assistance_request_id = n.id)
+      AND {not_delivered("a")}
+      AND NOT EXISTS (SELECT 1 FROM candidate_rejection cr
+                      WHERE cr.activity_id = a.id AND cr.assistance_request_id = n.id)
       AND {{where}}
 ) c WHERE rank <= {CANDIDATES_SHOWN}
 """
+
+
+async def need_activities(need_id: int) -> pl.DataFrame:
+    """The answering and candidate activities of one need (ACTIVITY_SCHEMA; the need page)."""
+    f = MatrixFilters()
+    answers = await _activities([need_id], f, "an.assistance_request_id", _ANSWERS)
+    candidates = await _activities([need_id], f, "n.id", _CANDIDATES)
+    return pl.concat([answers, candidates]).sort("relation", "starts_on", "activity_code")
+
 
 STATE_SCHEMA: dict[str, Any] = {
     "country_id": pl.Int64,
@@ -241,9 +262,9 @@ def _cells(needs: pl.DataFrame, answers: pl.DataFrame, key: str) -> pl.DataFrame
         .alias("status"),
     )
     activities = (
-        keyed.join(answers.select("need_id", "activity_id"), on="need_id")
+        keyed.join(answers.select("need_id", "group_id"), on="need_id")
         .group_by("country_id", "key")
-        .agg(pl.col("activity_id").n_unique().alias("answering_activities"))
+        .agg(pl.col("group_id").n_unique().alias("answering_activities"))
     )
     return status.join(activities, on=["country_id", "key"], how="left").with_columns(
         pl.col("answering_activities").fill_null(0)
@@ -362,7 +383,7 @@ def matrix_json(m: Matrix, detail: bool = True) -> dict[str, Any]:
         "legend": {
             "met": "linked to a completed activity",
             "partly": "linked only to planned, approved or ongoing activities",
-            "unmet": "no linked activity (cancelled ones do not count)",
+            "unmet": "no linked activity (cancelled or only proposed ones do not count)",
             "none": "no stated need",
         },
         "priority_areas": m.priority_areas.select("code", "name").to_dicts(),

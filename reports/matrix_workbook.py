@@ -14,20 +14,26 @@ from reports.workbook import Column, Progress, ReportWorkbook
 LEGEND = [
     ("met", "met: linked to a completed activity"),
     ("partly", "partly met: linked only to planned, approved or ongoing activities"),
-    ("unmet", "unmet: no linked activity (links to cancelled activities do not count)"),
+    ("unmet", "unmet: no linked activity (cancelled or only proposed ones do not count)"),
     ("none", "no stated need"),
 ]
 NOTES = [
     "Coverage rule: a need is met when linked to a completed activity, partly met when "
     "linked only to planned/approved/ongoing activities, unmet otherwise. Withdrawn and "
-    "archived needs are left out.",
+    "archived needs are left out. Proposed activities do not count yet.",
+    "A need linked to a plan that another activity delivered counts that delivery; records "
+    "of one event from several documents (same_event_as) are one answering activity.",
+    "With an activity period, only activities overlapping it count (a year or month stands "
+    "for its whole interval; an ongoing activity with no end runs until today); undated "
+    "activities then do not count and the Needs sheet says how many there are.",
     "A grid cell holding several needs is met when all are met, unmet when none has an "
     "answering activity, partly otherwise; (n) is the number of distinct answering activities.",
     "Regional activities: every regional, interregional or global activity (not cancelled) "
     "once per M49 sub-region of its beneficiary States, with the States it reached there.",
-    f"Candidate activities: same State (as a beneficiary, so regional activities count), same "
-    f"priority area and assistance type, not yet linked; the {CANDIDATES_SHOWN} most recent "
-    "are listed.",
+    "Candidate activities: same State (as a beneficiary, so regional activities count), not "
+    "yet linked, and of the need's assistance type whatever priority area the activity is "
+    "filed under (of the need's priority area when the need names no type); the "
+    f"{CANDIDATES_SHOWN} most recent are listed.",
 ]
 
 NEED_COLUMNS = [
@@ -47,6 +53,9 @@ NEED_COLUMNS = [
     Column("Answering activities: title (type, dates, status)", width=60),
     Column("Candidate activities", "int"),
     Column("Candidates (most recent)", width=30),
+    Column("Stated (as given)", width=12),
+    Column("Undated answering activities", "int"),
+    Column("Sources", width=40),
 ]
 ACTIVITY_COLUMNS = [
     Column("Need", width=16),
@@ -153,6 +162,9 @@ def _need_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
         "answered_by_detail",
         "candidates_total",
         "candidates",
+        "stated",
+        "undated_activities",
+        "sources",
     ).iter_rows()
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
@@ -31,6 +32,8 @@ from ta_manager.database.embedded import resolve_dsn_async
 from ta_manager.database.supervisor import Supervisor
 from ta_manager.reference.controllers import InstrumentPartiesController
 from ta_manager.settings import Settings, get_settings
+from ta_manager.ui.router import ui_router, ui_static
+from ta_manager.ui.templating import template_config
 
 STATIC = Path(__file__).parent / "api" / "static"
 log = logging.getLogger(__name__)
@@ -39,7 +42,9 @@ log = logging.getLogger(__name__)
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    # same-origin: browsers then send our own Origin on form posts (the CSRF check reads it)
+    # and nothing to other sites.
+    "referrer-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
     "content-security-policy": "default-src 'self'; script-src 'self' 'unsafe-inline';"
@@ -64,6 +69,9 @@ def api_router() -> Router:
     from importers.api import ROUTES as IMPORT_ROUTES
     from reports.api import ROUTES as REPORT_ROUTES
     from ta_manager.accounts.api import ROUTES as ACCOUNT_ROUTES
+    from ta_manager.activities.api import ROUTES as ACTIVITY_ROUTES
+    from ta_manager.iati.api import ROUTES as IATI_ROUTES
+    from ta_manager.jobs.api import ROUTES as JOB_ROUTES
     from ta_manager.proposals.api import ROUTES as PROPOSAL_ROUTES
 
     controllers = [crud_controller(r) for r in RESOURCES]
@@ -72,11 +80,14 @@ def api_router() -> Router:
         before_request=reject_unknown_query_parameters,
         route_handlers=[
             *controllers,
+            *ACTIVITY_ROUTES,
             InstrumentPartiesController,
             *ACCOUNT_ROUTES,
             *IMPORT_ROUTES,
             *REPORT_ROUTES,
             *PROPOSAL_ROUTES,
+            *JOB_ROUTES,
+            *IATI_ROUTES,
         ],
     )
 
@@ -120,7 +131,11 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             create_static_files_router(
                 path="/static", directories=[STATIC], include_in_schema=False
             ),
+            ui_static(),
+            ui_router(),
         ],
+        template_config=template_config(),
+        plugins=[HTMXPlugin()],
         lifespan=[database],
         on_app_init=[sessions.on_app_init],
         before_send=[security_headers],
@@ -142,6 +157,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",
         ),
+        state=State({"settings": settings}),
         debug=False,
     )
     return contract.apply(app)

@@ -35,6 +35,20 @@ def _positive(name: str, default: int) -> int:
     return value
 
 
+def _at_least(name: str, default: int, least: int) -> int:
+    value = _int(name, default)
+    if value < least:
+        raise SettingsError(f"{name} must be at least {least}, got {value}")
+    return value
+
+
+def _between(name: str, default: int, least: int, most: int) -> int:
+    value = _at_least(name, default, least)
+    if value > most:
+        raise SettingsError(f"{name} must be at most {most}, got {value}")
+    return value
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = (os.environ.get(name) or "").strip().lower()
     if raw == "":
@@ -84,6 +98,22 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = field(default_factory=tuple)
     # How long to wait for the embedded PostgreSQL to finish crash recovery at start-up.
     db_start_seconds: int = 120
+    # Processes and jobs (docs/jobs.md).
+    web_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    job_workers: int = 1
+    worker_jobs: int = 2
+    job_heartbeat_seconds: int = 30
+    job_max_attempts: int = 3
+    files_keep_hours: int = 24
+    sync_wait_seconds: int = 20
+    worker_nice: int = 10
+    # IATI publishing (docs/iati.md): the reporting organisation and what is published.
+    iati_reporting_org: str = ""
+    iati_reporting_org_name: str = ""
+    iati_reporting_org_type: int = 40
+    iati_lang: str = "en"
+    iati_publish_activities: bool = True
+    iati_default_sector: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -124,6 +154,21 @@ class Settings:
             import_max_bytes=_positive("TA_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
             trusted_proxies=_networks("TA_TRUSTED_PROXIES"),
             db_start_seconds=_positive("TA_DB_START_SECONDS", 120),
+            web_processes=_positive("TA_WEB_PROCESSES", os.cpu_count() or 1),
+            job_workers=_at_least("TA_JOB_WORKERS", 1, 0),
+            # pgqueuer needs room for twice the batch (one job) a worker takes at a time.
+            worker_jobs=_at_least("TA_WORKER_JOBS", 2, 2),
+            job_heartbeat_seconds=_at_least("TA_JOB_HEARTBEAT_SECONDS", 30, 2),
+            job_max_attempts=_positive("TA_JOB_MAX_ATTEMPTS", 3),
+            files_keep_hours=_positive("TA_FILES_KEEP_HOURS", 24),
+            sync_wait_seconds=_at_least("TA_SYNC_WAIT_SECONDS", 20, 0),
+            worker_nice=_between("TA_WORKER_NICE", 10, 0, 19),
+            iati_reporting_org=(os.environ.get("TA_IATI_REPORTING_ORG") or "").strip(),
+            iati_reporting_org_name=(os.environ.get("TA_IATI_REPORTING_ORG_NAME") or "").strip(),
+            iati_reporting_org_type=_positive("TA_IATI_REPORTING_ORG_TYPE", 40),
+            iati_lang=(os.environ.get("TA_IATI_LANG") or "en").strip().lower(),
+            iati_publish_activities=_bool("TA_IATI_PUBLISH_ACTIVITIES", True),
+            iati_default_sector=(os.environ.get("TA_IATI_DEFAULT_SECTOR") or "").strip(),
         )
 
 

@@ -8,17 +8,27 @@ from ta_manager.activities.tables import (
     Activity,
     ActivityAssistanceType,
     ActivityCountry,
+    ActivityDistinct,
+    ActivityDonor,
     ActivityInstitution,
     ActivityInstrument,
     ActivityNeed,
     ActivityParticipantGroup,
     ActivityPartner,
     ActivityPriorityArea,
+    ActivitySameEvent,
     ActivitySector,
 )
 from ta_manager.cost_norms.tables import CostNorm
+from ta_manager.files.tables import StoredFile, StoredFileChunk
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
-from ta_manager.needs.tables import AssistanceRequest, AssistanceRequestInstrument
+from ta_manager.funding_needs.tables import FundingNeed
+from ta_manager.jobs.tables import Job, JobWorker
+from ta_manager.needs.tables import (
+    AssistanceRequest,
+    AssistanceRequestInstrument,
+    CandidateRejection,
+)
 from ta_manager.projects.tables import (
     Project,
     ProjectCountry,
@@ -31,6 +41,7 @@ from ta_manager.reference.tables import (
     AssistanceType,
     Country,
     Instrument,
+    InstrumentStatus,
     Organization,
     PriorityArea,
     Ratification,
@@ -45,6 +56,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     RegionMember,
     Instrument,
     Ratification,
+    InstrumentStatus,
     PriorityArea,
     AssistanceType,
     ActivityType,
@@ -67,9 +79,18 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ActivitySector,
     ActivityNeed,
     ActivityParticipantGroup,
+    ActivitySameEvent,
+    ActivityDonor,
+    ActivityDistinct,
+    CandidateRejection,
     ExchangeRate,
     Contribution,
     Allocation,
     Expenditure,
+    FundingNeed,
     CostNorm,
+    StoredFile,
+    StoredFileChunk,
+    Job,
+    JobWorker,
 )

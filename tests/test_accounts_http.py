@@ -17,7 +17,7 @@ async def test_security_headers_on_api_and_public_routes(client, anon_client) ->
         r = await c.get(path)
         assert r.headers["x-content-type-options"] == "nosniff", path
         assert r.headers["x-frame-options"] == "DENY"
-        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["referrer-policy"] == "same-origin"
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     api = await client.get("/api/v1/countries")
     assert api.headers["cache-control"] == "no-store"

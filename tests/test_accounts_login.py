@@ -111,7 +111,12 @@ async def test_cookie_session_for_the_browser(anon_client) -> None:  # type: ign
     anon_client.cookies.clear()
     me = await anon_client.get("/api/v1/auth/me", headers={"Cookie": f"ta_session={token}"})
     assert me.status_code == 200
-    out = await anon_client.post("/api/v1/auth/logout", headers={"Cookie": f"ta_session={token}"})
+    cookie_only = {"Cookie": f"ta_session={token}"}
+    refused = await anon_client.post("/api/v1/auth/logout", headers=cookie_only)
+    assert refused.status_code == 403  # no CSRF proof (docs/permissions.md)
+    out = await anon_client.post(
+        "/api/v1/auth/logout", headers={**cookie_only, "Origin": "http://testserver"}
+    )
     assert out.status_code == 204
     assert 'ta_session=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
     me = await anon_client.get("/api/v1/auth/me", headers={"Cookie": f"ta_session={token}"})

@@ -156,7 +156,7 @@ BAD_ACTIVITIES = [
     ({"planned_cost": "-5"}, 422, "planned_cost"),
     ({"planned_cost": "lots"}, 400, "planned_cost"),
     ({"status": "finished"}, 400, "status"),
-    ({"actual_start": "31/02/2024"}, 400, "actual_start"),
+    ({"actual_start": "31/02/2024"}, 422, "actual_start"),
     ({"participants_by_profession": {"astronaut": 1}}, 400, "participants_by_profession"),
     ({"unknown_field": 1}, 400, "unknown_field"),
     ({"code": "has space"}, 400, "code"),

@@ -64,6 +64,19 @@ CASES: list[tuple[str, dict[str, Any], str, Any, bool]] = [
         False,
     ),
     (
+        "instrument-status",
+        {
+            "instrument": "UNTOC",
+            "as_of": "2009-02-09",
+            "parties": 147,
+            "document": "E/CN.15/2009/8",
+            "paragraph": "2",
+        },
+        "parties",
+        148,
+        False,
+    ),
+    (
         "priority-areas",
         {"code": "PA9", "name": "Ninth area", "instrument": "UNTOC"},
         "active",
@@ -297,7 +310,6 @@ BAD: list[tuple[str, dict[str, Any], int, str]] = [
             "code": "C1",
             "donor": "DONOR-X",
             "amount": "10",
-            "currency": "JPY",
             "pledged_on": "2008-01-01",
         },
         422,

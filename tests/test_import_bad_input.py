@@ -14,7 +14,6 @@ import pytest
 
 from importers.problems import Problem
 from importers.service import ImportRejected, import_file
-from ta_manager.funding.service import ExchangeRateService
 from ta_manager.reference.services import OrganizationService
 from tests.fixtures.workbooks import csv_bytes, row_counts, xlsx
 
@@ -221,21 +220,20 @@ async def test_negative_amount() -> None:
     ]
 
 
-async def test_currency_without_exchange_rate() -> None:
+async def test_amount_without_currency() -> None:
+    """A currency without a rate is kept (shown "no rate"); an amount without any is not."""
     await _donor()
-    await ExchangeRateService().create(
-        {"currency": "EUR", "valid_on": dt.date(2009, 1, 1), "rate_to_usd": "1.3"}
-    )
     data = xlsx(
         [
             CONTRIBUTION_HEADER,
             ["C-1", "NOR", "1,000,000", "EUR", "2009-01-01"],
-            ["C-2", "NOR", "250 000", "nok", "2009-01-01"],
+            ["C-2", "NOR", "250 000", "", "2009-01-01"],
+            ["C-3", "NOR", "", "", "2009"],
         ]
     )
     problems = await rejected("contributions", data)
-    assert [(p.row, p.column, p.value) for p in problems] == [(3, "currency", "NOK")]
-    assert "no exchange rate" in problems[0].reason
+    assert [(p.row, p.column) for p in problems] == [(3, "currency")]
+    assert "required with an amount" in problems[0].reason
 
 
 async def test_duplicate_code_within_the_file() -> None:

@@ -3,10 +3,7 @@ nothing; changed rows update with the changed fields reported."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-
-import country_converter
 
 from importers.service import import_file
 from ta_manager.activities.service import ActivityService
@@ -39,17 +36,37 @@ UN_STYLE = {
     "MDA": "Republic of Moldova",
 }
 
+# The official names country_converter 1.3.2 gave for the demo's other States (the spellings
+# this test typed before the project dropped that library; kept so the test is unchanged).
+OFFICIAL = {
+    "AFG": "Islamic Republic of Afghanistan", "ALB": "Republic of Albania",
+    "BDI": "Republic of Burundi", "BEN": "Republic of Benin", "BFA": "Burkina Faso",
+    "CAF": "Central African Republic", "CHN": "People's Republic of China",
+    "CMR": "Republic of Cameroon", "COG": "Republic of the Congo", "COL": "Republic of Colombia",
+    "COM": "Union of the Comoros", "CRI": "Republic of Costa Rica", "DOM": "Dominican Republic",
+    "DZA": "People's Democratic Republic of Algeria", "ECU": "Republic of Ecuador",
+    "GAB": "Gabonese Republic", "GIN": "Republic of Guinea", "HND": "Republic of Honduras",
+    "IDN": "Republic of Indonesia", "JAM": "Jamaica", "KHM": "Kingdom of Cambodia",
+    "MDG": "Republic of Madagascar", "MDV": "Republic of Maldives", "MLI": "Republic of Mali",
+    "MMR": "Republic of the Union of Myanmar", "MNG": "Mongolia", "MUS": "Republic of Mauritius",
+    "MYS": "Malaysia", "NAM": "Republic of Namibia", "NER": "Republic of Niger",
+    "NGA": "Federal Republic of Nigeria", "PHL": "Republic of the Philippines",
+    "PRY": "Republic of Paraguay", "SEN": "Republic of Senegal",
+    "SLV": "Republic of El Salvador", "SRB": "Republic of Serbia",
+    "STP": "Democratic Republic of São Tomé and Príncipe", "SUR": "Republic of Suriname",
+    "TCD": "Republic of Chad", "THA": "Kingdom of Thailand", "TJK": "Republic of Tajikistan",
+    "TKM": "Turkmenistan", "URY": "Oriental Republic of Uruguay",
+    "ZAF": "Republic of South Africa", "ZWE": "Republic of Zimbabwe",
+}  # fmt: skip
+
 
 def _demo_needs_workbook() -> tuple[bytes, list[dict[str, Any]]]:
     """The demo needs typed the way a field office would: official UN-style names, dates
     as d/m/Y text, instruments in one cell, a title row above the header."""
     needs = demo_file("needs")["need"]
-    official = country_converter.CountryConverter()
     rows: list[list[Any]] = [NEED_HEADER]
     for n, need in enumerate(needs):
-        name = UN_STYLE.get(need["country"]) or official.convert(
-            need["country"], src="ISO3", to="name_official"
-        )
+        name = UN_STYLE.get(need["country"]) or OFFICIAL[need["country"]]
         stated = need.get("stated_on")
         rows.append(
             [
@@ -78,7 +95,8 @@ async def test_demo_needs_typed_with_un_state_names() -> None:
         assert record["country"] == need["country"]
         assert record["assistance_type"] == need.get("assistance_type")
         assert record["instruments"] == sorted(need.get("instruments", []))
-        assert record["stated_on"] == need.get("stated_on")
+        stated = need.get("stated_on")
+        assert record["stated_on"] == (str(stated) if stated else None)
         assert record["description"] == need.get("description", "")
 
 
@@ -148,8 +166,8 @@ async def test_csv_with_bom_and_semicolons() -> None:
     assert summary.new == 2
     page = (await NeedService().page(sort="code")).items
     assert [(r["country"], r["priority_area"], r["stated_on"], r["description"]) for r in page] == [
-        ("CIV", "PA2", dt.date(2008, 2, 1), "Texte, avec virgule"),
-        ("BEN", "PA1", dt.date(2008, 2, 3), ""),
+        ("CIV", "PA2", "2008-02-01", "Texte, avec virgule"),
+        ("BEN", "PA1", "2008-02-03", ""),
     ]
 
 
@@ -251,10 +269,7 @@ async def test_activities_with_states_partners_and_needs() -> None:
     assert record["partners"] == ["OAS", "UNDP"]
     assert record["needs"] == ["N-COL", "N-PER"]
     assert str(record["actual_cost"]) == "12500.50"
-    assert (record["actual_start"], record["actual_end"]) == (
-        dt.date(2007, 9, 12),
-        dt.date(2007, 9, 14),
-    )
+    assert (record["actual_start"], record["actual_end"]) == ("2007-09-12", "2007-09-14")
 
     rows[1][8] = "Colombia; Peru"  # one State fewer
     counts = await row_counts()
@@ -402,3 +417,13 @@ async def test_concurrent_imports_of_the_same_new_code(monkeypatch: Any) -> None
     assert codes in (["N-1", "N-A"], ["N-1", "N-B"])
     after = await row_counts()
     assert after["assistance_request"] == before["assistance_request"] + 2
+
+
+async def test_investigators_are_a_profession() -> None:
+    rows = [
+        ["code", "title", "type", "participants_total", "participants_investigator"],
+        ["A-INV", "Training of investigators", "training", 20, 14],
+    ]
+    await import_file("activities", xlsx(rows), "activities.xlsx")
+    (record,) = (await ActivityService().page()).items
+    assert record["participants_by_profession"] == {"investigator": 14}

@@ -31,6 +31,9 @@ DOCUMENTED_MODULES = (
 )
 
 
+# Pages of the browser interface: anonymous callers are redirected to /login.
+UI_MODULES = ("ta_manager.ui.",)
+
 # Rows below this heading belong to other parts (imports, reports, proposals): checked like
 # the others, but a route that part drops or renames is not this document's error.
 OTHER_PARTS = "### Routes of other parts"
@@ -114,6 +117,10 @@ async def test_route_answers_role_as_documented(
     if allowed:
         assert r.status_code not in (401, 403), r.text
         assert r.status_code < 500, r.text
+    elif who == "anonymous" and row.module.startswith(UI_MODULES):
+        # A page sends the browser to the login form instead.
+        assert r.status_code == 303, r.text
+        assert r.headers["location"].startswith("/login?next=")
     elif who == "anonymous":
         assert r.status_code == 401, r.text
         assert r.headers.get("www-authenticate") == "Bearer"

@@ -139,7 +139,8 @@ async def test_phasing_not_summing_to_100_names_the_activity(client: httpx.Async
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "activities[0].phasing.2012"
 
 
-async def test_missing_norm_for_venue_region_is_named(client: httpx.AsyncClient) -> None:
+async def test_missing_norm_leaves_lines_uncosted_and_named(client: httpx.AsyncClient) -> None:
+    """The proposal is made anyway: the DSA line is uncosted and the missing norm listed."""
     await sql.execute("DELETE FROM cost_norm WHERE item = 'dsa' AND venue_region_id IS NULL")
     await sql.execute(
         "DELETE FROM cost_norm WHERE item = 'dsa' AND venue_region_id IS NOT NULL"
@@ -154,11 +155,27 @@ async def test_missing_norm_for_venue_region_is_named(client: httpx.AsyncClient)
     r = await client.post(
         BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "activities": [study]}
     )
-    assert r.status_code == 422, r.text
-    assert r.json()["errors"][0]["field"] == "activities[0].norm"
-    assert "no dsa norm for 2009 to venue region EUR-W" in r.json()["detail"]
-    assert '"Study tour to Europe"' in r.json()["detail"]
-    await assert_nothing_saved()
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["complete"] is False
+    assert doc["missing_norms"] == [
+        {"norm": "no dsa norm for 2009 to venue region EUR-W", "activities": [study["title"]]}
+    ]
+    (activity,) = doc["activities"]
+    lines = {ln["item"]: ln for ln in activity["lines"]}
+    assert lines["dsa"]["uncosted"] and lines["dsa"]["unit_cost"] is None
+    assert lines["dsa"]["amount"] is None and lines["dsa"]["quantity"] == "35.0000"
+    assert not lines["air_ticket"]["uncosted"]
+    assert activity["uncosted_lines"] == 1
+    # totals hold what is costed; the uncosted line adds nothing
+    assert D(activity["total"]) == D(lines["air_ticket"]["amount"])
+    # a unit cost typed by hand costs the line
+    line = lines["dsa"]
+    path = f"{BASE}/{doc['id']}/activities/{activity['id']}/lines/{line['id']}"
+    r = await client.patch(path, json={"unit_cost": "300", "version": line["version"]})
+    assert r.status_code == 200, r.text
+    assert D(r.json()["total"]) == D(lines["air_ticket"]["amount"]) + 35 * 300
+    assert r.json()["uncosted_lines"] == 0
 
 
 async def test_currency_without_a_rate(client: httpx.AsyncClient) -> None:

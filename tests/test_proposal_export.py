@@ -190,7 +190,7 @@ async def test_workbook_formulas_equal_api_totals(client: httpx.AsyncClient) -> 
     assert x.status_code == 200
     assert x.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(x.content))
-    assert wb.sheetnames == ["Summary", "PA2", "PA3", "Norms"]
+    assert wb.sheetnames == ["Summary", "PA2", "PA3", "Norms", "Open points"]
     f = Formulas(wb)
     summary = wb["Summary"]
     years = ["2009", "2010", "2011"]

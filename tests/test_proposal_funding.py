@@ -104,17 +104,26 @@ async def test_secured_and_gap_per_area_and_year(client: httpx.AsyncClient) -> N
     assert D(by_area["PA3"]["years"]["2010"]["secured"]) == D("6000.00")  # 7,500 / 1.25
 
 
-async def test_money_in_a_currency_without_rate_is_named(client: httpx.AsyncClient) -> None:
+async def test_money_in_a_currency_without_rate_is_kept_apart(client: httpx.AsyncClient) -> None:
+    """Money in a currency with no rate is never converted: listed, not in secured funding."""
     await money_setup()
-    await contribution("C-JPY", "1000000", "JPY", "2009-02-01", "PA2")  # no JPY rate at all
     r = await client.post(
         BASE,
         json={"title": "P", "start_year": 2009, "end_year": 2011,
               "activities": [manual("PA2", "1000", {"2009": 100})]},
     )  # fmt: skip
-    assert r.status_code == 422
-    assert "no exchange rate to USD is recorded for JPY (contribution C-JPY" in r.json()["detail"]
-    assert await sql.fetchval("SELECT count(*) FROM proposal") == 0
+    before = r.json()["totals"]["secured"]
+    await contribution("C-JPY", "1000000", "JPY", "2009-02-01", "PA2")  # no JPY rate at all
+    r = await client.get(f"{BASE}/{r.json()['id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["totals"]["secured"] == before
+    (kept,) = r.json()["unconverted_funding"]
+    assert (kept["source"], kept["currency"], D(kept["amount"])) == (
+        "contribution C-JPY",
+        "JPY",
+        D("1000000"),
+    )
+    assert kept["reason"] == "no exchange rate to USD is recorded for JPY"
 
 
 @pytest.mark.parametrize("psc", ["0", "13", "7.5"])

@@ -36,6 +36,8 @@ async def test_one_donor_workbook(tmp_path: Path) -> None:
         "Allocations",
         "Expenditure",
         "Activities funded",
+        "Projects",
+        "Funding needs",
     ]
     summary = _table(book, "Summary")
     assert len(summary) == 1  # nothing of other donors
@@ -68,7 +70,7 @@ async def test_one_donor_workbook(tmp_path: Path) -> None:
     assert set(funded) == {"A-WS-LAC", "A-TRN-BEN"}  # directly, and through project P-GLO
     assert funded["A-WS-LAC"]["Funded via"] == "activity"
     assert funded["A-WS-LAC"]["Allocated to it (USD)"] == 300_000
-    assert funded["A-TRN-BEN"]["Funded via"] == "project"
+    assert funded["A-TRN-BEN"]["Funded via"] == "project, named on project"  # P-GLO names NOR
     assert funded["A-TRN-BEN"]["Beneficiary States"] == "Benin, Colombia"
     assert funded["A-TRN-BEN"]["Participants"] == 20
     assert funded["A-WS-LAC"]["Beneficiary States"].count(",") == 19  # 20 States

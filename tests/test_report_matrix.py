@@ -12,6 +12,7 @@ import pytest
 from reports.matrix import MatrixFilters, build_matrix, matrix_json
 from reports.matrix_workbook import write_matrix
 from reports.workbook import sheet_name
+from ta_manager.activities.service import ActivityService
 from ta_manager.errors import InvalidInput
 from tests.test_report_fixture import build_fixture
 
@@ -148,3 +149,36 @@ def test_sheet_names_are_valid_and_unique() -> None:
     assert sheet_name("PA2 Criminal justice responses", taken) == "PA2 Criminal justice respon (2)"
     assert sheet_name("a/b:c*d?[e]") == "a-b-c-d--e-"
     assert len(sheet_name("x" * 40)) == 31
+
+
+async def test_candidates_come_from_other_priority_areas_when_the_type_matches() -> None:
+    """Niger needs PA2-TRN training; a training of that type filed under the corruption area
+    is a candidate; one of another type, or of the area but with no type, is not."""
+    await build_fixture()
+    activities = ActivityService()
+    base = {"type": "training", "status": "completed", "beneficiary_countries": ["NER"]}
+    await activities.create(
+        {
+            **base,
+            "code": "A-TRN-AC2",
+            "title": "Training of investigators, prosecutors and judges",
+            "actual_start": dt.date(2008, 11, 3),
+            "priority_areas": ["AC2"],
+            "assistance_types": ["PA2-TRN", "AC2-TRN"],
+            "participants_total": 30,
+            "participants_by_profession": {"investigator": 12, "prosecutor": 10, "judge": 8},
+        }
+    )
+    await activities.create(
+        {**base, "code": "A-TRN-OTHER", "title": "Other type", "priority_areas": ["PA2"],
+         "assistance_types": ["AC2-TRN"]}
+    )  # fmt: skip
+    await activities.create(
+        {**base, "code": "A-TRN-UNTYPED", "title": "No type", "priority_areas": ["PA2"]}
+    )
+    needs = {n["code"]: n for n in matrix_json(await build_matrix(MatrixFilters()))["needs"]}
+    assert needs["N-NER-TRN"]["candidates"] == "A-TRN-AC2"
+    assert needs["N-COL-CAP"]["candidates"] == "A-WS-LAC"  # the same-area rule still holds
+    stored = await activities.page(limit=100)
+    by_code = {a["code"]: a for a in stored.items}
+    assert by_code["A-TRN-AC2"]["participants_by_profession"]["investigator"] == 12

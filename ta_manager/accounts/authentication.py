@@ -21,11 +21,11 @@ from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from ta_manager.accounts import api_tokens, login
+from ta_manager.accounts import api_tokens, csrf, login
 from ta_manager.accounts.client_address import client_address
 from ta_manager.accounts.permissions import role_guard
 from ta_manager.accounts.users import Account
-from ta_manager.audit.actor import Actor, acting_as
+from ta_manager.audit.actor import Actor, Via, acting_as
 from ta_manager.settings import Settings
 
 COOKIE = "ta_session"
@@ -53,7 +53,9 @@ class AccountAuthenticationMiddleware(JWTCookieAuthenticationMiddleware):
         scheme, _, credential = header.strip().partition(" ")
         if header and scheme.lower() != "bearer":
             raise _refuse("use 'Authorization: Bearer <token>'")
-        credential = credential.strip() or connection.cookies.get(self.auth_cookie_key, "")
+        credential = credential.strip()
+        from_cookie = not credential
+        credential = credential or connection.cookies.get(self.auth_cookie_key, "")
         if not credential:
             return AuthenticationResult(user=None, auth=None)
         if api_tokens.looks_like_api_token(credential):
@@ -61,11 +63,16 @@ class AccountAuthenticationMiddleware(JWTCookieAuthenticationMiddleware):
             if found is None:
                 raise _refuse("unknown, expired or revoked API token")
             account, token_id = found
+            if from_cookie:
+                _mark_cookie_session(connection, f"api-token:{token_id}")
             return AuthenticationResult(user=account, auth=ApiTokenAuth(token_id))
         try:
-            return await self.authenticate_token(encoded_token=credential, connection=connection)
+            result = await self.authenticate_token(encoded_token=credential, connection=connection)
         except NotAuthorizedException as exc:
             raise _refuse("invalid, expired or revoked session token; log in again") from exc
+        if from_cookie and isinstance(result.auth, Token):
+            _mark_cookie_session(connection, str(result.auth.jti or result.auth.sub))
+        return result
 
     def __init__(self, **kwargs: Any) -> None:
         # Litestar's own __call__ authenticates (or skips excluded routes) and then calls
@@ -80,13 +87,18 @@ def _acting_as_caller(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         account: Account | None = scope["user"]
-        actor = (
-            Actor(account.id, account.email, "api") if account else Actor(None, "anonymous", "api")
-        )
+        via: Via = "api" if scope["path"].startswith("/api/") else "ui"
+        actor = Actor(account.id, account.email, via) if account else Actor(None, "anonymous", via)
         with acting_as(actor):
             await app(scope, receive, send)
 
     return call
+
+
+def _mark_cookie_session(connection: ASGIConnection[Any, Any, Any, Any], session_id: str) -> None:
+    """The credential came from the browser's cookie: unsafe requests need CSRF proof."""
+    connection.scope[csrf.COOKIE_SESSION] = True  # type: ignore[literal-required]
+    connection.scope[csrf.SESSION_ID] = session_id  # type: ignore[literal-required]
 
 
 async def retrieve_account(
@@ -105,6 +117,7 @@ class Sessions:
 
     def __init__(self, settings: Settings) -> None:
         self.lifetime = dt.timedelta(minutes=settings.token_minutes)
+        self.secret = settings.secret_key
         self.cookie_secure = settings.cookie_secure
         self.limits = login.LoginLimits(
             max_per_account=settings.login_max_failures,
@@ -122,7 +135,7 @@ class Sessions:
             samesite="strict",
             default_token_expiration=self.lifetime,
             authentication_middleware_class=AccountAuthenticationMiddleware,
-            guards=[role_guard],
+            guards=[role_guard, csrf.csrf_guard],
             description="A session token from POST /api/v1/auth/login, or a personal API token.",
         )
 

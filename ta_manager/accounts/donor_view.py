@@ -2,7 +2,10 @@
 
 - contributions: its own; allocations and expenditure: of its own contributions;
 - projects: those it is a donor of, or that its contributions are earmarked or allocated to;
-- activities: those its allocations fund, and those of the projects above;
+- activities: those its allocations fund, those naming it as a donor, and those of the
+  projects above;
+- funding needs: those of the projects above and those of priority areas (not those
+  stated only for a proposal);
 - organizations: every organization except other donors.
 Everything else about a record it may see comes back whole (beneficiaries, participants),
 except references to other donors, which are removed from read records (`redact`).
@@ -36,6 +39,7 @@ _FUNDED_PROJECTS = (
 _FUNDED_ACTIVITIES = (
     "SELECT a.activity_id FROM allocation a JOIN contribution c ON c.id = a.contribution_id"
     " WHERE c.donor_id = {} AND a.activity_id IS NOT NULL"
+    " UNION SELECT ad.activity_id FROM activity_donor ad WHERE ad.organization_id = {}"
     f" UNION SELECT x.id FROM activity x WHERE x.project_id IN ({_FUNDED_PROJECTS})"
 )
 
@@ -47,6 +51,7 @@ VISIBLE: dict[str, str] = {
     "project": f"t.id IN ({_FUNDED_PROJECTS})",
     "activity": f"t.id IN ({_FUNDED_ACTIVITIES})",
     "organization": "(NOT ('donor' = ANY(t.roles)) OR t.id = {})",
+    "funding_need": f"(t.priority_area_id IS NOT NULL OR t.project_id IN ({_FUNDED_PROJECTS}))",
 }
 
 
@@ -142,6 +147,9 @@ class DonorView:
 # Read-record fields that hold organization codes.
 ORGANIZATION_LISTS = frozenset({"donors", "partners", "beneficiary_institutions"})
 ORGANIZATION_FIELDS = frozenset({"donor", "implementing_office"})
+# Fields of an activity naming other activities: only those the donor may see are kept.
+ACTIVITY_LISTS = frozenset({"same_event_as", "same_event_group", "delivered_by"})
+ACTIVITY_FIELDS = frozenset({"delivers"})
 
 
 async def other_donor_codes(donor_id: int) -> frozenset[str]:
@@ -154,7 +162,7 @@ async def other_donor_codes(donor_id: int) -> frozenset[str]:
 
 async def redact(items: Iterable[dict[str, Any]], donor_id: int) -> list[dict[str, Any]]:
     """Remove every reference by code to another donor (e.g. a co-funded project's donors)."""
-    rows = list(items)
+    rows = await _visible_activity_links(list(items), donor_id)
     hidden = await other_donor_codes(donor_id)
     if not hidden:
         return rows
@@ -165,6 +173,38 @@ async def redact(items: Iterable[dict[str, Any]], donor_id: int) -> list[dict[st
             clean[key] = [v for v in row[key] or [] if str(v).upper() not in hidden]
         for key in ORGANIZATION_FIELDS & row.keys():
             if isinstance(row[key], str) and row[key].upper() in hidden:
+                clean[key] = None
+        out.append(clean)
+    return out
+
+
+async def _visible_activity_links(
+    rows: list[dict[str, Any]], donor_id: int
+) -> list[dict[str, Any]]:
+    """Codes of activities outside the donor's view are removed from links to them."""
+    named = {
+        str(code).upper()
+        for row in rows
+        for key in (ACTIVITY_LISTS | ACTIVITY_FIELDS) & row.keys()
+        for code in (row[key] if isinstance(row[key], list) else [row[key]])
+        if code
+    }
+    if not named:
+        return rows
+    where = Where()
+    where.add("upper(t.code) = ANY({})", sorted(named))
+    visible_condition(where, "activity", donor_id)
+    found = await sql.fetch(
+        f"SELECT upper(t.code) AS code FROM activity t {where.sql()}", *where.args
+    )
+    seen = {r["code"] for r in found}
+    out = []
+    for row in rows:
+        clean = dict(row)
+        for key in ACTIVITY_LISTS & row.keys():
+            clean[key] = [c for c in row[key] or [] if str(c).upper() in seen]
+        for key in ACTIVITY_FIELDS & row.keys():
+            if row[key] and str(row[key]).upper() not in seen:
                 clean[key] = None
         out.append(clean)
     return out

@@ -60,6 +60,7 @@ RESOURCE_ROLES: dict[str, ResourceRoles] = {
     "/regions": REFERENCE,
     "/instruments": REFERENCE,
     "/ratifications": REFERENCE,
+    "/instrument-status": REFERENCE,
     "/assistance-types": REFERENCE,
     "/activity-types": REFERENCE,
     "/sectors": REFERENCE,
@@ -73,6 +74,8 @@ RESOURCE_ROLES: dict[str, ResourceRoles] = {
     "/contributions": FUNDING,
     "/allocations": FUNDING,
     "/expenditures": FUNDING,
+    # Donors see the funding needs of projects they see, and of priority areas (donor_view).
+    "/funding-needs": ResourceRoles(read=(*STAFF, DONOR), write=EDITORS),
     "/cost-norms": ResourceRoles(read=STAFF, write=(ADMIN, SECRETARIAT)),
 }
 DEFAULT_RESOURCE = ResourceRoles(read=DEFAULT_READ, write=DEFAULT_WRITE)

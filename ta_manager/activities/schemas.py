@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
+from msgspec import Meta
 
 from ta_manager.records.schemas import (
     Code,
@@ -12,15 +13,26 @@ from ta_manager.records.schemas import (
     Currency,
     Money,
     Name,
+    PartialDateText,
     Text,
     read_struct,
 )
+from ta_manager.records.sources import Source
 
-ActivityStatus = Literal["planned", "approved", "ongoing", "completed", "cancelled"]
+# proposed -> planned -> approved -> ongoing -> completed (or cancelled)
+ActivityStatus = Literal["proposed", "planned", "approved", "ongoing", "completed", "cancelled"]
+# Only technical assistance counts as "activities carried out"; the others are listed apart.
+ActivityCategory = Literal[
+    "technical_assistance", "intergovernmental", "participation", "coordination"
+]
+Events = Annotated[
+    int, Meta(ge=1, le=100_000, description="How many events this record stands for (a series)")
+]
 Scope = Literal["national", "regional", "interregional", "global"]
 Profession = Literal[
     "judge",
     "prosecutor",
+    "investigator",
     "police",
     "central_authority",
     "legislative_drafter",
@@ -37,10 +49,12 @@ class ActivityCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     title: Name
     type: Code
     status: ActivityStatus = "planned"
-    planned_start: dt.date | None = None
-    planned_end: dt.date | None = None
-    actual_start: dt.date | None = None
-    actual_end: dt.date | None = None
+    category: ActivityCategory = "technical_assistance"
+    events: Events = 1
+    planned_start: PartialDateText | None = None
+    planned_end: PartialDateText | None = None
+    actual_start: PartialDateText | None = None
+    actual_end: PartialDateText | None = None
     venue_city: str = ""
     venue_country: CountryCode | None = None
     scope: Scope = "national"
@@ -62,8 +76,24 @@ class ActivityCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     planned_cost: Money | None = None
     actual_cost: Money | None = None
     cost_currency: Currency = "USD"
+    delivers: Annotated[
+        Code | None, Meta(description="Code of the proposed or planned record this one delivered")
+    ] = None
+    same_event_as: Annotated[
+        list[Code], Meta(description="Codes of other records of this same event")
+    ] = []
+    donors: Annotated[
+        list[Code], Meta(description="Donors a source names for it, with or without amounts")
+    ] = []
+    sources: list[Source] = []
 
 
 ActivityRead = read_struct(
-    ActivityCreate, "ActivityRead", [("archived_at", dt.datetime | None, None)]
+    ActivityCreate,
+    "ActivityRead",
+    [
+        ("archived_at", dt.datetime | None, None),
+        ("same_event_group", list[str], []),
+        ("delivered_by", list[str], []),
+    ],
 )

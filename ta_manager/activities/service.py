@@ -5,17 +5,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ta_manager.activities.links import check_links
 from ta_manager.activities.schemas import ActivityStatus, Scope
 from ta_manager.database import sql
 from ta_manager.errors import FieldError
-from ta_manager.projects.service import end_before_start
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes, split_values
+from ta_manager.records.partial_dates import end_before_start
 from ta_manager.records.service import LinkField, RecordService, RefField
 
-# The date an activity is placed at in time: when it happened, or else when it is planned.
-START = "coalesce(t.actual_start, t.planned_start)"
-END = "coalesce(t.actual_end, t.actual_start, t.planned_end, t.planned_start)"
+# The interval an activity occupies (stored by PostgreSQL, see docs/data-model.md): from
+# the first day of its actual start (else planned start) to the last day of its actual end
+# (else of its start at the precision given, else the planned ones). END is NULL when an
+# ongoing activity has no end (open until today); both are NULL when it is undated.
+START = "t.starts_on"
+END = "t.ends_on"
+DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
+
+# The other records of the same event (connected through same_event_as links, either way).
+_GROUP = """ARRAY(
+    WITH RECURSIVE r (n) AS (
+        SELECT t.id
+        UNION SELECT CASE WHEN l.activity_id = r.n THEN l.other_id ELSE l.activity_id END
+          FROM r JOIN activity_same_event l ON r.n IN (l.activity_id, l.other_id))
+    SELECT x.code::text FROM r JOIN activity x ON x.id = r.n WHERE r.n <> t.id ORDER BY 1
+) AS same_event_group"""
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,8 @@ class ActivityFilters:
     partner: list[str] | None = None
     donor: list[str] | None = None
     need: list[str] | None = None
+    category: list[str] | None = None
+    undated: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -47,6 +63,8 @@ class ActivityService(RecordService):
         "code",
         "title",
         "status",
+        "category",
+        "events",
         "planned_start",
         "planned_end",
         "actual_start",
@@ -61,11 +79,14 @@ class ActivityService(RecordService):
         "planned_cost",
         "actual_cost",
         "cost_currency",
+        "sources",
     )
+    partial_dates = DATES
     refs = (
         RefField("type", "activity_type_id", R.ACTIVITY_TYPE),
         RefField("venue_country", "venue_country_id", R.COUNTRY),
         RefField("project", "project_id", R.PROJECT),
+        RefField("delivers", "delivers_id", R.ACTIVITY),
     )
     links = (
         _link("priority_areas", "activity_priority_area", "priority_area_id", R.PRIORITY_AREA),
@@ -80,6 +101,8 @@ class ActivityService(RecordService):
         _link("partners", "activity_partner", "organization_id", R.ORGANIZATION),
         _link("sectors", "activity_sector", "sector_id", R.SECTOR),
         _link("needs", "activity_need", "assistance_request_id", R.NEED),
+        _link("same_event_as", "activity_same_event", "other_id", R.ACTIVITY),
+        _link("donors", "activity_donor", "organization_id", R.ORGANIZATION),
     )
     archivable = True
     search_columns = ("code", "title", "venue_city")
@@ -87,6 +110,10 @@ class ActivityService(RecordService):
         "code",
         "title",
         "status",
+        "category",
+        "events",
+        "starts_on",
+        "ends_on",
         "planned_start",
         "actual_start",
         "participants_total",
@@ -101,12 +128,21 @@ class ActivityService(RecordService):
         return [
             "coalesce((SELECT jsonb_object_agg(g.profession, g.participants)"
             " FROM activity_participant_group g WHERE g.activity_id = t.id), '{}'::jsonb)"
-            " AS participants_by_profession"
+            " AS participants_by_profession",
+            _GROUP,
+            "ARRAY(SELECT x.code::text FROM activity x WHERE x.delivers_id = t.id ORDER BY 1)"
+            " AS delivered_by",
         ]
+
+    def defaults(self) -> dict[str, Any]:
+        return {"status": "planned", "category": "technical_assistance", "events": 1}
 
     async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
         errors = end_before_start(record, "planned_start", "planned_end")
         errors += end_before_start(record, "actual_start", "actual_end")
+        errors += _self_references(record, record_id)
+        if donors := record.get("donors"):
+            errors += await _not_donors(donors)
         total = record.get("participants_total")
         female = record.get("participants_female") or 0
         male = record.get("participants_male") or 0
@@ -133,6 +169,7 @@ class ActivityService(RecordService):
         return errors
 
     async def after_write(self, record_id: int, values: Mapping[str, Any]) -> None:
+        await check_links(record_id, "same_event_as" in values, "delivers" in values)
         professions = values.get("participants_by_profession")
         if professions is None:
             return
@@ -147,6 +184,33 @@ class ActivityService(RecordService):
 
     async def filter(self, where: Where, f: ActivityFilters) -> None:
         await add_activity_filters(where, f, "t")
+
+
+def _self_references(record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+    """`delivers` and `same_event_as` never name the record itself."""
+    errors = []
+    own = str(record.get("code") or "").upper()
+    delivers = record.get("delivers")
+    if (record_id is not None and record.get("delivers_id") == record_id) or (
+        own and isinstance(delivers, str) and delivers.upper() == own
+    ):
+        errors.append(FieldError("delivers", "is this record itself", delivers))
+    if own and own in {str(c).upper() for c in record.get("same_event_as") or []}:
+        errors.append(FieldError("same_event_as", "names this record itself", record["code"]))
+    return errors
+
+
+async def _not_donors(codes: list[str]) -> list[FieldError]:
+    """Donors named on an activity must have the donor role (as a contribution's donor), so
+    that a donor user never sees another donor's name (accounts/donor_view.py)."""
+    rows = await sql.fetch(
+        "SELECT code FROM organization WHERE upper(code) = ANY($1::text[])"
+        " AND NOT ('donor' = ANY(roles)) ORDER BY code",
+        [str(c).upper() for c in codes],
+    )
+    return [
+        FieldError("donors", "organization does not have the 'donor' role", r["code"]) for r in rows
+    ]
 
 
 async def _professions(activity_id: int) -> dict[str, int]:
@@ -196,7 +260,10 @@ async def add_activity_filters(where: Where, f: ActivityFilters, alias: str) -> 
     await add_codes(where, f"{a}.activity_type_id = ANY({{}})", f.type, R.ACTIVITY_TYPE, "type")
     await add_codes(where, f"{a}.project_id = ANY({{}})", f.project, R.PROJECT, "project")
     await add_codes(where, f"{a}.status = ANY({{}})", f.status, None, "status")
+    await add_codes(where, f"{a}.category = ANY({{}})", f.category, None, "category")
     await add_codes(where, f"{a}.scope = ANY({{}})", f.activity_scope, None, "scope")
+    if f.undated is not None:
+        where.add(f"{a}.starts_on IS {'' if f.undated else 'NOT '}NULL")
     if donors := split_values(f.donor):
         ids = await R.ORGANIZATION.ids(donors, "donor")
         funded = (

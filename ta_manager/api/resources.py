@@ -27,12 +27,17 @@ from ta_manager.funding.service import (
     ExpenditureFilters,
     ExpenditureService,
 )
+from ta_manager.funding_needs.schemas import FundingNeedCreate, FundingNeedRead
+from ta_manager.funding_needs.service import FundingNeedFilters, FundingNeedService
 from ta_manager.needs.schemas import NeedCreate, NeedRead
 from ta_manager.needs.service import NeedFilters, NeedService
 from ta_manager.projects.schemas import ProjectCreate, ProjectRead
 from ta_manager.projects.service import ProjectFilters, ProjectService
 from ta_manager.reference import schemas as ref
 from ta_manager.reference import services as refsvc
+from ta_manager.reference.instrument_status import InstrumentStatusService
+
+RF = refsvc.ReferenceFilters
 
 RESOURCES: tuple[Resource, ...] = (
     Resource(
@@ -41,7 +46,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.CountryService(),
         ref.CountryCreate,
         ref.CountryRead,
-        refsvc.CountryFilters,
+        RF,
     ),
     Resource(
         "/regions",
@@ -49,7 +54,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.RegionService(),
         ref.RegionCreate,
         ref.RegionRead,
-        refsvc.RegionFilters,
+        RF,
     ),
     Resource(
         "/instruments",
@@ -64,7 +69,15 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.RatificationService(),
         ref.RatificationCreate,
         ref.RatificationRead,
-        refsvc.RatificationFilters,
+        RF,
+    ),
+    Resource(
+        "/instrument-status",
+        "Instrument status (published number of parties)",
+        InstrumentStatusService(),
+        ref.InstrumentStatusCreate,
+        ref.InstrumentStatusRead,
+        RF,
     ),
     Resource(
         "/priority-areas",
@@ -72,7 +85,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.PriorityAreaService(),
         ref.PriorityAreaCreate,
         ref.PriorityAreaRead,
-        refsvc.PriorityAreaFilters,
+        RF,
     ),
     Resource(
         "/assistance-types",
@@ -80,7 +93,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.AssistanceTypeService(),
         ref.AssistanceTypeCreate,
         ref.AssistanceTypeRead,
-        refsvc.AssistanceTypeFilters,
+        RF,
     ),
     Resource(
         "/activity-types",
@@ -96,7 +109,7 @@ RESOURCES: tuple[Resource, ...] = (
         refsvc.OrganizationService(),
         ref.OrganizationCreate,
         ref.OrganizationRead,
-        refsvc.OrganizationFilters,
+        RF,
     ),
     Resource(
         "/needs", "Needs (assistance requests)", NeedService(), NeedCreate, NeedRead, NeedFilters
@@ -141,6 +154,14 @@ RESOURCES: tuple[Resource, ...] = (
         ExpenditureCreate,
         ExpenditureRead,
         ExpenditureFilters,
+    ),
+    Resource(
+        "/funding-needs",
+        "Funding needs (gaps, resource requests)",
+        FundingNeedService(),
+        FundingNeedCreate,
+        FundingNeedRead,
+        FundingNeedFilters,
     ),
     Resource(
         "/cost-norms",

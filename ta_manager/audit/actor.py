@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
-Via = Literal["api", "cli", "import", "system"]
+Via = Literal["api", "cli", "import", "system", "ui"]
 
 
 @dataclass(frozen=True)

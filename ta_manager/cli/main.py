@@ -12,10 +12,14 @@ from importers.cli import COMMANDS as IMPORT_COMMANDS
 from reports.cli import COMMANDS as REPORT_COMMANDS
 from ta_manager import __version__
 from ta_manager.accounts.cli import COMMANDS as ACCOUNT_COMMANDS
+from ta_manager.activities.cli import COMMANDS as ACTIVITY_COMMANDS
 from ta_manager.cli.database import migrate_command, seed_command
 from ta_manager.cli.demo import demo_command
 from ta_manager.cli.serve import serve_command
+from ta_manager.iati.cli import COMMANDS as IATI_COMMANDS
+from ta_manager.jobs.cli import COMMANDS as JOB_COMMANDS
 from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
+from ta_manager.reference.cli import COMMANDS as REFERENCE_COMMANDS
 
 
 class Commands(click.Group):
@@ -46,7 +50,16 @@ cli.add_command(serve_command)
 cli.add_command(migrate_command)
 cli.add_command(seed_command)
 cli.add_command(demo_command)
-for part_commands in (ACCOUNT_COMMANDS, IMPORT_COMMANDS, REPORT_COMMANDS, PROPOSAL_COMMANDS):
+for part_commands in (
+    ACCOUNT_COMMANDS,
+    ACTIVITY_COMMANDS,
+    IMPORT_COMMANDS,
+    REPORT_COMMANDS,
+    PROPOSAL_COMMANDS,
+    JOB_COMMANDS,
+    IATI_COMMANDS,
+    REFERENCE_COMMANDS,
+):
     for command in part_commands:
         cli.add_command(command)
 

@@ -131,11 +131,13 @@ async def drop_database(server_dsn: str, database: str) -> None:
         await conn.close()
 
 
-def resolve_dsn(database_url: str | None, data_dir: Path) -> str:
+def resolve_dsn(
+    database_url: str | None, data_dir: Path, wait_seconds: float = DEFAULT_START_SECONDS
+) -> str:
     """DATABASE_URL when given; otherwise the embedded server's application database."""
     if database_url:
         return database_url
-    server_dsn = start_server(data_dir)
+    server_dsn = start_server(data_dir, wait_seconds)
     asyncio.run(ensure_database(server_dsn, APP_DATABASE))
     return with_database(server_dsn, APP_DATABASE)
 

@@ -13,11 +13,13 @@ class MigrationFailed(RuntimeError):
     pass
 
 
-async def migrate(quiet: bool = True) -> None:
+async def migrate(quiet: bool = True, upto: str | None = None) -> None:
+    """Apply every pending migration, or those up to and including the one with ID `upto`
+    (migration tests load old data at an earlier schema)."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-        result = await run_forwards(app_name="ta_manager")
+        result = await run_forwards(app_name="ta_manager", migration_id=upto or "all")
     if not result.success:
         raise MigrationFailed(result.message or sink.getvalue())

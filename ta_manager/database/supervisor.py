@@ -1,8 +1,10 @@
 """Bringing the embedded database back when it dies under a running server.
 
-While the database is unreachable every request answers 503 (ta_manager.api.problems); the
-first such answer asks the supervisor to start the embedded server again, once at a time
-and at most every few seconds. PostgreSQL recovers from its write-ahead log, and the pool's
+While the database is unreachable every request answers 503 (ta_manager.api.problems).
+`ta-manager serve` owns the embedded server and watches it (`keep_embedded_alive`): when it
+stops it is started again. An app that runs its own embedded server (create_app with no
+DATABASE_URL) has a `Supervisor`: the first 503 asks it to start the server again, once at a
+time and at most every few seconds. PostgreSQL recovers from its write-ahead log, and the pool's
 broken connections are replaced on their next use. With DATABASE_URL the database is
 someone else's to restart: the service keeps answering 503 until it is back.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -53,3 +56,22 @@ class Supervisor:
         """For tests and shutdown: let a running revival finish."""
         if self._task is not None:
             await self._task
+
+
+def keep_embedded_alive(data_dir: Path, wait_seconds: float, every: float = 2.0) -> None:
+    """Watch the embedded server from a daemon thread; start it again when it stops."""
+    pgdata = data_dir.expanduser().resolve() / "pgdata"
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if embedded.server_status(pgdata) is not None:
+                continue
+            log.warning("the embedded PostgreSQL in %s stopped: starting it again", data_dir)
+            try:
+                embedded.start_server(data_dir, wait_seconds)
+                log.warning("the embedded PostgreSQL in %s is back", data_dir)
+            except Exception:
+                log.exception("could not start the embedded PostgreSQL in %s", data_dir)
+
+    threading.Thread(target=watch, name="embedded-postgres-watch", daemon=True).start()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+import typing
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import msgspec
 
 from ta_manager.activities.schemas import ActivityCreate
 from ta_manager.activities.service import ActivityService
+from ta_manager.cost_norms.seed import seed_example_norms
 from ta_manager.database import sql
 from ta_manager.funding.schemas import (
     AllocationCreate,
@@ -24,11 +27,19 @@ from ta_manager.funding.service import (
     ExchangeRateService,
     ExpenditureService,
 )
+from ta_manager.funding_needs.schemas import FundingNeedCreate
+from ta_manager.funding_needs.service import FundingNeedService
 from ta_manager.needs.schemas import NeedCreate
 from ta_manager.needs.service import NeedService
 from ta_manager.projects.schemas import ProjectCreate
 from ta_manager.projects.service import ProjectService
-from ta_manager.reference.schemas import OrganizationCreate, RatificationCreate
+from ta_manager.records.schemas import PartialDateText
+from ta_manager.reference.instrument_status import InstrumentStatusService
+from ta_manager.reference.schemas import (
+    InstrumentStatusCreate,
+    OrganizationCreate,
+    RatificationCreate,
+)
 from ta_manager.reference.services import OrganizationService, RatificationService
 
 DATA = Path(__file__).parent / "data"
@@ -41,7 +52,17 @@ def demo_file(name: str) -> dict[str, Any]:
 
 
 def _convert(item: dict[str, Any], struct: type[msgspec.Struct]) -> Any:
-    return msgspec.convert(item, struct, strict=False)
+    """A TOML item as the struct; TOML dates (1 June 2008) fill partial-date fields, which
+    also take "2008-06" or "2008" as text."""
+    partial = {f.name for f in msgspec.structs.fields(struct) if _is_partial(f.type)}
+    given = {
+        k: v.isoformat() if k in partial and isinstance(v, dt.date) else v for k, v in item.items()
+    }
+    return msgspec.convert(given, struct, strict=False)
+
+
+def _is_partial(tp: Any) -> bool:
+    return tp == PartialDateText or PartialDateText in typing.get_args(tp)
 
 
 async def demo_loaded() -> bool:
@@ -72,9 +93,12 @@ async def load_demo() -> dict[str, int]:
             "projects", demo_file("projects")["project"], ProjectService(), ProjectCreate
         )
         await create_all("needs", demo_file("needs")["need"], NeedService(), NeedCreate)
-        await create_all(
-            "activities", demo_file("activities")["activity"], ActivityService(), ActivityCreate
+        # Records that link to others (delivers, same_event_as) come after them.
+        activities = sorted(
+            demo_file("activities")["activity"],
+            key=lambda a: bool(a.get("delivers") or a.get("same_event_as")),
         )
+        await create_all("activities", activities, ActivityService(), ActivityCreate)
         funding = demo_file("funding")
         await create_all(
             "exchange_rates",
@@ -84,10 +108,24 @@ async def load_demo() -> dict[str, int]:
         )
         await _load_contributions(funding.get("contribution", []), counts)
         await create_all(
+            "funding_needs",
+            funding.get("funding_need", []),
+            FundingNeedService(),
+            FundingNeedCreate,
+        )
+        await create_all(
             "ratifications",
             demo_file("ratifications")["ratification"],
             RatificationService(),
             RatificationCreate,
+        )
+        # The EXAMPLE cost norms, so that a new user can draft a costed proposal at once.
+        counts["cost_norms"] = await seed_example_norms()
+        await create_all(
+            "instrument_status",
+            demo_file("instrument_status")["status"],
+            InstrumentStatusService(),
+            InstrumentStatusCreate,
         )
     return counts
 

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from ta_manager.records.schemas import Code, Currency, Money, Text, read_struct
+from ta_manager.records.schemas import Code, Currency, Money, PartialDateText, Text, read_struct
+from ta_manager.records.sources import Source
 
 ContributionStatus = Literal["pledged", "received"]
 Earmarking = Literal["none", "priority_area", "project"]
@@ -35,17 +36,37 @@ ExchangeRateRead = read_struct(ExchangeRateCreate, "ExchangeRateRead")
 
 
 class ContributionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Money (or support) from a donor as a document states it: `amount` may be null (support
+    stated, not quantified), dates may be a year or a month, or the contribution may cover a
+    period (`period_from`/`period_to`); `cumulative` marks a total over that period."""
+
     code: Code
     donor: Code
-    amount: Money
-    currency: Currency
+    amount: Annotated[Money | None, Meta(description="Null: support stated but not quantified")] = (
+        None
+    )
+    currency: Annotated[
+        Currency | None,
+        Meta(
+            description="Required with an amount; a currency with no exchange"
+            " rate is kept and shown unconverted ('no rate'), never summed into USD"
+        ),
+    ] = None
     status: ContributionStatus = "pledged"
-    pledged_on: dt.date | None = None
-    received_on: dt.date | None = None
+    pledged_on: PartialDateText | None = None
+    received_on: PartialDateText | None = None
+    period_from: PartialDateText | None = None
+    period_to: Annotated[
+        PartialDateText | None, Meta(description="Null with period_from: 'since', still open")
+    ] = None
+    cumulative: Annotated[
+        bool, Meta(description="The amount is a total over period_from..period_to")
+    ] = False
     earmarking: Earmarking = "none"
     earmarked_priority_area: Code | None = None
     earmarked_project: Code | None = None
     description: Text = ""
+    sources: list[Source] = []
 
 
 ContributionRead = read_struct(
@@ -55,10 +76,11 @@ ContributionRead = read_struct(
         ("archived_at", dt.datetime | None, None),
         ("allocated", Decimal, Decimal(0)),
         ("spent", Decimal, Decimal(0)),
-        ("unallocated", Decimal, Decimal(0)),
+        ("unallocated", Decimal | None, None),
         ("rate_to_usd", Decimal | None, None),
         ("rate_date", dt.date | None, None),
         ("amount_usd", Decimal | None, None),
+        ("no_rate", bool, False),
     ],
 )
 

@@ -13,7 +13,10 @@ from ta_manager.errors import FieldError
 from ta_manager.funding.schemas import ContributionStatus
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes, split_values
+from ta_manager.records.partial_dates import end_before_start
 from ta_manager.records.service import RecordService, RefField
+
+CONTRIBUTION_DATES = ("pledged_on", "received_on", "period_from", "period_to")
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,14 @@ class ContributionService(RecordService):
         "status",
         "pledged_on",
         "received_on",
+        "period_from",
+        "period_to",
+        "cumulative",
         "earmarking",
         "description",
+        "sources",
     )
+    partial_dates = CONTRIBUTION_DATES
     refs = (
         RefField("donor", "donor_id", R.ORGANIZATION),
         RefField("earmarked_priority_area", "earmarked_priority_area_id", R.PRIORITY_AREA),
@@ -91,7 +99,7 @@ class ContributionService(RecordService):
     )
     archivable = True
     search_columns = ("code", "description")
-    sortable = ("code", "amount", "pledged_on", "received_on", "status", "currency")
+    sortable = ("code", "amount", "pledged_on", "received_on", "dated_on", "status", "currency")
     default_sort = "code"
 
     def extra_select(self) -> list[str]:
@@ -105,27 +113,41 @@ class ContributionService(RecordService):
             "r.rate AS rate_to_usd",
             "r.valid_on AS rate_date",
             "round(t.amount * r.rate, 2) AS amount_usd",
+            "(t.amount IS NOT NULL AND r.rate IS NULL) AS no_rate",
         ]
 
     def select_sql(self) -> str:
+        # The money's date (received, else pledged, else the period's start) picks the rate.
         base = super().select_sql()
-        return (
-            base + " LEFT JOIN LATERAL usd_rate(t.currency,"
-            " coalesce(t.received_on, t.pledged_on)) r ON true"
-        )
+        return base + " LEFT JOIN LATERAL usd_rate(t.currency, t.dated_on) r ON true"
 
     def defaults(self) -> dict[str, Any]:
-        return {"status": "pledged", "earmarking": "none"}
+        return {"status": "pledged", "earmarking": "none", "cumulative": False}
 
     async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
         errors: list[FieldError] = []
-        if record.get("pledged_on") is None and record.get("received_on") is None:
-            errors.append(FieldError("pledged_on", "give pledged_on or received_on"))
-        if record.get("status") == "received" and record.get("received_on") is None:
-            errors.append(FieldError("received_on", "is required when status is 'received'"))
-        pledged, received = record.get("pledged_on"), record.get("received_on")
-        if pledged and received and received < pledged:
-            errors.append(FieldError("received_on", "is before pledged_on", received.isoformat()))
+        if all(record.get(k) is None for k in ("pledged_on", "received_on", "period_from")):
+            errors.append(
+                FieldError("pledged_on", "give pledged_on, received_on or a period (period_from)")
+            )
+        if (
+            record.get("status") == "received"
+            and record.get("received_on") is None
+            and record.get("period_from") is None
+        ):
+            errors.append(
+                FieldError("received_on", "is required when status is 'received' (or a period)")
+            )
+        errors += end_before_start(record, "pledged_on", "received_on")
+        errors += end_before_start(record, "period_from", "period_to")
+        if record.get("period_to") is not None and record.get("period_from") is None:
+            errors.append(FieldError("period_from", "is required with period_to"))
+        if record.get("cumulative") and record.get("period_from") is None:
+            errors.append(
+                FieldError("period_from", "a cumulative figure needs the period it covers")
+            )
+        if record.get("amount") is not None and not record.get("currency"):
+            errors.append(FieldError("currency", "is required with an amount"))
         earmark = record.get("earmarking")
         area, project = record.get("earmarked_priority_area_id"), record.get("earmarked_project_id")
         if earmark == "priority_area" and area is None:
@@ -143,23 +165,21 @@ class ContributionService(RecordService):
             roles = await sql.fetchval("SELECT roles FROM organization WHERE id = $1", donor)
             if roles is not None and "donor" not in roles:
                 errors.append(FieldError("donor", "organization does not have the 'donor' role"))
-        currency = record.get("currency")
-        if currency and not await rate_exists(currency):
-            errors.append(
-                FieldError(
-                    "currency", f"no exchange rate to USD is recorded for {currency}", currency
-                )
-            )
-        if record_id is not None and record.get("amount") is not None:
+        # A currency without any exchange rate is accepted: the amount is kept and shown
+        # unconverted ("no rate"), and never summed into USD.
+        if record_id is not None:
             allocated = await sql.fetchval(
                 "SELECT coalesce(sum(amount), 0) FROM allocation WHERE contribution_id = $1",
                 record_id,
             )
-            if Decimal(record["amount"]) < allocated:
+            amount = record.get("amount")
+            if amount is None and allocated > 0:
                 errors.append(
-                    FieldError(
-                        "amount", f"is below the {allocated} already allocated", record["amount"]
-                    )
+                    FieldError("amount", f"cannot be removed: {allocated} is already allocated")
+                )
+            elif amount is not None and Decimal(amount) < allocated:
+                errors.append(
+                    FieldError("amount", f"is below the {allocated} already allocated", amount)
                 )
         return errors
 
@@ -176,8 +196,8 @@ class ContributionService(RecordService):
             R.PRIORITY_AREA,
             "priority_area",
         )
-        dated = "coalesce(t.received_on, t.pledged_on)"
-        where.period(dated, dated, f.date_from, f.date_to)
+        # Dated by the money's interval: a year or month, or a period ("since 2005": open).
+        where.period("t.dated_on", "t.dated_until", f.date_from, f.date_to)
 
 
 class AllocationService(RecordService):
@@ -212,6 +232,14 @@ class AllocationService(RecordService):
         row = await sql.fetchrow(
             "SELECT amount FROM contribution WHERE id = $1 FOR UPDATE", contribution_id
         )
+        if row is not None and row["amount"] is None:
+            errors.append(
+                FieldError(
+                    "contribution",
+                    "states no amount (support not quantified): give it an amount first",
+                )
+            )
+            return errors
         others = await sql.fetchval(
             "SELECT coalesce(sum(amount), 0) FROM allocation WHERE contribution_id = $1"
             " AND id IS DISTINCT FROM $2",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Date, Numeric, Text, Varchar
+from piccolo.columns import JSONB, BigInt, Boolean, Date, Numeric, Text, Varchar
 from piccolo.table import Table
 
 from ta_manager.database.columns import Archivable, Stamped
@@ -17,17 +17,30 @@ class ExchangeRate(Stamped, Table, tablename="exchange_rate", db=DB):
 
 
 class Contribution(Stamped, Archivable, Table, tablename="contribution", db=DB):
+    """`amount` NULL: support stated, not quantified. Dates are partial; `dated_on` and
+    `dated_until` are computed by PostgreSQL (GENERATED ALWAYS, never written)."""
+
     code = Text(unique=True)
     donor_id = BigInt()
-    amount = Numeric(digits=(18, 2))
-    currency = Varchar(length=3)
+    amount = Numeric(digits=(18, 2), null=True, default=None)
+    currency = Varchar(length=3, null=True, default=None)
     status = Text(default="pledged")
     pledged_on = Date(null=True, default=None)
+    pledged_on_precision = Text(default="day")
     received_on = Date(null=True, default=None)
+    received_on_precision = Text(default="day")
+    cumulative = Boolean(default=False)
+    period_from = Date(null=True, default=None)
+    period_from_precision = Text(default="day")
+    period_to = Date(null=True, default=None)
+    period_to_precision = Text(default="day")
+    dated_on = Date(null=True, default=None)
+    dated_until = Date(null=True, default=None)
     earmarking = Text(default="none")
     earmarked_priority_area_id = BigInt(null=True)
     earmarked_project_id = BigInt(null=True)
     description = Text(default="")
+    sources = JSONB(default=[])
 
 
 class Allocation(Stamped, Table, tablename="allocation", db=DB):

@@ -5,7 +5,8 @@ from typing import Literal
 
 import msgspec
 
-from ta_manager.records.schemas import Code, CountryCode, Text, read_struct
+from ta_manager.records.schemas import Code, CountryCode, PartialDateText, Text, read_struct
+from ta_manager.records.sources import Source
 
 NeedSource = Literal["questionnaire", "checklist", "field_office", "training", "letter", "other"]
 NeedStatus = Literal["open", "in_progress", "met", "withdrawn"]
@@ -23,9 +24,10 @@ class NeedCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: Text = ""
     source: NeedSource = "questionnaire"
     source_reference: Text = ""
-    stated_on: dt.date | None = None
+    stated_on: PartialDateText | None = None
     status: NeedStatus = "open"
     priority: NeedPriority = "medium"
+    sources: list[Source] = []
 
 
 NeedRead = read_struct(

@@ -22,6 +22,7 @@ class NeedFilters:
     instrument: list[str] | None = None
     status: list[NeedStatus] | None = None
     source: list[NeedSource] | None = None
+    undated: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -37,7 +38,9 @@ class NeedService(RecordService):
         "stated_on",
         "status",
         "priority",
+        "sources",
     )
+    partial_dates = ("stated_on",)
     refs = (
         RefField("country", "country_id", R.COUNTRY),
         RefField("priority_area", "priority_area_id", R.PRIORITY_AREA),
@@ -111,4 +114,8 @@ async def add_need_filters(where: Where, f: NeedFilters, alias: str) -> None:
     )
     await add_codes(where, f"{a}.status = ANY({{}})", f.status, None, "status")
     await add_codes(where, f"{a}.source = ANY({{}})", f.source, None, "source")
-    where.period(f"{a}.stated_on", f"{a}.stated_on", f.date_from, f.date_to)
+    if f.undated is not None:
+        where.add(f"{a}.stated_on IS {'' if f.undated else 'NOT '}NULL")
+    # A need stated "in 2008" is in every period that overlaps 2008 (stated_until is the
+    # last day of stated_on at its precision).
+    where.period(f"{a}.stated_on", f"{a}.stated_until", f.date_from, f.date_to)

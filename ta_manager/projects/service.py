@@ -95,4 +95,11 @@ class ProjectService(RecordService):
             "donor",
         )
         await add_codes(where, "t.status = ANY({})", f.status, None, "status")
-        where.period("t.starts_on", "coalesce(t.ends_on, t.starts_on)", f.date_from, f.date_to)
+        # An active project with no end is open until today; a closed one ended on its start.
+        where.period(
+            "t.starts_on",
+            "CASE WHEN t.status = 'closed' THEN coalesce(t.ends_on, t.starts_on)"
+            " ELSE t.ends_on END",
+            f.date_from,
+            f.date_to,
+        )

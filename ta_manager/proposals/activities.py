@@ -11,6 +11,7 @@ from typing import Any
 
 from ta_manager.errors import FieldError, InvalidInput
 from ta_manager.proposals import store
+from ta_manager.proposals.from_records import taken_from_record
 from ta_manager.proposals.norms import NormBook
 from ta_manager.proposals.schemas import CostLineCreate, ProposedActivityCreate, convert, plain
 from ta_manager.proposals.templates import ACTIVITY_TYPE, Line, Setting, cost, parameters
@@ -62,6 +63,15 @@ def costing_year(phasing: Mapping[int, Decimal]) -> int:
 async def resolve(values: Mapping[str, Any], proposal: Mapping[str, Any]) -> dict[str, Any]:
     """Codes to ids, defaults filled, parameters and phasing checked (all errors at once)."""
     errors: list[FieldError] = []
+    if not values.get("title") or not values.get("priority_area"):
+        missing = [k for k in ("title", "priority_area") if not values.get(k)]
+        raise InvalidInput(
+            f"{', '.join(missing)}: required (or name a proposed `activity` record to take)",
+            [
+                FieldError(k, "is required unless `activity` names a proposed record")
+                for k in missing
+            ],
+        )
     out: dict[str, Any] = {
         "title": values["title"],
         "description": values.get("description", ""),
@@ -98,6 +108,8 @@ async def resolve(values: Mapping[str, Any], proposal: Mapping[str, Any]) -> dic
     )
     await attempt("country_ids", lambda: R.COUNTRY.ids(values.get("countries") or [], "countries"))
     await attempt("need_ids", lambda: R.NEED.ids(values.get("needs") or [], "needs"))
+    record = values.get("activity")
+    await attempt("activity_id", lambda: R.ACTIVITY.id(record, "activity") if record else _none())
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.reason}" for e in errors), errors)
     if out["venue_region"]:
@@ -126,8 +138,18 @@ def hand_line(raw: Any, currency: str) -> Line:
         errors.append(FieldError("currency", f"must be the proposal's currency {currency}"))
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.reason}" for e in errors), errors)
+    if data.quantity_high is not None and data.quantity_high < data.quantity:
+        errors.append(FieldError("quantity_high", "is below quantity", str(data.quantity_high)))
+    if errors:
+        raise InvalidInput("; ".join(f"{e.field}: {e.reason}" for e in errors), errors)
     return Line(
-        data.category, data.item, data.description, data.quantity, data.unit, data.unit_cost
+        data.category,
+        data.item,
+        data.description,
+        data.quantity,
+        data.unit,
+        data.unit_cost,
+        quantity_high=data.quantity_high,
     )
 
 
@@ -135,9 +157,10 @@ async def create_activity(
     proposal: Mapping[str, Any], raw: Mapping[str, Any], book: NormBook, prefix: str
 ) -> int:
     """Insert one activity with its template lines and hand lines."""
-    label = f'"{raw.get("title", "")}"'
+    label = f'"{raw.get("title") or raw.get("activity") or ""}"'
     try:
-        raw = plain(convert(raw, ProposedActivityCreate))
+        raw = await taken_from_record(plain(convert(raw, ProposedActivityCreate)), proposal)
+        label = f'"{raw.get("title") or ""}"'
         v = await resolve(raw, proposal)
         lines = template_lines(v, book)
         extra = []
@@ -162,6 +185,8 @@ async def change_activity(
     book: NormBook,
 ) -> None:
     merged = {**current, **changes}
+    if changes.get("activity"):
+        merged = await taken_from_record(merged, proposal)
     if "parameters" in changes and merged["template"] == current["template"]:
         merged["parameters"] = {**current["parameters"], **(changes["parameters"] or {})}
     elif "template" in changes and "parameters" not in changes:

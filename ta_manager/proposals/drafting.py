@@ -6,7 +6,12 @@ Rules (the officer edits the draft afterwards):
 - one national legislative-assistance mission per State that asked for legislative help
   (PA2-LEG, PA3-LEG, PA5-LEG), answering all of that State's legislative needs;
 - each activity falls in one year of the cycle, taken in turn, so the work is spread.
+Existing `proposed` activity records named in `activities` (or, with `take_proposed`,
+every one of the draft's priority areas not yet taken) come first, as they are written
+(proposals/from_records.py); the needs they answer are not proposed for again.
 Needs that none of these rules picks up are listed as remaining without a proposal.
+A cost norm that is missing leaves its lines uncosted; the draft is made all the same and
+lists the missing norms (`missing_norms`).
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from typing import Any
 
 import polars as pl
 
+from ta_manager.database import sql
 from ta_manager.errors import FieldError, InvalidInput
 from ta_manager.proposals import service
 from ta_manager.proposals.coverage import open_needs
+from ta_manager.proposals.from_records import proposed_records
 from ta_manager.proposals.norms import load_norm_book
 from ta_manager.proposals.schemas import DraftRequest, convert
 
@@ -114,7 +121,7 @@ async def draft(request: DraftRequest | Mapping[str, Any]) -> dict[str, Any]:
             f"end_year: the cycle ends ({req.end_year}) before it starts ({req.start_year})",
             [FieldError("end_year", "is before start_year", req.end_year)],
         )
-    filters = {
+    filters: dict[str, Any] = {
         "priority_areas": req.priority_areas,
         "regions": req.regions,
         "instruments": req.instruments,
@@ -122,8 +129,15 @@ async def draft(request: DraftRequest | Mapping[str, Any]) -> dict[str, Any]:
         "min_states_for_workshop": req.min_states_for_workshop,
     }
     needs = await open_needs(filters)
+    taken = list(dict.fromkeys(req.activities))
+    if req.take_proposed:
+        taken += await proposed_records(req.priority_areas, taken)
+    answered = await _needs_of(taken)
+    if answered:
+        needs = needs.filter(~pl.col("code").is_in(answered))
     activities = propose(needs, req.min_states_for_workshop)
     spread(activities, req.start_year, req.end_year)
+    activities = [{"activity": code} for code in taken] + activities
     book = await load_norm_book(req.currency, [req.start_year])
     try:
         psc = book.find("psc_rate", req.start_year).norm.unit_cost
@@ -136,9 +150,23 @@ async def draft(request: DraftRequest | Mapping[str, Any]) -> dict[str, Any]:
             "end_year": req.end_year,
             "currency": req.currency,
             "psc_rate": psc,
-            "description": f"Drafted from {needs.height} open needs;"
-            f" {len(activities)} activities proposed.",
+            "description": f"Drafted from {needs.height} open needs"
+            + (f" and {len(taken)} proposed activity records" if taken else "")
+            + f"; {len(activities)} activities proposed.",
             "activities": activities,
         },
         drafted_with=filters,
     )
+
+
+async def _needs_of(codes: list[str]) -> list[str]:
+    """Codes of the needs these activity records answer."""
+    if not codes:
+        return []
+    rows = await sql.fetch(
+        "SELECT DISTINCT n.code FROM activity a JOIN activity_need l ON l.activity_id = a.id"
+        " JOIN assistance_request n ON n.id = l.assistance_request_id"
+        " WHERE upper(a.code) = ANY($1::text[])",
+        [c.upper() for c in codes],
+    )
+    return [r["code"] for r in rows]

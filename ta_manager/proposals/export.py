@@ -3,7 +3,10 @@
 - "Summary": priority area x year: direct cost, PSC, total, secured funding and gap;
 - one sheet per priority area: each activity, its cost lines (amount = quantity x unit
   cost), its total and its phasing by year;
-- "Norms": the cost norms the lines were costed from.
+- "Norms": the cost norms the lines were costed from;
+- "Open points": missing norms (their lines are uncosted, marked UNCOSTED), ranges costed
+  at both ends (low and high totals), money not converted for want of a rate, and the
+  funding needs stated for the proposal or its priority areas.
 When an officer edits a quantity in Excel every total follows; before any edit the
 formulas compute exactly the service's totals. The only formulas are the ones written here:
 every value from the proposal (titles, descriptions, units, names) is written as text
@@ -90,7 +93,12 @@ def area_sheet(
             put(ws, row, 5, ln["unit"])
             put(ws, row, 6, ln["unit_cost"]).number_format = MONEY_FORMAT
             formula(ws, row, 7, f"=D{row}*F{row}")
-            put(ws, row, norm_col, ln["norm_reference"] or ("by hand" if ln["overridden"] else ""))
+            note = ln["norm_reference"] or ("by hand" if ln["overridden"] else "")
+            if ln["missing_norm"]:
+                note = f"UNCOSTED: {ln['missing_norm']}"
+            if ln["quantity_high"] is not None:
+                note += f" | range: quantity {ln['quantity']} to {ln['quantity_high']}"
+            put(ws, row, norm_col, note)
             row += 1
         last = row - 1
         put(ws, row, 1, f"Total: {a['title']}").font = BOLD
@@ -197,6 +205,54 @@ def norms_sheet(ws: Worksheet, norms: list[dict[str, Any]]) -> None:
             put(ws, r, c, n[key])
 
 
+def open_points_sheet(ws: Worksheet, doc: Mapping[str, Any]) -> None:
+    """What the totals do not hold yet: uncosted lines, ranges, unconverted money, needs."""
+    row = 1
+    put(ws, row, 1, "Missing cost norms (their lines are uncosted)").font = BOLD
+    for m in doc["missing_norms"] or [{"norm": "none: every line is costed", "activities": []}]:
+        row += 1
+        put(ws, row, 1, m["norm"])
+        put(ws, row, 2, "; ".join(m["activities"]))
+    row += 2
+    put(ws, row, 1, "Ranges: direct cost at the low and the high end").font = BOLD
+    high = doc.get("totals_high")
+    if high is None:
+        row += 1
+        put(ws, row, 1, "none: no quantity is a range")
+    else:
+        for a in doc["activities"]:
+            if a.get("total_high") != a["total"]:
+                row += 1
+                put(ws, row, 1, a["title"])
+                put(ws, row, 2, a["total"]).number_format = MONEY_FORMAT
+                put(ws, row, 3, a["total_high"]).number_format = MONEY_FORMAT
+        row += 1
+        put(ws, row, 1, "Total with PSC").font = BOLD
+        put(ws, row, 2, doc["totals"]["total"]).number_format = MONEY_FORMAT
+        put(ws, row, 3, high["total"]).number_format = MONEY_FORMAT
+    row += 2
+    put(ws, row, 1, "Money not converted (no exchange rate), not in secured funding").font = BOLD
+    for u in doc["unconverted_funding"] or [{"source": "none", "amount": None, "currency": ""}]:
+        row += 1
+        put(ws, row, 1, u["source"])
+        put(ws, row, 2, u["amount"]).number_format = MONEY_FORMAT
+        put(ws, row, 3, u["currency"])
+    row += 2
+    put(ws, row, 1, "Funding needs stated for the proposal or its priority areas").font = BOLD
+    for f in doc["funding_needs"] or [{"code": "none", "title": "", "amount": None}]:
+        row += 1
+        put(ws, row, 1, f"{f['code']}: {f['title']}" if f["title"] else f["code"])
+        put(ws, row, 2, f["amount"]).number_format = MONEY_FORMAT
+        put(ws, row, 3, f.get("currency") or "")
+        cited = "; ".join(s["document"] + (f" para {s['paragraph']}" if s["paragraph"] else "")
+                          for s in f.get("sources") or [])  # fmt: skip
+        put(ws, row, 4, cited)
+    ws.column_dimensions["A"].width = 60
+    ws.column_dimensions["B"].width = 30
+    ws.column_dimensions["C"].width = 18
+    ws.column_dimensions["D"].width = 40
+
+
 async def proposal_workbook(proposal_id: int) -> bytes:
     proposal, activities, lines = await service.contents(proposal_id)
     figures = await service.figures(proposal_id)
@@ -218,6 +274,7 @@ async def proposal_workbook(proposal_id: int) -> bytes:
         areas.append((code, names[code], area_sheet(ws, code, names[code], years, mine, lines)))
     summary_sheet(summary, proposal, years, areas, secured)
     norms_sheet(wb.create_sheet("Norms"), await store.norms_used(proposal_id))
+    open_points_sheet(wb.create_sheet("Open points"), await service.document(proposal_id))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -35,12 +35,14 @@ Phasing = Annotated[
 
 
 class CostLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A cost line entered or overridden by hand (quantity x unit cost)."""
+    """A cost line entered or overridden by hand (quantity x unit cost); `quantity_high`
+    makes it a range, costed at both ends."""
 
     category: Category
     description: Name
     quantity: Decimal
     unit_cost: Decimal
+    quantity_high: Decimal | None = None
     unit: str = "item"
     item: str = "other"
     currency: Currency | None = None
@@ -50,16 +52,24 @@ class CostLineUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     category: Category | msgspec.UnsetType = msgspec.UNSET
     description: Name | msgspec.UnsetType = msgspec.UNSET
     quantity: Decimal | msgspec.UnsetType = msgspec.UNSET
+    quantity_high: Decimal | msgspec.UnsetType | None = msgspec.UNSET
     unit_cost: Decimal | msgspec.UnsetType = msgspec.UNSET
     unit: str | msgspec.UnsetType = msgspec.UNSET
     version: int | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ProposedActivityCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """An activity costed by a template from its parameters (plus any lines by hand)."""
+    """An activity costed by a template from its parameters (plus any lines by hand).
 
-    title: Name
-    priority_area: Code
+    `activity` takes an existing activity record of status `proposed` (e.g. one of the
+    proposals of CTOC/COP/2008/16): its title, priority area, type, States, needs and
+    planned year fill every field left out. A parameter may be a range ("8 to 10")."""
+
+    title: Name | None = None
+    priority_area: Code | None = None
+    activity: Annotated[
+        Code | None, Meta(description="Code of the proposed activity record it takes")
+    ] = None
     template: TemplateName = "manual"
     parameters: dict[str, Any] = msgspec.field(default_factory=dict)
     activity_type: Code | None = None
@@ -78,6 +88,7 @@ class ProposedActivityUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields
 
     title: Name | msgspec.UnsetType = msgspec.UNSET
     priority_area: Code | msgspec.UnsetType = msgspec.UNSET
+    activity: Code | msgspec.UnsetType | None = msgspec.UNSET
     template: TemplateName | msgspec.UnsetType = msgspec.UNSET
     parameters: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
     activity_type: Code | msgspec.UnsetType = msgspec.UNSET
@@ -124,6 +135,17 @@ class DraftRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     instruments: list[Code] = msgspec.field(default_factory=list)
     include_partly_met: bool = False
     min_states_for_workshop: Annotated[int, Meta(ge=1)] = 3
+    activities: Annotated[
+        list[Code],
+        Meta(description="Proposed activity records to take as proposed activities"),
+    ] = msgspec.field(default_factory=list)
+    take_proposed: Annotated[
+        bool,
+        Meta(
+            description="Also take every proposed activity record of the draft's priority"
+            " areas that no other proposal has taken"
+        ),
+    ] = False
 
 
 def changes_of(data: msgspec.Struct) -> dict[str, Any]:

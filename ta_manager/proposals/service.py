@@ -13,10 +13,11 @@ from ta_manager.audit.trail import record_bulk, record_change
 from ta_manager.database import sql
 from ta_manager.errors import FieldError, InvalidInput, NotFound, StaleVersion, VersionRequired
 from ta_manager.funding.service import rate_exists
+from ta_manager.funding_needs.service import funding_needs_for
 from ta_manager.proposals import activities as acts
 from ta_manager.proposals import store
 from ta_manager.proposals.coverage import needs_without_proposal
-from ta_manager.proposals.funding import secured_funding
+from ta_manager.proposals.funding import funding_of
 from ta_manager.proposals.norms import NormBook, load_norm_book
 from ta_manager.proposals.schemas import plain
 from ta_manager.proposals.totals import money, present, proposal_totals
@@ -145,38 +146,88 @@ async def _figures(
     proposal: Mapping[str, Any],
     activities: list[dict[str, Any]],
     lines: Mapping[int, list[dict[str, Any]]],
+    high: bool = False,
 ) -> dict[str, Any]:
+    totals, _ = await _figures_and_unconverted(proposal, activities, lines, high)
+    return totals
+
+
+async def _figures_and_unconverted(
+    proposal: Mapping[str, Any],
+    activities: list[dict[str, Any]],
+    lines: Mapping[int, list[dict[str, Any]]],
+    high: bool = False,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     years = list(range(proposal["start_year"], proposal["end_year"] + 1))
     areas = sorted({a["priority_area"] for a in activities})
-    secured = await secured_funding(proposal, areas)
-    return proposal_totals(years, proposal["psc_rate"], activities, lines, secured)
+    secured, unconverted = await funding_of(proposal, areas)
+    totals = proposal_totals(years, proposal["psc_rate"], activities, lines, secured, high)
+    return totals, unconverted
+
+
+def has_ranges(lines: Mapping[int, list[dict[str, Any]]]) -> bool:
+    return any(ln["quantity_high"] is not None for ls in lines.values() for ln in ls)
+
+
+def missing_norms(
+    activities: list[dict[str, Any]], lines: Mapping[int, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Each missing norm once, with the activities whose lines it left uncosted."""
+    found: dict[str, list[str]] = {}
+    for a in activities:
+        for ln in lines.get(a["id"], []):
+            if ln["missing_norm"]:
+                titles = found.setdefault(ln["missing_norm"], [])
+                if a["title"] not in titles:
+                    titles.append(a["title"])
+    return [{"norm": norm, "activities": titles} for norm, titles in sorted(found.items())]
 
 
 async def document(proposal_id: int) -> dict[str, Any]:
     """The proposal with its activities, lines and totals (amounts rounded to the cent)."""
     proposal, activities, lines = await contents(proposal_id)
-    totals = await _figures(proposal, activities, lines)
+    totals, unconverted = await _figures_and_unconverted(proposal, activities, lines)
+    ranged = has_ranges(lines)
+    high = await _figures(proposal, activities, lines, high=True) if ranged else None
     per_activity = totals.pop("activities")
+    per_activity_high = high.pop("activities") if high else {}
     out_activities = []
     for a in activities:
         figs = per_activity[a["id"]]
-        out_activities.append(
-            {
-                **a,
-                "phasing": {str(y): s for y, s in a["phasing"].items()},
-                "lines": [{**ln, "amount": money(ln["amount"])} for ln in lines[a["id"]]],
-                "total": money(figs["direct"]),
-                "by_year": present(figs["by_year"]),
-            }
-        )
+        doc: dict[str, Any] = {
+            **a,
+            "phasing": {str(y): s for y, s in a["phasing"].items()},
+            "lines": [_line(ln) for ln in lines[a["id"]]],
+            "total": money(figs["direct"]),
+            "by_year": present(figs["by_year"]),
+            "uncosted_lines": sum(1 for ln in lines[a["id"]] if ln["missing_norm"]),
+        }
+        if ranged:
+            doc["total_high"] = money(per_activity_high[a["id"]]["direct"])
+        out_activities.append(doc)
     remaining = await needs_without_proposal(proposal, activities)
+    areas = sorted({a["priority_area"] for a in activities})
+    missing = missing_norms(activities, lines)
     return {
         **proposal,
         "years": list(range(proposal["start_year"], proposal["end_year"] + 1)),
         "activities": out_activities,
         "totals": present(totals),
+        # With ranges ("8 to 10 States"): the same totals costed at the high end.
+        "totals_high": present(high) if high is not None else None,
+        "complete": not missing,
+        "missing_norms": missing,
+        "unconverted_funding": present(unconverted),
+        "funding_needs": await funding_needs_for(areas, None, proposal_id),
         "needs_without_proposal": remaining,
     }
+
+
+def _line(ln: Mapping[str, Any]) -> dict[str, Any]:
+    out = {**ln, "amount": None if ln["amount"] is None else money(ln["amount"])}
+    out["amount_high"] = None if ln["amount_high"] is None else money(ln["amount_high"])
+    out["uncosted"] = bool(ln["missing_norm"])
+    return out
 
 
 # ---------------------------------------------------------------------- activities

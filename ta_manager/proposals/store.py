@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ta_manager.database import sql
+from ta_manager.proposals.parameters import plain_parameters
 from ta_manager.proposals.templates import Line
 
 PROPOSAL_COLUMNS = (
@@ -81,6 +82,7 @@ ACTIVITY_SQL = """
 SELECT a.id, a.proposal_id, a.title, a.description, a.template, a.parameters::text AS parameters,
        pa.code AS priority_area, pa.name AS priority_area_name, pa.sort_order AS pa_order,
        t.code AS activity_type, vr.code AS venue_region, a.venue_place, a.sort_order,
+       (SELECT r.code FROM activity r WHERE r.id = a.activity_id) AS activity,
        a.version, a.created_at, a.updated_at,
        ARRAY(SELECT c.iso3::text FROM proposed_activity_country x JOIN country c
               ON c.id = x.country_id WHERE x.proposed_activity_id = a.id ORDER BY 1) AS countries,
@@ -97,8 +99,9 @@ SELECT a.id, a.proposal_id, a.title, a.description, a.template, a.parameters::te
 
 LINE_SQL = """
 SELECT l.id, l.proposed_activity_id AS activity_id, l.category, l.item, l.description,
-       l.quantity, l.unit, l.unit_cost, l.currency::text AS currency, l.amount,
-       l.cost_norm_id, l.norm_reference, l.template_key, l.overridden, l.sort_order, l.version
+       l.quantity, l.quantity_high, l.unit, l.unit_cost, l.currency::text AS currency, l.amount,
+       l.amount_high, l.cost_norm_id, l.norm_reference, l.missing_norm, l.template_key,
+       l.overridden, l.sort_order, l.version
   FROM cost_line l
 """
 
@@ -145,19 +148,21 @@ async def insert_activity(proposal_id: int, v: dict[str, Any]) -> int:
     return int(
         await sql.fetchval(
             "INSERT INTO proposed_activity (proposal_id, priority_area_id, activity_type_id,"
-            " template, parameters, title, description, venue_region_id, venue_place, sort_order)"
+            " template, parameters, title, description, venue_region_id, venue_place, sort_order,"
+            " activity_id)"
             " VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9,"
             " (SELECT coalesce(max(sort_order), 0) + 1 FROM proposed_activity"
-            "  WHERE proposal_id = $1)) RETURNING id",
+            "  WHERE proposal_id = $1), $10) RETURNING id",
             proposal_id,
             v["priority_area_id"],
             v["activity_type_id"],
             v["template"],
-            json.dumps(v["parameters"], default=str),
+            json.dumps(plain_parameters(v["parameters"]), default=str),
             v["title"],
             v.get("description", ""),
             v.get("venue_region_id"),
             v.get("venue_place", ""),
+            v.get("activity_id"),
         )
     )
 
@@ -166,16 +171,17 @@ async def update_activity(activity_id: int, v: dict[str, Any]) -> None:
     await sql.execute(
         "UPDATE proposed_activity SET priority_area_id = $2, activity_type_id = $3, template = $4,"
         " parameters = $5::text::jsonb, title = $6, description = $7, venue_region_id = $8,"
-        " venue_place = $9, version = version + 1 WHERE id = $1",
+        " venue_place = $9, activity_id = $10, version = version + 1 WHERE id = $1",
         activity_id,
         v["priority_area_id"],
         v["activity_type_id"],
         v["template"],
-        json.dumps(v["parameters"], default=str),
+        json.dumps(plain_parameters(v["parameters"]), default=str),
         v["title"],
         v.get("description", ""),
         v.get("venue_region_id"),
         v.get("venue_place", ""),
+        v.get("activity_id"),
     )
 
 
@@ -231,11 +237,12 @@ async def insert_lines(
     rows = await sql.fetch(
         "INSERT INTO cost_line (proposed_activity_id, category, item, description, quantity,"
         " unit, unit_cost, currency, cost_norm_id, norm_reference, overridden, sort_order,"
-        " template_key)"
-        " SELECT $1, c, i, d, q, u, uc, $8, n, r, $11, $12 + o, k"
+        " template_key, missing_norm, quantity_high)"
+        " SELECT $1, c, i, d, q, u, uc, $8, n, r, $11, $12 + o, k, m, qh"
         " FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[],"
-        "  $7::numeric[], $9::bigint[], $10::text[], $13::int[], $14::text[])"
-        "  AS x(c, i, d, q, u, uc, n, r, o, k)"
+        "  $7::numeric[], $9::bigint[], $10::text[], $13::int[], $14::text[], $15::text[],"
+        "  $16::numeric[])"
+        "  AS x(c, i, d, q, u, uc, n, r, o, k, m, qh)"
         " RETURNING id",
         activity_id,
         [ln.category for ln in lines],
@@ -251,13 +258,21 @@ async def insert_lines(
         start,
         list(range(1, len(lines) + 1)),
         [ln.key for ln in lines],
+        [ln.missing_norm for ln in lines],
+        [ln.quantity_high for ln in lines],
     )
     return [r["id"] for r in rows]
 
 
 async def update_line(line_id: int, values: dict[str, Any]) -> None:
-    names = [c for c in ("category", "description", "quantity", "unit", "unit_cost") if c in values]
+    names = [
+        c
+        for c in ("category", "description", "quantity", "quantity_high", "unit", "unit_cost")
+        if c in values
+    ]
     sets = [f"{c} = ${i}" for i, c in enumerate(names, start=2)]
+    if "unit_cost" in values and values["unit_cost"] is not None:
+        sets.append("missing_norm = ''")  # a unit cost given by hand costs the line
     sets += ["overridden = true", "version = version + 1"]
     await sql.execute(
         f"UPDATE cost_line SET {', '.join(sets)} WHERE id = $1",

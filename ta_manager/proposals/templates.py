@@ -3,17 +3,23 @@
 Pure functions over Decimal; the only input besides the parameters is a `NormBook` (already
 read) and where and when the activity takes place. Each line is quantity x unit cost, so that
 the spreadsheet can recompute it when an officer edits a quantity.
+
+A line whose norm is missing is kept, uncosted (no unit cost; `missing_norm` says which
+norm), so that a draft is made anyway and the missing norms can be listed. A parameter
+given as a range ("8 to 10" States) is costed at both ends: the line's `quantity` is the
+low end and `quantity_high` the high end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
-from ta_manager.errors import FieldError, InvalidInput
+from ta_manager.errors import InvalidInput
 from ta_manager.proposals.norms import NormBook, NormUse
+from ta_manager.proposals.parameters import Params, end_of, has_range, parameters
 
 CATEGORIES = (
     "staff",
@@ -23,7 +29,19 @@ CATEGORIES = (
     "operating_costs",
     "equipment",
 )
-HQ_REGION = "EUR"  # staff and consultants travel from headquarters (Vienna) by default
+# The unit of an item's norm, for a line left uncosted because the norm is missing.
+UNITS = {
+    "air_ticket": "trip",
+    "dsa": "day",
+    "venue": "day",
+    "interpretation": "language_day",
+    "translation": "page",
+    "consultant": "month",
+    "staff_post": "year",
+    "expert": "day",
+    "documentation": "item",
+    "equipment": "item",
+}
 
 
 @dataclass(frozen=True)
@@ -33,15 +51,17 @@ class Line:
     description: str
     quantity: Decimal
     unit: str
-    unit_cost: Decimal
+    unit_cost: Decimal | None  # None: uncosted, see missing_norm
     norm: NormUse | None = None
     # stable name of the line within its template, so a line overridden by hand is kept
     # (and not made again) when the activity is re-costed
     key: str = ""
+    missing_norm: str = ""
+    quantity_high: Decimal | None = None  # the high end of a range
 
     @property
-    def amount(self) -> Decimal:
-        return self.quantity * self.unit_cost
+    def amount(self) -> Decimal | None:
+        return None if self.unit_cost is None else self.quantity * self.unit_cost
 
 
 @dataclass(frozen=True)
@@ -53,7 +73,6 @@ class Setting:
     place: str = ""
 
 
-Params = dict[str, Any]
 Template = Callable[[Params, NormBook, Setting], list[Line]]
 
 
@@ -77,14 +96,22 @@ class Costing:
     ) -> None:
         if Decimal(quantity) == 0:
             return
-        use = self.book.find(
-            item,
-            self.s.year,
-            origin=origin,
-            venue=self.s.venue_region if at_venue or origin else None,
-            place=self.s.place if at_venue else "",
-            grade=grade,
-        )
+        try:
+            use = self.book.find(
+                item,
+                self.s.year,
+                origin=origin,
+                venue=self.s.venue_region if at_venue or origin else None,
+                place=self.s.place if at_venue else "",
+                grade=grade,
+            )
+        except InvalidInput as exc:  # no norm (or no rate for it): kept, uncosted
+            reason = exc.errors[0].reason if exc.errors else exc.detail
+            self.lines.append(
+                Line(category, item, description, Decimal(quantity), UNITS.get(item, "item"),
+                     None, None, key or item, missing_norm=reason)
+            )  # fmt: skip
+            return
         self.lines.append(
             Line(
                 category,
@@ -250,57 +277,6 @@ def manual(p: Params, book: NormBook, s: Setting) -> list[Line]:
     return []
 
 
-# Parameters of each template with their defaults; None = required.
-PARAMETERS: dict[str, dict[str, Any]] = {
-    "regional_workshop": {
-        "states": None,
-        "participants_per_state": 2,
-        "days": 3,
-        "languages": 2,
-        "staff": 2,
-        "documentation": 1,
-        "origin_region": None,
-        "staff_origin_region": HQ_REGION,
-    },
-    "legal_advisory_mission": {
-        "consultant_months": 2,
-        "missions": 2,
-        "travellers": 1,
-        "mission_days": 5,
-        "origin_region": HQ_REGION,
-    },
-    "expert_group_meeting": {
-        "experts": 12,
-        "days": 3,
-        "languages": 0,
-        "documentation": 1,
-        "origin_region": None,
-    },
-    "training_of_trainers": {
-        "trainees": 20,
-        "trainers": 2,
-        "days": 5,
-        "languages": 0,
-        "documentation": 1,
-        "origin_region": None,
-        "trainer_origin_region": HQ_REGION,
-    },
-    "study_tour": {
-        "participants": 6,
-        "escorts": 1,
-        "days": 5,
-        "documentation": 0,
-        "origin_region": None,
-    },
-    "tool_publication": {
-        "consultant_months": 3,
-        "pages": 100,
-        "languages": 5,
-        "printing": 1,
-    },
-    "manual": {},
-}
-
 TEMPLATES: dict[str, Template] = {
     "regional_workshop": regional_workshop,
     "legal_advisory_mission": legal_advisory_mission,
@@ -323,40 +299,18 @@ ACTIVITY_TYPE = {
 }
 
 
-def parameters(template: str, raw: Mapping[str, Any] | None) -> Params:
-    """The template's parameters with defaults filled in; every bad one is reported."""
-    if template not in PARAMETERS:
-        raise InvalidInput.of(
-            "template", f"unknown template; choose from {', '.join(PARAMETERS)}", template
-        )
-    spec = PARAMETERS[template]
-    raw = dict(raw or {})
-    errors: list[FieldError] = []
-    out: Params = {}
-    for name in raw:
-        if name not in spec:
-            allowed = ", ".join(spec) or "none"
-            errors.append(FieldError(f"parameters.{name}", f"unknown; allowed: {allowed}"))
-    for name, default in spec.items():
-        value = raw.get(name, default)
-        if name.endswith("_region"):
-            out[name] = str(value).upper() if value else None
-            continue
-        if value is None:
-            errors.append(FieldError(f"parameters.{name}", "is required"))
-            continue
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            errors.append(FieldError(f"parameters.{name}", "must be a number", value))
-            continue
-        if number < 0:
-            errors.append(FieldError(f"parameters.{name}", "must not be negative", value))
-        out[name] = int(number) if number == number.to_integral_value() else number
-    if errors:
-        raise InvalidInput("; ".join(f"{e.field}: {e.reason}" for e in errors), errors)
-    return out
-
-
 def cost(template: str, raw: Mapping[str, Any] | None, book: NormBook, s: Setting) -> list[Line]:
-    return TEMPLATES[template](parameters(template, raw), book, s)
+    """The template's lines; with a range, costed at both ends (quantity, quantity_high)."""
+    params = parameters(template, raw)
+    low = TEMPLATES[template](end_of(params, False), book, s)
+    if not has_range(params):
+        return low
+    high = {ln.key: ln for ln in TEMPLATES[template](end_of(params, True), book, s)}
+    out = []
+    for ln in low:
+        other = high.pop(ln.key, None)
+        above = other.quantity if other is not None and other.quantity != ln.quantity else None
+        out.append(replace(ln, quantity_high=above))
+    for ln in high.values():  # lines only at the high end (none at the low end)
+        out.append(replace(ln, quantity=Decimal(0), quantity_high=ln.quantity))
+    return out

@@ -1,7 +1,8 @@
 """Totals of a proposal: per activity, per priority area and year, PSC, secured and gap.
 
 Pure and exact: amounts stay unrounded Decimals here and are rounded once, by `present`,
-when a document leaves the service.
+when a document leaves the service. Uncosted lines (no norm) add nothing; `high=True`
+costs ranges at their high end (quantity_high where a line has one).
 """
 
 from __future__ import annotations
@@ -15,8 +16,16 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
 
-def activity_total(lines: Sequence[Mapping[str, Any]]) -> Decimal:
-    return sum((Decimal(ln["quantity"]) * Decimal(ln["unit_cost"]) for ln in lines), ZERO)
+def activity_total(lines: Sequence[Mapping[str, Any]], high: bool = False) -> Decimal:
+    def quantity(ln: Mapping[str, Any]) -> Decimal:
+        if high and ln.get("quantity_high") is not None:
+            return Decimal(ln["quantity_high"])
+        return Decimal(ln["quantity"])
+
+    return sum(
+        (quantity(ln) * Decimal(ln["unit_cost"]) for ln in lines if ln["unit_cost"] is not None),
+        ZERO,
+    )
 
 
 def activity_by_year(total: Decimal, phasing: Mapping[int, Decimal]) -> dict[int, Decimal]:
@@ -38,6 +47,7 @@ def proposal_totals(
     activities: Sequence[Mapping[str, Any]],
     lines_by_activity: Mapping[int, Sequence[Mapping[str, Any]]],
     secured: Mapping[tuple[str, int], Decimal] | None = None,
+    high: bool = False,
 ) -> dict[str, Any]:
     """Totals of every activity, of every priority area x year, and of the whole cycle.
 
@@ -49,7 +59,7 @@ def proposal_totals(
     direct: dict[tuple[str, int], Decimal] = {}
     areas: dict[str, str] = {}
     for a in activities:
-        total = activity_total(lines_by_activity.get(a["id"], []))
+        total = activity_total(lines_by_activity.get(a["id"], []), high)
         by_year = activity_by_year(total, a["phasing"])
         per_activity[a["id"]] = {"direct": total, "by_year": by_year}
         areas.setdefault(a["priority_area"], a.get("priority_area_name", ""))

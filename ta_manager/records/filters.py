@@ -21,10 +21,21 @@ class Where:
         self.conditions.append(condition.format(*placeholders))
 
     def period(self, start: str, end: str, date_from: Any, date_to: Any) -> None:
-        """Rows whose [start, end] overlaps [date_from, date_to]; for a single date column pass
-        it as both start and end."""
+        """Rows whose interval [start, end] overlaps [date_from, date_to] (docs/data-model.md).
+
+        `start`/`end` are date expressions: a single date column is passed as both; a
+        partial date as its first and last day. An `end` that is NULL while `start` is not
+        means "open": ongoing until today (so an activity running since 2004 is in a 2019
+        period, and in no period after today). Rows with no start are undated: they match
+        no period (reports list them on their own line).
+        """
         if date_from:
-            self.add(f"{end} >= {{}}", date_from)
+            self.add(
+                f"({end} >= {{}} OR ({end} IS NULL AND {start} IS NOT NULL"
+                f" AND greatest(current_date, {start}) >= {{}}))",
+                date_from,
+                date_from,
+            )
         if date_to:
             self.add(f"{start} <= {{}}", date_to)
 

@@ -63,12 +63,67 @@ class Reference:
         return {r["v"]: r["id"] for r in rows}
 
 
-COUNTRY = Reference(
-    "country",
-    "State",
-    code_column="iso3",
-    normalise=_upper,
-    aliases=("upper(iso2::text)", "upper(name)", "upper(official_name)"),
+@dataclass(frozen=True)
+class StateReference(Reference):
+    """States are matched by ta_manager.reference.country_names (codes, UN names in three
+    languages, aliases; historical names refused with their explanation). With
+    `current_only`, former-name entries are refused too (the field needs a current State)."""
+
+    current_only: bool = False
+
+    async def lookup(self, values: list[str]) -> dict[str, int]:
+        from ta_manager.reference.country_names import StateNameError, state_names
+
+        names = await state_names()
+        found: dict[str, int] = {}
+        for value in values:
+            try:
+                match = names.match(value, current_only=self.current_only)
+            except StateNameError:
+                continue
+            if match.id is not None:
+                found[value] = match.id
+        return found
+
+    async def reasons(self, values: list[str]) -> dict[str, str]:
+        """Why each value names no usable State (unknown, ambiguous, former name...)."""
+        from ta_manager.reference.country_names import StateNameError, state_names
+
+        names = await state_names()
+        out: dict[str, str] = {}
+        for value in values:
+            try:
+                names.match(value, current_only=self.current_only)
+            except StateNameError as exc:
+                out[value] = str(exc)
+        return out
+
+    async def ids(self, values: Iterable[str], field_name: str) -> list[int]:
+        wanted = [self.normalise(v) for v in values]
+        if not wanted:
+            return []
+        found = await self.lookup(wanted)
+        missing = [v for v in dict.fromkeys(wanted) if v not in found]
+        if missing:
+            reasons = await self.reasons(missing)
+            errors = [FieldError(field_name, reasons.get(m, "unknown State"), m) for m in missing]
+            raise InvalidInput("; ".join(_said(field_name, e) for e in errors), errors)
+        return [found[v] for v in wanted]
+
+
+def _said(field_name: str, error: FieldError) -> str:
+    """'country: Southern Sudan: South Sudan became...' / "country: 'Benim': unknown State..."."""
+    if str(error.reason).startswith(f"{error.value}:"):
+        return f"{field_name}: {error.reason}"
+    return f"{field_name}: {error.value!r}: {error.reason}"
+
+
+# Any entry of the country table, including a former-name entry named explicitly (by its code
+# or its name): fields that record history (needs, activities, projects) and filters.
+COUNTRY = StateReference("country", "State", code_column="iso3", normalise=_strip)
+# A current State or territory: ratifications, regional groupings, organizations' seats.
+CURRENT_COUNTRY = StateReference(
+    "country", "State", code_column="iso3", normalise=_strip, current_only=True
 )
 REGION = Reference("region", "region", normalise=_upper, aliases=("upper(name)", "m49_code"))
 INSTRUMENT = Reference("instrument", "instrument", normalise=_upper)

@@ -16,7 +16,26 @@ Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$", description="ISO 4217 code
 Money = Annotated[Decimal, Meta(description="Non-negative amount (checked by the service)")]
 Count = Annotated[int, Meta(ge=0, le=10_000_000)]
 CountryCode = Annotated[
-    str, Meta(min_length=2, max_length=200, description="ISO-3, ISO-2 or the State's name")
+    str,
+    Meta(
+        min_length=2,
+        max_length=200,
+        description="ISO-3, ISO-2 or M49 code, or the State's UN name in English, French or"
+        " Spanish (common spellings such as 'Russia' resolve to the UN entry; former names such"
+        " as 'Southern Sudan' are refused with the reason)",
+    ),
+]
+# A year, a month or a day, kept at the precision given (ta_manager/records/partial_dates.py).
+# The service checks the form ("2019-13" -> 422 naming the field, with the reason).
+PartialDateText = Annotated[
+    str,
+    Meta(
+        min_length=4,
+        max_length=10,
+        description="YYYY, YYYY-MM or YYYY-MM-DD: a year or a month stands for the whole"
+        " interval and is returned as given",
+        examples=["2008", "2008-05", "2008-05-12"],
+    ),
 ]
 
 

@@ -24,6 +24,8 @@ from ta_manager.errors import (
     StaleVersion,
     VersionRequired,
 )
+from ta_manager.records import partial_dates as dates
+from ta_manager.records import sources
 from ta_manager.records.filters import Where
 from ta_manager.records.references import Reference
 
@@ -68,6 +70,9 @@ class RecordService:
     default_sort: ClassVar[str] = "id"
     # Column that holds the record's business code, used in messages and lookups.
     code_column: ClassVar[str | None] = "code"
+    # Columns holding partial dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`): each is stored as its
+    # first day plus `<name>_precision`, and read back as given (records/partial_dates.py).
+    partial_dates: ClassVar[tuple[str, ...]] = ()
 
     # ------------------------------------------------------------------ reading
     def select_sql(self) -> str:
@@ -86,11 +91,15 @@ class RecordService:
         """Further computed columns of the read shape (override)."""
         return []
 
+    def present(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A stored row in the read shape: partial dates as given (override to add more)."""
+        return dates.present(row, self.partial_dates)
+
     async def get(self, record_id: int) -> dict[str, Any]:
         row = await sql.fetchrow(f"{self.select_sql()} WHERE t.id = $1", record_id)
         if row is None:
             raise NotFound(self.resource, record_id)
-        return dict(row)
+        return self.present(dict(row))
 
     async def get_many(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         rows = await sql.fetch(
@@ -98,7 +107,7 @@ class RecordService:
             " ORDER BY array_position($1::bigint[], t.id)",
             list(ids),
         )
-        return [dict(r) for r in rows]
+        return [self.present(dict(r)) for r in rows]
 
     async def filter(self, where: Where, filters: Any) -> None:
         """Add the resource's own filter conditions (override)."""
@@ -268,7 +277,11 @@ class RecordService:
         link_by_field = {lk.field: lk for lk in self.links}
         for key, value in values.items():
             try:
-                if key in self.columns:
+                if key in self.partial_dates:
+                    row[key], row[key + dates.SUFFIX] = dates.columns(dates.of(value, key))
+                elif key == "sources" and key in self.columns:
+                    row[key] = sources.as_dicts(value)
+                elif key in self.columns:
                     if isinstance(value, Decimal) and value < 0:
                         errors.append(FieldError(key, "must not be negative", str(value)))
                     row[key] = value

@@ -18,7 +18,14 @@ class InstrumentPartiesController(Controller):
     path = "/instruments"
     tags = ["Instruments"]
 
-    @get("/{code:str}/parties", operation_id="countParties", summary="Parties on a date")
+    @get(
+        "/{code:str}/parties",
+        operation_id="countParties",
+        summary="Parties on a date",
+        description="From the recorded ratifications or the latest published status on or"
+        " before the date (`source` says which); `parties` is null with a `reason` when"
+        " there is neither.",
+    )
     async def parties(
         self,
         code: FromPath[str],

@@ -10,13 +10,13 @@ priority area) are skipped, never inserted with a missing parent.
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ta_manager.database import sql
+from ta_manager.reference.un_states import STATE_STATUSES, un_states
 
 DATA = Path(__file__).parent / "data"
 
@@ -28,9 +28,27 @@ def reference_data() -> dict[str, Any]:
 
 
 @cache
-def country_rows() -> list[dict[str, str]]:
-    with (DATA / "countries.csv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def country_rows() -> list[dict[str, Any]]:
+    """The country table as the UN writes it (vendored M49 + UNTERM files, the project's
+    additions and former-name entries: ta_manager/reference/un_states.py)."""
+    sub_region_code = {r["m49_code"]: r["code"] for r in reference_data()["sub_region"]}
+    return [
+        {
+            "iso2": e.iso2,
+            "iso3": e.iso3,
+            "m49_code": e.m49_code,
+            "name": e.names["en"],
+            "official_name": e.formal["en"],
+            "name_fr": e.names["fr"],
+            "name_es": e.names["es"],
+            "official_name_fr": e.formal["fr"],
+            "official_name_es": e.formal["es"],
+            "status": e.status,
+            "note": e.note,
+            "sub_region": sub_region_code.get(e.sub_region_m49 or "", ""),
+        }
+        for e in un_states()
+    ]
 
 
 async def seed_reference() -> None:
@@ -61,22 +79,28 @@ async def _seed_countries() -> None:
         (
             c["iso2"],
             c["iso3"],
-            c["m49_code"] or None,
+            c["m49_code"],
             c["name"],
             c["official_name"],
+            c["name_fr"],
+            c["name_es"],
+            c["official_name_fr"],
+            c["official_name_es"],
+            c["status"],
+            c["note"],
             region_of.get(c["sub_region"]),
             c["sub_region"] or None,
-            c["un_member"] == "1",
         )
         for c in country_rows()
     ]
     await sql.executemany(
         """
-        INSERT INTO country (iso2, iso3, m49_code, name, official_name, region_id, sub_region_id,
-                             un_member)
-        VALUES ($1, $2, $3, $4, $5,
-                (SELECT id FROM region WHERE upper(code) = upper($6)),
-                (SELECT id FROM region WHERE upper(code) = upper($7)), $8)
+        INSERT INTO country (iso2, iso3, m49_code, name, official_name, name_fr, name_es,
+                             official_name_fr, official_name_es, status, note,
+                             region_id, sub_region_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                (SELECT id FROM region WHERE upper(code) = upper($12)),
+                (SELECT id FROM region WHERE upper(code) = upper($13)))
         ON CONFLICT DO NOTHING
         """,
         rows,
@@ -84,7 +108,8 @@ async def _seed_countries() -> None:
 
 
 async def _seed_memberships() -> None:
-    # M49 regions and sub-regions: from the countries' own columns.
+    # M49 regions and sub-regions: from the countries' own columns. Groupings: the States of
+    # their sub-regions (territories and former names only when listed by code).
     await sql.execute(
         """
         INSERT INTO region_member (region_id, country_id)
@@ -98,14 +123,16 @@ async def _seed_memberships() -> None:
             """
             INSERT INTO region_member (region_id, country_id)
             SELECT g.id, c.id FROM region g, country c
-            WHERE upper(g.code) = upper($1)
+            WHERE g.code = $1
               AND (c.iso3 = ANY($2::text[])
-                   OR c.sub_region_id IN (SELECT id FROM region WHERE code = ANY($3::text[])))
+                   OR (c.sub_region_id IN (SELECT id FROM region WHERE code = ANY($3::text[]))
+                       AND c.status = ANY($4::text[])))
             ON CONFLICT DO NOTHING
             """,
             g["code"],
             g.get("countries", []),
             g.get("include_regions", []),
+            list(STATE_STATUSES),
         )
 
 

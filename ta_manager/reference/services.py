@@ -9,49 +9,26 @@ from typing import Any
 import asyncpg
 
 from ta_manager.database import sql
-from ta_manager.errors import Conflict, FieldError, NotFound
+from ta_manager.errors import Conflict, FieldError
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
+from ta_manager.reference.instrument_status import parties_of
 from ta_manager.reference.schemas import OrgRole, RegionKind
 
 
 @dataclass(frozen=True)
-class CountryFilters:
+class ReferenceFilters:
     region: list[str] | None = None
-
-
-@dataclass(frozen=True)
-class RegionFilters:
-    country: list[str] | None = None
-    kind: list[RegionKind] | None = None
-
-
-@dataclass(frozen=True)
-class RatificationFilters:
     country: list[str] | None = None
     instrument: list[str] | None = None
-    region: list[str] | None = None
+    priority_area: list[str] | None = None
+    role: list[OrgRole] | None = None
+    kind: list[RegionKind] | None = None
+    status: list[str] | None = None
+    active: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class PriorityAreaFilters:
-    instrument: list[str] | None = None
-    active: bool | None = None
-
-
-@dataclass(frozen=True)
-class AssistanceTypeFilters:
-    priority_area: list[str] | None = None
-    active: bool | None = None
-
-
-@dataclass(frozen=True)
-class OrganizationFilters:
-    country: list[str] | None = None
-    role: list[OrgRole] | None = None
 
 
 async def add_region_filter(where: Where, codes: list[str] | None, country_expr: str) -> None:
@@ -68,18 +45,39 @@ async def add_region_filter(where: Where, codes: list[str] | None, country_expr:
 class CountryService(RecordService):
     resource = "country"
     table = "country"
-    columns = ("iso2", "iso3", "m49_code", "name", "official_name", "un_member")
+    columns = (
+        "iso2",
+        "iso3",
+        "m49_code",
+        "name",
+        "official_name",
+        "name_fr",
+        "name_es",
+        "official_name_fr",
+        "official_name_es",
+        "status",
+        "note",
+    )
     refs = (
         RefField("region", "region_id", R.REGION),
         RefField("sub_region", "sub_region_id", R.REGION),
     )
-    search_columns = ("name", "official_name", "iso3")
-    sortable = ("name", "iso3", "iso2", "m49_code")
+    search_columns = ("name", "official_name", "name_fr", "name_es", "iso3")
+    sortable = ("name", "iso3", "iso2", "m49_code", "status")
     default_sort = "name"
     code_column = "iso3"
 
-    async def filter(self, where: Where, filters: CountryFilters) -> None:
+    def defaults(self) -> dict[str, Any]:
+        return {"status": "territory", "iso2": None}
+
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        if record.get("iso2") is None and record.get("status") != "former_name":
+            return [FieldError("iso2", "is required (only former-name entries have none)")]
+        return []
+
+    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_region_filter(where, filters.region, "t.id")
+        await add_codes(where, "t.status = ANY({})", filters.status, None, "status")
 
 
 class RegionService(RecordService):
@@ -91,7 +89,27 @@ class RegionService(RecordService):
     sortable = ("code", "name", "kind")
     default_sort = "kind,code"
 
-    async def filter(self, where: Where, filters: RegionFilters) -> None:
+    async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
+        """A grouping holds current States (and territories listed explicitly), never
+        former-name entries; M49 regions also list the former entries that lie in them."""
+        if record.get("kind", "grouping") != "grouping" or not record.get("members"):
+            return []
+        former = await sql.fetch(
+            "SELECT iso3::text AS iso3, name FROM country"
+            " WHERE id = ANY($1::bigint[]) AND status = 'former_name' ORDER BY iso3",
+            await R.COUNTRY.ids(record["members"], "members"),
+        )
+        return [
+            FieldError(
+                "members",
+                f"{r['name']} ({r['iso3']}) is a former-name entry, not a current State;"
+                " a regional grouping holds current States",
+                r["iso3"],
+            )
+            for r in former
+        ]
+
+    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_codes(where, "t.kind = ANY({})", filters.kind, None, "kind")
         await add_codes(
             where,
@@ -118,24 +136,9 @@ class InstrumentService(RecordService):
         return []
 
     async def parties(self, code: str, as_of: dt.date) -> dict[str, Any]:
-        """States whose instrument was deposited on or before `as_of` (see docs/api.md)."""
-        found = await R.INSTRUMENT.lookup([R.INSTRUMENT.normalise(code)])
-        if not found:
-            raise NotFound("instrument", repr(code))
-        instrument_id = next(iter(found.values()))
-        rows = await sql.fetch(
-            "SELECT kind, count(*) AS n FROM ratification"
-            " WHERE instrument_id = $1 AND deposited_on <= $2 GROUP BY kind",
-            instrument_id,
-            as_of,
-        )
-        by_kind = {r["kind"]: r["n"] for r in rows}
-        return {
-            "instrument": R.INSTRUMENT.normalise(code),
-            "as_of": as_of,
-            "parties": sum(by_kind.values()),
-            "by_kind": by_kind,
-        }
+        """Parties on `as_of`, from recorded ratifications or a published status, or no
+        data (ta_manager.reference.instrument_status)."""
+        return await parties_of(code, as_of)
 
 
 class RatificationService(RecordService):
@@ -143,7 +146,7 @@ class RatificationService(RecordService):
     table = "ratification"
     columns = ("kind", "deposited_on", "notes")
     refs = (
-        RefField("country", "country_id", R.COUNTRY),
+        RefField("country", "country_id", R.CURRENT_COUNTRY),
         RefField("instrument", "instrument_id", R.INSTRUMENT),
     )
     sortable = ("deposited_on", "id")
@@ -158,7 +161,7 @@ class RatificationService(RecordService):
             )
         return super().translate(exc)
 
-    async def filter(self, where: Where, filters: RatificationFilters) -> None:
+    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_codes(where, "t.country_id = ANY({})", filters.country, R.COUNTRY, "country")
         await add_codes(
             where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
@@ -182,7 +185,7 @@ class PriorityAreaService(RecordService):
             " ORDER BY a.sort_order, a.code) AS assistance_types"
         ]
 
-    async def filter(self, where: Where, filters: PriorityAreaFilters) -> None:
+    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_codes(
             where, "t.instrument_id = ANY({})", filters.instrument, R.INSTRUMENT, "instrument"
         )
@@ -199,7 +202,7 @@ class AssistanceTypeService(RecordService):
     sortable = ("sort_order", "code", "name", "priority_area_id")
     default_sort = "priority_area_id,sort_order"
 
-    async def filter(self, where: Where, filters: AssistanceTypeFilters) -> None:
+    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_codes(
             where,
             "t.priority_area_id = ANY({})",
@@ -233,11 +236,11 @@ class OrganizationService(RecordService):
     resource = "organization"
     table = "organization"
     columns = ("code", "name", "acronym", "roles", "iati_org_type", "iati_identifier", "notes")
-    refs = (RefField("country", "country_id", R.COUNTRY),)
+    refs = (RefField("country", "country_id", R.CURRENT_COUNTRY),)
     search_columns = ("name", "acronym", "code")
     sortable = ("code", "name")
     default_sort = "code"
 
-    async def filter(self, where: Where, filters: OrganizationFilters) -> None:
+    async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_codes(where, "t.roles && {}::text[]", filters.role, None, "role")
         await add_codes(where, "t.country_id = ANY({})", filters.country, R.COUNTRY, "country")

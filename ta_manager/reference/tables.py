@@ -27,14 +27,23 @@ class Region(Stamped, Table, tablename="region", db=DB):
 
 
 class Country(Stamped, Table, tablename="country", db=DB):
-    iso2 = Varchar(length=2, unique=True)
+    """A country or area of the UN M49 list, or a former-name entry (status former_name)."""
+
+    iso2 = Varchar(length=2, unique=True, null=True)  # null only for former-name entries
     iso3 = Varchar(length=3, unique=True)
     m49_code = Text(null=True)
     name = Text()
     official_name = Text(default="")
+    name_fr = Text(default="")
+    name_es = Text(default="")
+    official_name_fr = Text(default="")
+    official_name_es = Text(default="")
+    # member_state | observer_state | non_member_state | territory | former_name
+    status = Text(default="territory")
+    note = Text(default="")
     region_id = BigInt(null=True)
     sub_region_id = BigInt(null=True)
-    un_member = Boolean(default=False)
+    un_member = Boolean(default=False)  # GENERATED ALWAYS AS (status = 'member_state')
 
 
 class RegionMember(Table, tablename="region_member", db=DB):
@@ -57,6 +66,19 @@ class Ratification(Stamped, Table, tablename="ratification", db=DB):
     instrument_id = BigInt()
     kind = Text(default="ratification")
     deposited_on = Date()
+    notes = Text(default="")
+
+
+class InstrumentStatus(Stamped, Table, tablename="instrument_status", db=DB):
+    """The published number of parties of an instrument on a date, with its source."""
+
+    instrument_id = BigInt()
+    as_of = Date()
+    parties = Integer()
+    document = Text()
+    paragraph = Text(default="")
+    footnote = Text(default="")
+    quote = Text(default="")
     notes = Text(default="")
 
 

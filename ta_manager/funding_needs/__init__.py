@@ -1,0 +1,1 @@
+"""Funding needs: gaps and resource requests stated for a priority area, project or proposal."""

@@ -1,0 +1,45 @@
+"""/funding: a donor's money: contributions, allocations, spending, balance and what it
+bought. A donor user sees only its own (asking for another donor answers 404); the
+secretariat and officers pick a donor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import get
+from litestar.response import Template
+
+from reports.funding import build_funding, donor_scope_of, find_donor, grand_total
+from ta_manager.accounts.roles import DONOR, STAFF
+from ta_manager.reference.services import OrganizationService, ReferenceFilters
+from ta_manager.ui.pages import AnyRequest, account_of, render
+
+
+async def donors() -> list[dict[str, Any]]:
+    page = await OrganizationService().page(ReferenceFilters(role=["donor"]), limit=1000)
+    return page.items
+
+
+@get("/funding", opt={"roles": (*STAFF, DONOR)}, include_in_schema=False)
+async def funding_page(request: AnyRequest, donor: str | None = None) -> Template:
+    scope = await donor_scope_of(request.scope.get("user"), donor or None)
+    is_donor = account_of(request).role == DONOR
+    chosen = await find_donor(scope) if scope is not None else None
+    funding = await build_funding(scope)
+    return render(
+        request,
+        "funding/page.html",
+        donor=chosen,
+        is_donor=is_donor,
+        donors=[] if is_donor else await donors(),
+        totals=grand_total(funding),
+        per_donor=funding.totals.to_dicts(),
+        contributions=funding.contributions.to_dicts(),
+        allocations=funding.allocations.to_dicts(),
+        bought=funding.activities.to_dicts(),
+        show_donor=chosen is None,
+        download=f"?donor={chosen['code']}" if chosen and not is_donor else "",
+    )
+
+
+ROUTES: list[Any] = [funding_page]

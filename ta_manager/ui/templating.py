@@ -1,0 +1,92 @@
+"""The Jinja2 environment of the pages: templates beside this package, autoescaping, the
+gettext layer (ta_manager.locale) and number/date filters in the request's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from ta_manager.locale import RequestTranslations, current_language, gettext
+from ta_manager.ui.choices import LABELS
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+def number(value: Any, digits: int = 0) -> str:
+    if value is None or value == "":
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(Decimal(str(value)), format=pattern, locale=current_language.get())
+
+
+def money(value: Any) -> str:
+    return number(value, 2)
+
+
+def day(value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, format="medium", locale=current_language.get())
+    return format_date(value, format="medium", locale=current_language.get())
+
+
+def plain(value: Any) -> str:
+    """A number as typed in a form: 6.0000 -> 6, 2.50 -> 2.5 (no grouping, no locale)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, Decimal | int | float | str):
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        text = format(number.normalize(), "f")
+        return text
+    return str(value)
+
+
+def label(value: Any) -> str:
+    """A fixed value (status, scope, role...) as words in the request's language."""
+    if value is None:
+        return "—"
+    text = str(value)
+    return gettext(LABELS[text]) if text in LABELS else text.replace("_", " ")
+
+
+def query(params: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters changed (for paging and sorting)."""
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "", [])}
+    return "?" + urlencode(merged, doseq=True) if merged else "?"
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(RequestTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(number=number, money=money, day=day, label=label, plain=plain)
+    env.globals.update(query=query)
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment()))
