@@ -141,7 +141,7 @@ async def test_instrument_status_bad_input(client: httpx.AsyncClient) -> None:
 
 async def test_parties_bad_input(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/v1/instruments/NOPE/parties")
-    assert r.status_code == 404  # the path names an instrument that does not exist
+    assert r.status_code == 422
     r = await client.get("/api/v1/instruments/UNTOC/parties", params={"as_of": "2008-02-30"})
     assert r.status_code == 400
     assert r.json()["errors"][0]["field"] == "as_of"

@@ -48,7 +48,7 @@ class ActivityEventsController(Controller):
         "/duplicates",
         operation_id="listActivityDuplicates",
         summary="Pairs of activity records that may be one event (scored, for review)",
-        opt={"roles": STAFF},
+        opt={"roles": STAFF, "problems": (422,)},
     )
     async def duplicates(
         self,

@@ -21,6 +21,7 @@ class InstrumentPartiesController(Controller):
     @get(
         "/{code:str}/parties",
         operation_id="countParties",
+        opt={"problems": (422,)},  # an unknown instrument code
         summary="Parties on a date",
         description="From the recorded ratifications or the latest published status on or"
         " before the date (`source` says which); `parties` is null with a `reason` when"
