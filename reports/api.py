@@ -86,6 +86,7 @@ async def _deliver(
         job,
         status_code=303,
         headers={"Location": job["url"], "Retry-After": "5"},
+        media_type="application/json",  # the job, whatever the download's own type
     )
 
 
