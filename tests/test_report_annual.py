@@ -78,7 +78,7 @@ async def test_annual_2008_figures(tmp_path: Path) -> None:
     assert pa3["B2"].data_type == "s" and pa3["B2"].quotePrefix  # text, never a formula
     assert lac[0]["Partners"] == '=HYPERLINK("http://x"), Organization of American States'
     assert lac[0]["Funders"] == "Norway" and lac[0]["Participants"] == 40
-    assert pa3.freeze_panes == "A2" and pa3.auto_filter.ref
+    assert pa3.freeze_panes == "B2" and pa3.auto_filter.ref
 
 
 async def test_empty_period_is_an_honest_empty_report(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ async def test_matrix_json_and_workbook(client: httpx.AsyncClient) -> None:
     assert r.headers["content-type"].startswith(XLSX)
     assert "attachment" in r.headers["content-disposition"]
     book = openpyxl.load_workbook(io.BytesIO(r.content))
-    needs = [row[3] for row in book["Needs"].iter_rows(min_row=2, values_only=True)]
+    needs = [row[2] for row in book["Needs"].iter_rows(min_row=2, values_only=True)]
     assert sorted(needs) == ["N-BEN-LEG", "N-NER-TRN"]
 
 
