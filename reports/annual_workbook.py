@@ -92,7 +92,7 @@ BY_COLUMNS = [
 ]
 ACTIVITY_COLUMNS = [
     Column(N_("Code"), width=16),
-    Column(N_("Title"), width=48),
+    Column(N_("Title"), width=36),
     Column(N_("Type"), width=18),
     Column(N_("Status"), width=10),
     Column(N_("Dates"), width=22),
@@ -101,17 +101,17 @@ ACTIVITY_COLUMNS = [
     Column(N_("Events"), "int"),
     Column(N_("Place"), width=24),
     Column(N_("Scope"), width=12),
-    Column(N_("Beneficiary States"), width=40),
-    Column(N_("Partners"), width=30),
-    Column(N_("Funders"), width=30),
+    Column(N_("Beneficiary States"), width=30),
+    Column(N_("Partners"), width=24),
+    Column(N_("Funders"), width=20),
     Column(N_("Participants"), "int"),
     Column(N_("Women"), "int"),
     Column(N_("Men"), "int"),
     Column(N_("Instruments"), width=14),
     Column(N_("Project"), width=14),
-    Column(N_("Delivers"), width=40),
+    Column(N_("Delivers"), width=24),
     Column(N_("Also reported as"), width=24),
-    Column(N_("Sources"), width=40),
+    Column(N_("Sources"), width=30),
 ]
 
 
@@ -143,7 +143,9 @@ def _summary(book: ReportWorkbook, a: Annual) -> None:
     figures = dict(a.figures)
     for label, value in a.figures:
         row += 1
-        ws.write_string(row, 0, book.t(label))
+        text = book.t(label)
+        ws.set_row(row, book.text_height(text, SUMMARY_WIDTHS[0]))
+        ws.write_string(row, 0, text)
         number(ws, row, 1, value)
         figure_rows[label] = row
     ranges: dict[str, tuple[int, int]] = {}
@@ -163,6 +165,12 @@ def _summary(book: ReportWorkbook, a: Annual) -> None:
         first = row + 1
         for values in df.iter_rows():
             row += 1
+            tallest = max(
+                (book.text_height(v, SUMMARY_WIDTHS[c]) for c, v in enumerate(values[:2]) if v),
+                default=0,
+            )
+            if tallest > book.text_height("x", 40):
+                ws.set_row(row, tallest)
             for c, v in enumerate(values):
                 writers[c](ws, row, c, v)
         if df.is_empty():

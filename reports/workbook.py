@@ -17,9 +17,11 @@ evaluated as a formula.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +39,8 @@ Progress = Callable[[str, int, int], None]
 
 FORMULA_CHARS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
 NUMERIC: frozenset[str] = frozenset({"int", "number", "money", "rate", "percent"})
+ABOUT_TEXT_WIDTH = 90.0
+LINE_HEIGHT = 13.0  # points per line of the 10-point font
 # How an Excel SUBTOTAL sums the visible rows of a filtered column.
 SUBTOTAL_SUM = 109
 
@@ -136,6 +140,7 @@ class ReportWorkbook:
         title_rows: tuple[int, int] | None = (0, 0),
         key_columns: int = 0,
         landscape: bool | None = None,
+        gridlines: bool = True,
     ) -> None:
         """Print setup of a sheet `width` characters wide (the shared style)."""
         setup = style.PageSetup(
@@ -159,7 +164,7 @@ class ReportWorkbook:
             ws.repeat_columns(*setup.key_columns)
         ws.set_header(style.header_text(setup), {"margin": 0.3})
         ws.set_footer(style.footer_text(self.generated, self.lang), {"margin": 0.3})
-        ws.hide_gridlines(0)  # gridlines on screen and on paper
+        ws.hide_gridlines(0 if gridlines else 1)  # tables print their gridlines
 
     def _filters_line(self) -> str:
         if not self.filters:
@@ -169,7 +174,7 @@ class ReportWorkbook:
     def _about(self, filters: Mapping[str, str], as_of: dt.datetime, notes: Sequence[str]) -> None:
         ws = self.add_sheet(self.t("About"))
         ws.set_column(0, 0, 24, self.wrap)
-        ws.set_column(1, 1, 90, self.wrap)
+        ws.set_column(1, 1, ABOUT_TEXT_WIDTH, self.wrap)
         ws.write_string(0, 0, self.title, self.title_format)
         row = 2
         stamps: list[tuple[str, dt.datetime]] = [
@@ -196,8 +201,19 @@ class ReportWorkbook:
             row += 1
             for note in notes:
                 self.text(ws, row, 1, note)
+                ws.set_row(row, self.text_height(note, ABOUT_TEXT_WIDTH))
                 row += 1
-        self.page(ws, 114, title_rows=None, landscape=False)
+        self.page(ws, 114, title_rows=None, landscape=False, gridlines=False)
+
+    @staticmethod
+    def text_height(text: str, width: float) -> float:
+        """Row height (points) showing `text` wrapped in a column `width` characters wide:
+        spreadsheet programs do not always grow a row for wrapped text on their own."""
+        per_line = max(width - 2, 1)
+        lines = sum(
+            max(1, math.ceil(widths.text_width(part) / per_line)) for part in text.split("\n")
+        )
+        return LINE_HEIGHT * lines + 2
 
     # ------------------------------------------------------------------ cells
     def text(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
@@ -271,22 +287,30 @@ class ReportWorkbook:
         The first `key_columns` stay in view and print on every page; a column marked
         `total` gets a SUBTOTAL formula (visible rows) below the filtered range."""
         ws = self.add_sheet(name)
+        # Widths come from the first rows (read ahead), so that each row is written once,
+        # streamed, with the height its wrapped text needs.
+        it = iter(rows)
+        head = list(islice(it, widths.SAMPLE_ROWS))
+        shown = [self.t(col.header) for col in columns]
+        fitted = [col.fit([r[c] for r in head], shown[c]) for c, col in enumerate(columns)]
+        sizes = [w for w, _ in fitted]
         for c, col in enumerate(columns):
             # Cells written without a format of their own take their column's (dates, money,
-            # wrapped text); the widths are set again from the content at the end.
-            ws.set_column(c, c, col.width or 12, self.formats.get(col.kind))
-        headers = self.header_row(ws, 0, columns)
+            # wrapped text).
+            ws.set_column(c, c, sizes[c], self.formats.get(col.kind))
+        ws.set_row(0, self.header_height(shown, sizes))
+        self.header_row(ws, 0, columns)
         ws.freeze_panes(1, key_columns)
         writers = [self.cell_writer(col.kind) for col in columns]
-        sample: list[list[Any]] = [[] for _ in columns]
+        wrapping = [(c, sizes[c]) for c, col in enumerate(columns) if col.kind == "text"]
         sums = [0.0 for _ in columns]
         totalled = [c for c, col in enumerate(columns) if col.total]
         write_row = ws.write_row
         n = 0
-        for n, values in enumerate(rows, start=1):
-            if n <= widths.SAMPLE_ROWS:
-                for c, v in enumerate(values):
-                    sample[c].append(v)
+        for n, values in enumerate(chain(head, it), start=1):
+            lines = self._lines(values, wrapping)
+            if lines > 1:
+                ws.set_row(n, LINE_HEIGHT * lines + 2)
             for c in totalled:
                 if values[c] is not None:
                     sums[c] += float(values[c])
@@ -300,15 +324,25 @@ class ReportWorkbook:
         ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
         if totalled and n:
             self._subtotals(ws, n, columns, totalled, sums)
-        fitted = [col.fit(sample[c], headers[c]) for c, col in enumerate(columns)]
-        for c, (width, _) in enumerate(fitted):
-            ws.set_column(c, c, width, self.formats.get(columns[c].kind))
-        ws.set_row(0, self.header_height(headers, [w for w, _ in fitted]))
-        key_width = sum(w for w, _ in fitted[:key_columns])
-        self.page(ws, sum(w for w, _ in fitted), key_columns=key_columns if key_width else 0)
+        key_width = sum(sizes[:key_columns])
+        self.page(ws, sum(sizes), key_columns=key_columns if key_width else 0)
         if progress is not None:
             progress(name, n, total)
         return n
+
+    @staticmethod
+    def _lines(values: Sequence[Any], wrapping: Sequence[tuple[int, float]]) -> int:
+        """Lines the tallest wrapped text of a row takes."""
+        most = 1
+        for c, width in wrapping:
+            v = values[c]
+            if v.__class__ is str and len(v) > width - 2:
+                per_line = max(width - 2, 1)
+                lines = sum(
+                    max(1, math.ceil(widths.text_width(part) / per_line)) for part in v.split("\n")
+                )
+                most = max(most, lines)
+        return most
 
     def _subtotals(
         self,

@@ -105,7 +105,7 @@ def page_setup(
     ws.oddHeader.left.font = "-,Bold"
     ws.oddHeader.left.size = 11
     generated = formats.day(dt.date.today(), lang)
-    ws.oddFooter.left.text = generated
+    ws.oddFooter.left.text = f" {generated}"  # never "&8" + "2 Dec": size 82
     ws.oddFooter.left.size = 8
     ws.oddFooter.center.text = gettext("Page %(page)s of %(pages)s", lang, page="&P", pages="&N")
     ws.oddFooter.center.size = 8

@@ -49,7 +49,7 @@ def date_format(lang: str = "en") -> str:
 # than MAX_PAGE_WIDTH it spreads over several pages across, its key columns repeated.
 PORTRAIT_WIDTH = 95
 LANDSCAPE_WIDTH = 140
-MAX_PAGE_WIDTH = 220
+MAX_PAGE_WIDTH = 400
 PAPER_A4 = 9  # Excel's paper size code
 
 
@@ -80,8 +80,11 @@ class PageSetup:
 
 
 def _escape(text: str) -> str:
-    """Header/footer text: '&' starts a code, so a literal one is doubled."""
-    return text.replace("&", "&&")
+    """Header/footer text: '&' starts a code, so a literal one is doubled; a text starting
+    with a digit right after a font-size code would change the size ("&8" + "2 Dec" reads
+    "&82"), so it is set apart by a space."""
+    text = text.replace("&", "&&")
+    return f" {text}" if text[:1].isdigit() else text
 
 
 def header_text(setup: PageSetup, limit: int = 250) -> str:
