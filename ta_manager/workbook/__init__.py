@@ -6,9 +6,9 @@ and marked-up import files.
 - `widths`: column widths from content, wrapping the long text;
 - `sheet_names`: sheet names that fit Excel's 31 characters at a word boundary and stay
   distinct;
-- `xlsx` / `openpyxl_sheets`: the same style applied by xlsxwriter (reports, templates)
-  and by openpyxl (the proposal, whose formulas are tested with openpyxl; files edited in
-  place, the marked-up import file).
+- `openpyxl_sheets`: the same style applied by openpyxl (the proposal, whose formulas are
+  tested with openpyxl; the import templates; the marked-up import file, edited in place).
+  The reports apply it with xlsxwriter in reports/workbook.py.
 
 User text always goes through ta_manager.spreadsheet_text (never a formula).
 """
