@@ -40,9 +40,15 @@ FIELDS: list[Field] = [
     Field("priority", N_("Priority"), "select", choices="need_priority", required=True),
     Field("source", N_("Source"), "select", choices="need_source", required=True),
     Field("source_reference", N_("Source reference"), help=N_("Document, paragraph, footnote")),
-    Field("stated_on", N_("Stated on"), "date"),
+    Field(
+        "stated_on",
+        N_("Stated on"),
+        "partial_date",
+        help=N_("A year (2008), a month (2008-05) or a day (2008-05-12)"),
+    ),
     Field("instruments", N_("Instruments"), "checkboxes", choices="instruments"),
     Field("description", N_("Description"), "textarea"),
+    Field("sources", N_("Sources"), "sources"),
 ]
 CHOICES = {f.choices for f in FIELDS if f.choices}
 FILTER_CHOICES = {"regions", "priority_areas", "need_status"}
@@ -51,6 +57,7 @@ NEW = {
     "priority": "medium",
     "source": "questionnaire",
     "instruments": [],
+    "sources": [],
 }
 
 

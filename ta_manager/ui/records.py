@@ -44,6 +44,11 @@ def filters_from(request: AnyRequest, filters_cls: type[Any], errors: Errors) ->
                 values[f.name] = dt.date.fromisoformat(raw[-1])
             except ValueError:
                 errors.setdefault(key, []).append(gettext("give a date as YYYY-MM-DD"))
+        elif hints[f.name] == bool | None:
+            if raw[-1] not in ("true", "false"):
+                errors.setdefault(key, []).append(gettext("must be true or false"))
+            else:
+                values[f.name] = raw[-1] == "true"
         elif hints[f.name] == int | None:
             try:
                 values[f.name] = int(raw[-1])
@@ -109,6 +114,10 @@ async def save(
     form = await request.form()
     errors: Errors = {}
     values, raw = await read_form(form, fields, errors)
+    more = form.get("_add_row")
+    if isinstance(more, str) and more in {f.name for f in fields if f.kind == "sources"}:
+        # "Add another source" without JavaScript: the same form, one more blank row.
+        return Saved(None, {**raw, "_add_row": more}, {}, status=200)
     version_text = str(form.get("version") or "")
     data = convert(values, struct, errors)
     if data is None:

@@ -12,6 +12,7 @@ from ta_manager.ui import (
     admin,
     auth,
     dashboard,
+    duplicates,
     funding,
     imports,
     matrix,
@@ -19,6 +20,7 @@ from ta_manager.ui import (
     pickers,
     proposals,
     reports,
+    sources,
 )
 from ta_manager.ui.pages import EXCEPTION_HANDLERS, before_request
 from ta_manager.ui.templating import STATIC
@@ -28,6 +30,7 @@ def ui_router() -> Router:
     pages: list[Any] = [
         *auth.ROUTES,
         *dashboard.ROUTES,
+        *duplicates.ROUTES,
         *activities.ROUTES,
         *needs.ROUTES,
         *pickers.ROUTES,
@@ -37,6 +40,7 @@ def ui_router() -> Router:
         *imports.ROUTES,
         *proposals.ROUTES,
         *admin.ROUTES,
+        *sources.ROUTES,
     ]
     return Router(
         path="/",
