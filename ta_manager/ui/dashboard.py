@@ -26,6 +26,7 @@ from ta_manager.activities.service import ActivityFilters, ActivityService
 from ta_manager.audit import service as audit
 from ta_manager.database import sql
 from ta_manager.needs.service import NeedFilters, NeedService
+from ta_manager.ui.funding import contribution_rows
 from ta_manager.ui.pages import AnyRequest, account_of, render
 
 RECENT = 8
@@ -85,7 +86,7 @@ async def donor_view(request: AnyRequest) -> dict[str, Any]:
     funding = await build_funding(account.donor_id)
     return {
         "totals": grand_total(funding),
-        "contributions": funding.contributions.to_dicts(),
+        "contributions": contribution_rows(funding.contributions),
         "bought": funding.activities.to_dicts(),
     }
 

@@ -69,6 +69,12 @@ PICKERS: dict[str, Picker] = {
         _activity,
         filters=ActivityFilters(status=list(PLANS)),
     ),
+    "proposed": Picker(
+        ActivityService(),
+        lambda r: r["code"],
+        _activity,
+        filters=ActivityFilters(status=["proposed"]),
+    ),
     "needs": Picker(
         NeedService(),
         lambda r: r["code"],
