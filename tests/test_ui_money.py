@@ -125,6 +125,6 @@ async def test_proposal_uncosted_ranges_and_proposed_records(
     )  # fmt: skip
     assert r.status_code == 303, r.text
     page = await b.get(path)
-    assert "800.00 – 1,000.00" in page.text
-    assert "Total (low – high end of the ranges)" in page.text
+    assert "800.00 \u2013 1,000.00" in page.text
+    assert "Total (low \u2013 high end of the ranges)" in page.text
     await b.aclose()
