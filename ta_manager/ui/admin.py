@@ -27,6 +27,7 @@ from ta_manager.ui import choices
 from ta_manager.ui.forms import Errors, Field, convert, errors_from, read_form, shown
 from ta_manager.ui.pages import AnyRequest, account_of, may, redirect, render
 from ta_manager.ui.records import int_or_none, save
+from ta_manager.ui.states import STATE_FIELDS
 
 USER_READERS = (ADMIN, SECRETARIAT)
 
@@ -42,10 +43,16 @@ class ReferenceKind:
     struct: type[msgspec.Struct]
     fields: list[Field]
     columns: tuple[str, ...]
+    listed_here: bool = True  # False: the list has a page of its own (`back`)
+    back: str = ""
 
     @property
     def editors(self) -> tuple[str, ...]:
         return tuple(resource_roles(self.api_path).write)
+
+    @property
+    def list_url(self) -> str:
+        return self.back or f"/admin#{self.key}"
 
 
 REFERENCE: dict[str, ReferenceKind] = {
@@ -110,6 +117,17 @@ REFERENCE: dict[str, ReferenceKind] = {
             ],
             ("item", "unit", "unit_cost", "currency", "year", "region", "venue_region", "place"),
         ),
+        ReferenceKind(
+            "states",
+            N_("States and areas"),
+            "/countries",
+            refsvc.CountryService(),
+            ref.CountryCreate,
+            STATE_FIELDS,
+            ("iso3", "name", "status"),
+            listed_here=False,
+            back="/admin/states",
+        ),
     )
 }
 
@@ -157,7 +175,7 @@ async def _admin_page(
             "editable": account.role in k.editors,
         }
         for k in REFERENCE.values()
-        if may(request, (ADMIN, SECRETARIAT))
+        if k.listed_here and may(request, (ADMIN, SECRETARIAT))
     ]
     return render(
         request,
@@ -289,6 +307,12 @@ async def revoke_token(request: AnyRequest, token_id: int) -> Response[Any]:
 
 
 # ---------------------------------------------------------------------- reference data
+def _after(kind: ReferenceKind, done: str) -> str:
+    if kind.back:
+        return f"{kind.back}?done={done}"
+    return f"/admin?done={done}#{kind.key}"
+
+
 def _kind(request: AnyRequest, key: str) -> ReferenceKind:
     kind = REFERENCE.get(key)
     if kind is None:
@@ -342,7 +366,7 @@ async def create_reference(request: AnyRequest, key: str) -> Response[Any]:
     saved = await save(request, kind.service, kind.struct, kind.fields)
     if saved.record is None:
         return await _reference_form(request, kind, saved.raw, saved.errors, None, saved.status)
-    return redirect(request, f"/admin?done=created#{key}")
+    return redirect(request, _after(kind, "created"))
 
 
 @get(
@@ -376,7 +400,7 @@ async def update_reference(request: AnyRequest, key: str, record_id: int) -> Res
             saved.stale,
             saved.current_version,
         )
-    return redirect(request, f"/admin?done=saved#{key}")
+    return redirect(request, _after(kind, "saved"))
 
 
 ROUTES: list[Any] = [

@@ -48,11 +48,15 @@ class Picker:
     label: Callable[[dict[str, Any]], str]  # what the list shows beside it
     roles: tuple[str, ...] = EVERYONE
     filters: Any = None  # the service's filters that every suggestion meets
+    shared: bool = False  # reference data everyone reads whole (no donor view)
 
 
 PICKERS: dict[str, Picker] = {
     "countries": Picker(
-        refsvc.CountryService(), lambda r: r["name"], lambda r: f"{r['iso3']} · {r['name']}"
+        refsvc.CountryService(),
+        lambda r: r["name"],
+        lambda r: f"{r['iso3']} · {r['name']}",
+        shared=True,
     ),
     "organizations": Picker(refsvc.OrganizationService(), lambda r: r["code"], lambda r: r["name"]),
     "donors": Picker(
@@ -151,9 +155,12 @@ async def pick(request: AnyRequest, kind: str, field: str = "") -> Template:
         if last:
             options = await _state_options(last, prefix)
     if last:
-        page = await reader_for(picker.service, request.scope.get("user")).page(
-            picker.filters, q=last, limit=SUGGESTIONS
+        reader = (
+            picker.service
+            if picker.shared
+            else reader_for(picker.service, request.scope.get("user"))
         )
+        page = await reader.page(picker.filters, q=last, limit=SUGGESTIONS)
         seen = {value for value, _ in options}
         options += [
             (prefix + picker.value(r), picker.label(r))

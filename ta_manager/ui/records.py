@@ -65,8 +65,11 @@ class Listing:
     errors: Errors
 
 
-async def listing(request: AnyRequest, service: RecordService, filters_cls: type[Any]) -> Listing:
-    """One page of records as the signed-in user may see them (a donor: its own)."""
+async def listing(
+    request: AnyRequest, service: RecordService, filters_cls: type[Any], *, shared: bool = False
+) -> Listing:
+    """One page of records as the signed-in user may see them (a donor: its own; `shared`
+    reference data such as States: everyone sees all)."""
     errors: Errors = {}
     filters = filters_from(request, filters_cls, errors)
     params = request.query_params
@@ -78,7 +81,8 @@ async def listing(request: AnyRequest, service: RecordService, filters_cls: type
     if errors:
         return Listing(empty, errors)
     try:
-        page = await reader_for(service, request.scope.get("user")).page(
+        reader = service if shared else reader_for(service, request.scope.get("user"))
+        page = await reader.page(
             filters,
             q=(params.get("q") or "").strip() or None,
             sort=params.get("sort") or None,

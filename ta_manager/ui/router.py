@@ -21,6 +21,7 @@ from ta_manager.ui import (
     proposals,
     reports,
     sources,
+    states,
 )
 from ta_manager.ui.pages import EXCEPTION_HANDLERS, before_request
 from ta_manager.ui.templating import STATIC
@@ -39,6 +40,7 @@ def ui_router() -> Router:
         *funding.ROUTES,
         *imports.ROUTES,
         *proposals.ROUTES,
+        *states.ROUTES,
         *admin.ROUTES,
         *sources.ROUTES,
     ]
