@@ -77,7 +77,7 @@ async def secretariat_view(request: AnyRequest, year: int) -> dict[str, Any]:
         "needs_total": needs.height,
         "year": year,
         "figures": annual.figures,
-        "latest_year": latest.year if latest else None,
+        "latest_year": int(str(latest)[:4]) if latest else None,  # a partial date: "2008-06"
     }
 
 

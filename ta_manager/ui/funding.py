@@ -65,7 +65,7 @@ async def funding_page(request: AnyRequest, donor: str | None = None) -> Templat
         allocations=funding.allocations.to_dicts(),
         bought=funding.activities.to_dicts(),
         show_donor=chosen is None,
-        download=f"?donor={chosen['code']}" if chosen and not is_donor else "",
+        download={"donor": chosen["code"]} if chosen and not is_donor else {},
     )
 
 

@@ -45,6 +45,16 @@ def filter_query(request: AnyRequest) -> str:
     return urlencode(pairs)
 
 
+def filter_params(request: AnyRequest) -> dict[str, Any]:
+    """The page's filters as a matrix job's params (repeated names as lists)."""
+    out: dict[str, Any] = {}
+    for key in FILTER_KEYS:
+        values = [v.strip() for v in request.query_params.getall(key, []) if v.strip()]
+        if values:
+            out[key] = values if len(values) > 1 else values[0]
+    return out
+
+
 def grid(m: Matrix, by_type: bool) -> dict[str, Any]:
     """Rows of States with one cell per column, ready for the template."""
     cells = m.type_cells if by_type else m.area_cells
@@ -102,6 +112,7 @@ async def matrix_page(request: AnyRequest, view: str = "areas") -> Template:
         legend=LEGEND,
         summary=summary,
         filter_query=filter_query(request),
+        matrix_params=filter_params(request),
         choices=await choices.load({"regions", "priority_areas", "instruments"}),
         **data,
     )
