@@ -119,14 +119,21 @@ async def read_states(text: str) -> list[StateReading]:
         except StateNameError as whole:
             parts = [p.strip() for p in piece.split(",") if p.strip()] if "," in piece else []
             if len(parts) < 2:
-                out.append(StateReading(piece, problem=f"{piece}: {whole}"))
+                out.append(StateReading(piece, problem=_said(piece, whole)))
                 continue
         for part in parts:
             try:
                 out.append(StateReading(part, names.match(part)))
             except StateNameError as exc:
-                out.append(StateReading(part, problem=f"{part}: {exc}"))
+                out.append(StateReading(part, problem=_said(part, exc)))
     return out
+
+
+def _said(typed: str, exc: StateNameError) -> str:
+    """'Southern Sudan: South Sudan became...' (the matcher's message names it already) or
+    "'Narnia': unknown State; closest: ..."."""
+    text = str(exc)
+    return text if text.startswith(f"{typed}:") else f"{typed}: {text}"
 
 
 async def _state_options(last: str, prefix: str) -> list[tuple[str, str]]:
