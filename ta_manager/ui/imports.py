@@ -210,6 +210,16 @@ async def job_result(
         "done": False,
         "accept_close_matches": bool(params.get("accept_close_matches")),
     }
+    checking = bool(params.get("dry_run"))
+    name = values["filename"]
+    if checking:
+        values["title"] = gettext("Check of %(file)s", file=name)
+    else:
+        values["title"] = gettext("Import of %(file)s", file=name)
+    if job["state"] == "done":
+        values["state_text"] = gettext("checked") if checking else gettext("imported")
+    elif job["state"] == "failed":
+        values["state_text"] = gettext("problems found: nothing was written")
     if job["state"] == "done" and job["result"]:
         values["summary"] = job["result"]
         values["done"] = not params.get("dry_run")
