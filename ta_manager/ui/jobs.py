@@ -193,7 +193,17 @@ async def download(request: AnyRequest, job_id: str) -> Stream:
 @get("/jobs", opt={"roles": JOB_USERS}, include_in_schema=False)
 async def my_jobs(request: AnyRequest) -> Template:
     items = await jobs.listing(account_of(request), 30)
-    rows = [job_context(j, True) for j in items]
+    rows = []
+    for j in items:
+        row = job_context(j, True)
+        params = j["params"] or {}
+        if j["kind"] == "import":
+            what = str(params.get("kind", ""))
+            if params.get("dry_run"):
+                row["title"] = gettext("Check of a file of %(kind)s", kind=what)
+            else:
+                row["title"] = gettext("Import of a file of %(kind)s", kind=what)
+        rows.append(row)
     return render(request, "jobs/list.html", rows=rows)
 
 
