@@ -26,14 +26,15 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ta_manager.activities.schemas import ActivityStatus
 from ta_manager.activities.service import ActivityService
 from ta_manager.database import sql
 from ta_manager.errors import FieldError, InvalidInput, StaleVersion
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 
-PLANS = ("proposed", "planned", "approved")
-HELD = ("ongoing", "completed")
+PLANS: tuple[ActivityStatus, ...] = ("proposed", "planned", "approved")
+HELD: tuple[ActivityStatus, ...] = ("ongoing", "completed")
 DEFAULT_MIN_SCORE = 50
 
 _PAIRS = """
