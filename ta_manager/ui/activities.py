@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from ta_manager.accounts.assignments import within_assignment
@@ -182,7 +183,7 @@ async def create_activity(request: AnyRequest) -> Response[Any]:
 
 
 @get("/activities/{record_id:int}", opt={"roles": EVERYONE}, include_in_schema=False)
-async def show_activity(request: AnyRequest, record_id: int) -> Template:
+async def show_activity(request: AnyRequest, record_id: FromPath[int]) -> Template:
     record = await reader_for(SERVICE, request.scope.get("user")).get(record_id)
     history: list[dict[str, Any]] = []
     if may(request, STAFF):
@@ -191,7 +192,7 @@ async def show_activity(request: AnyRequest, record_id: int) -> Template:
 
 
 @get("/activities/by-code/{code:str}", opt={"roles": EVERYONE}, include_in_schema=False)
-async def activity_by_code(request: AnyRequest, code: str) -> Response[Any]:
+async def activity_by_code(request: AnyRequest, code: FromPath[str]) -> Response[Any]:
     """A link by code (plans, same-event records) to the activity's page; 404 for a code
     the user may not see (a donor: activities its money did not fund)."""
     try:
@@ -203,13 +204,13 @@ async def activity_by_code(request: AnyRequest, code: str) -> Response[Any]:
 
 
 @get("/activities/{record_id:int}/edit", opt={"roles": EDITORS}, include_in_schema=False)
-async def edit_activity(request: AnyRequest, record_id: int) -> Template:
+async def edit_activity(request: AnyRequest, record_id: FromPath[int]) -> Template:
     record = await SERVICE.get(record_id)
     return await _form(request, shown(record, FIELDS), {}, record)
 
 
 @post("/activities/{record_id:int}/edit", opt={"roles": EDITORS}, include_in_schema=False)
-async def update_activity(request: AnyRequest, record_id: int) -> Response[Any]:
+async def update_activity(request: AnyRequest, record_id: FromPath[int]) -> Response[Any]:
     record = await SERVICE.get(record_id)
     saved = await save(request, SERVICE, ActivityCreate, FIELDS, record_id)
     if saved.record is None:
@@ -231,7 +232,7 @@ async def update_activity(request: AnyRequest, record_id: int) -> Response[Any]:
     include_in_schema=False,
     status_code=200,
 )
-async def archive_activity(request: AnyRequest, record_id: int) -> Response[Any]:
+async def archive_activity(request: AnyRequest, record_id: FromPath[int]) -> Response[Any]:
     account = request.scope.get("user")
     try:
         await within_assignment(

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 from litestar import Response, get, post
+from litestar.params import FromPath
 from litestar.response import Template
 
 from ta_manager.accounts import api_tokens, users
@@ -247,7 +248,7 @@ async def _user_form(
 
 
 @get("/admin/users/{user_id:int}", opt={"roles": ADMINS}, include_in_schema=False)
-async def edit_user(request: AnyRequest, user_id: int) -> Template:
+async def edit_user(request: AnyRequest, user_id: FromPath[int]) -> Template:
     user = await users.get_user(user_id)
     raw = shown(user, [*USER_FIELDS, ACTIVE])
     raw["password"] = ""
@@ -255,7 +256,7 @@ async def edit_user(request: AnyRequest, user_id: int) -> Template:
 
 
 @post("/admin/users/{user_id:int}", opt={"roles": ADMINS}, include_in_schema=False)
-async def update_user(request: AnyRequest, user_id: int) -> Response[Any]:
+async def update_user(request: AnyRequest, user_id: FromPath[int]) -> Response[Any]:
     user = await users.get_user(user_id)
     form = await request.form()
     errors: Errors = {}
@@ -301,7 +302,7 @@ async def create_token(request: AnyRequest) -> Response[Any]:
     include_in_schema=False,
     status_code=200,
 )
-async def revoke_token(request: AnyRequest, token_id: int) -> Response[Any]:
+async def revoke_token(request: AnyRequest, token_id: FromPath[int]) -> Response[Any]:
     await api_tokens.revoke_token(account_of(request).id, token_id)
     return redirect(request, "/admin?done=token#tokens")
 
@@ -350,7 +351,7 @@ async def _reference_form(
 
 
 @get("/admin/{key:str}/new", opt={"roles": (ADMIN, SECRETARIAT)}, include_in_schema=False)
-async def new_reference(request: AnyRequest, key: str) -> Template:
+async def new_reference(request: AnyRequest, key: FromPath[str]) -> Template:
     kind = _kind(request, key)
     return await _reference_form(request, kind, {"active": True}, {}, None)
 
@@ -361,7 +362,7 @@ async def new_reference(request: AnyRequest, key: str) -> Template:
     include_in_schema=False,
     status_code=200,
 )
-async def create_reference(request: AnyRequest, key: str) -> Response[Any]:
+async def create_reference(request: AnyRequest, key: FromPath[str]) -> Response[Any]:
     kind = _kind(request, key)
     saved = await save(request, kind.service, kind.struct, kind.fields)
     if saved.record is None:
@@ -374,7 +375,9 @@ async def create_reference(request: AnyRequest, key: str) -> Response[Any]:
     opt={"roles": (ADMIN, SECRETARIAT)},
     include_in_schema=False,
 )
-async def edit_reference(request: AnyRequest, key: str, record_id: int) -> Template:
+async def edit_reference(
+    request: AnyRequest, key: FromPath[str], record_id: FromPath[int]
+) -> Template:
     kind = _kind(request, key)
     record = await kind.service.get(record_id)
     return await _reference_form(request, kind, shown(record, kind.fields), {}, record)
@@ -385,7 +388,9 @@ async def edit_reference(request: AnyRequest, key: str, record_id: int) -> Templ
     opt={"roles": (ADMIN, SECRETARIAT)},
     include_in_schema=False,
 )
-async def update_reference(request: AnyRequest, key: str, record_id: int) -> Response[Any]:
+async def update_reference(
+    request: AnyRequest, key: FromPath[str], record_id: FromPath[int]
+) -> Response[Any]:
     kind = _kind(request, key)
     record = await kind.service.get(record_id)
     saved = await save(request, kind.service, kind.struct, kind.fields, record_id)

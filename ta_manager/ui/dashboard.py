@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from litestar import get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from reports.annual import AnnualFilters, build_annual
@@ -99,7 +100,7 @@ async def viewer_view(request: AnyRequest) -> dict[str, Any]:
 
 
 @get("/", opt={"roles": EVERYONE}, include_in_schema=False)
-async def dashboard(request: AnyRequest, year: int | None = None) -> Template:
+async def dashboard(request: AnyRequest, year: FromQuery[int | None] = None) -> Template:
     role = account_of(request).role
     if role == OFFICER:
         view, data = "officer", await officer_view(request)

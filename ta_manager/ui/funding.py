@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 from litestar import get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from reports.funding import build_funding, donor_scope_of, find_donor, grand_total
@@ -47,7 +48,7 @@ async def donors() -> list[dict[str, Any]]:
 
 
 @get("/funding", opt={"roles": (*STAFF, DONOR)}, include_in_schema=False)
-async def funding_page(request: AnyRequest, donor: str | None = None) -> Template:
+async def funding_page(request: AnyRequest, donor: FromQuery[str | None] = None) -> Template:
     scope = await donor_scope_of(request.scope.get("user"), donor or None)
     is_donor = account_of(request).role == DONOR
     chosen = await find_donor(scope) if scope is not None else None

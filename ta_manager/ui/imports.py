@@ -14,6 +14,7 @@ from typing import Any
 
 from litestar import get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromPath
 from litestar.response import Template
 
 from importers.error_workbook import error_workbook
@@ -238,7 +239,7 @@ RESULT_VIEWS["import"] = job_result
 
 
 @get("/jobs/{job_id:str}/errors.xlsx", opt={"roles": IMPORTERS}, include_in_schema=False)
-async def job_errors(request: AnyRequest, job_id: str) -> Any:
+async def job_errors(request: AnyRequest, job_id: FromPath[str]) -> Any:
     """The marked-up file of a rejected import job (its starter's only)."""
     return file_response(await jobs.errors_file(account_of(request), job_id))
 

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 
 import msgspec
 from litestar import Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Stream, Template
 
 from ta_manager.accounts.roles import DONOR, STAFF
@@ -167,14 +168,17 @@ async def show(request: AnyRequest, job: dict[str, Any], **extra: Any) -> Respon
 
 @get("/jobs/{job_id:str}", opt={"roles": JOB_USERS}, include_in_schema=False)
 async def job_page(
-    request: AnyRequest, job_id: str, upload: str = "", file: str = ""
+    request: AnyRequest,
+    job_id: FromPath[str],
+    upload: FromQuery[str] = "",
+    file: FromQuery[str] = "",
 ) -> Response[Any]:
     job = await jobs.status(account_of(request), job_id, settings_of(request))
     return await show(request, job, upload=upload, file=file)
 
 
 @post("/jobs/{job_id:str}/cancel", opt={"roles": JOB_USERS}, include_in_schema=False)
-async def cancel_job(request: AnyRequest, job_id: str) -> Response[Any]:
+async def cancel_job(request: AnyRequest, job_id: FromPath[str]) -> Response[Any]:
     account = account_of(request)
     try:
         job = await jobs.cancel(account, job_id)
@@ -186,7 +190,7 @@ async def cancel_job(request: AnyRequest, job_id: str) -> Response[Any]:
 
 
 @get("/jobs/{job_id:str}/download", opt={"roles": JOB_USERS}, include_in_schema=False)
-async def download(request: AnyRequest, job_id: str) -> Stream:
+async def download(request: AnyRequest, job_id: FromPath[str]) -> Stream:
     return file_response(await jobs.result_file(account_of(request), job_id))
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 from litestar import get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from reports.matrix import NO_TYPE, Matrix, MatrixFilters, build_matrix
@@ -90,7 +91,7 @@ def grid(m: Matrix, by_type: bool) -> dict[str, Any]:
 
 
 @get("/matrix", opt={"roles": STAFF}, include_in_schema=False)
-async def matrix_page(request: AnyRequest, view: str = "areas") -> Template:
+async def matrix_page(request: AnyRequest, view: FromQuery[str] = "areas") -> Template:
     errors: Errors = {}
     filters = filters_from(request, MatrixFilters, errors)
     data: dict[str, Any] = {"columns": [], "rows": []}
@@ -121,9 +122,9 @@ async def matrix_page(request: AnyRequest, view: str = "areas") -> Template:
 @get("/matrix/cell", opt={"roles": STAFF}, include_in_schema=False)
 async def matrix_cell(
     request: AnyRequest,
-    country: str,
-    priority_area: str | None = None,
-    assistance_type: str | None = None,
+    country: FromQuery[str],
+    priority_area: FromQuery[str | None] = None,
+    assistance_type: FromQuery[str | None] = None,
 ) -> Template:
     """The needs (with their status) and the activities behind one cell."""
     errors: Errors = {}

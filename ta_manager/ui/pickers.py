@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import get
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from ta_manager.accounts.donor_view import reader_for
@@ -147,7 +148,7 @@ async def _state_options(last: str, prefix: str) -> list[tuple[str, str]]:
 
 
 @get("/pick/{kind:str}", opt={"roles": EVERYONE}, include_in_schema=False)
-async def pick(request: AnyRequest, kind: str, field: str = "") -> Template:
+async def pick(request: AnyRequest, kind: FromPath[str], field: FromQuery[str] = "") -> Template:
     picker = PICKERS.get(kind)
     if picker is None or not may(request, picker.roles):  # type: ignore[arg-type]
         raise NotFound("picker", kind)

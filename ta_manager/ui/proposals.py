@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Response, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from ta_manager.accounts.roles import EDITORS, STAFF
@@ -67,7 +68,7 @@ HEADER_FIELDS: list[Field] = [
 
 
 @get("/proposals", opt={"roles": STAFF}, include_in_schema=False)
-async def list_proposals(request: AnyRequest, offset: int = 0) -> Template:
+async def list_proposals(request: AnyRequest, offset: FromQuery[int] = 0) -> Template:
     listing = await service.listing(50, max(0, offset))
     return await _list(request, listing, {"currency": "USD", "min_states_for_workshop": "3"}, {})
 
@@ -146,7 +147,7 @@ def funding_need_row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @get("/proposals/{proposal_id:int}", opt={"roles": STAFF}, include_in_schema=False)
-async def show_proposal(request: AnyRequest, proposal_id: int) -> Template:
+async def show_proposal(request: AnyRequest, proposal_id: FromPath[int]) -> Template:
     return await _page(request, proposal_id)
 
 
@@ -165,7 +166,7 @@ async def _write(request: AnyRequest, proposal_id: int, where: str, write: Any) 
 
 
 @post("/proposals/{proposal_id:int}", opt={"roles": EDITORS}, include_in_schema=False)
-async def update_proposal(request: AnyRequest, proposal_id: int) -> Response[Any]:
+async def update_proposal(request: AnyRequest, proposal_id: FromPath[int]) -> Response[Any]:
     form = await request.form()
     errors: Errors = {}
     values, _ = await read_form(form, HEADER_FIELDS, errors)
@@ -201,7 +202,9 @@ def _numbers(form: FormMultiDict, prefix: str, errors: Errors, field: str) -> di
     opt={"roles": EDITORS},
     include_in_schema=False,
 )
-async def update_activity(request: AnyRequest, proposal_id: int, activity_id: int) -> Response[Any]:
+async def update_activity(
+    request: AnyRequest, proposal_id: FromPath[int], activity_id: FromPath[int]
+) -> Response[Any]:
     """Quantities (the template's parameters), phasing by year, title."""
     form = await request.form()
     errors: Errors = {}
@@ -234,7 +237,9 @@ async def update_activity(request: AnyRequest, proposal_id: int, activity_id: in
     opt={"roles": EDITORS},
     include_in_schema=False,
 )
-async def delete_activity(request: AnyRequest, proposal_id: int, activity_id: int) -> Response[Any]:
+async def delete_activity(
+    request: AnyRequest, proposal_id: FromPath[int], activity_id: FromPath[int]
+) -> Response[Any]:
     return await _write(
         request,
         proposal_id,
@@ -248,7 +253,7 @@ async def delete_activity(request: AnyRequest, proposal_id: int, activity_id: in
     opt={"roles": EDITORS},
     include_in_schema=False,
 )
-async def take_activity(request: AnyRequest, proposal_id: int) -> Response[Any]:
+async def take_activity(request: AnyRequest, proposal_id: FromPath[int]) -> Response[Any]:
     """Take an existing `proposed` activity record as a proposed activity (its title,
     priority area, type, States, needs and year fill the rest)."""
     form = await request.form()
@@ -279,7 +284,9 @@ LINE_FIELDS: list[Field] = [
     opt={"roles": EDITORS},
     include_in_schema=False,
 )
-async def add_line(request: AnyRequest, proposal_id: int, activity_id: int) -> Response[Any]:
+async def add_line(
+    request: AnyRequest, proposal_id: FromPath[int], activity_id: FromPath[int]
+) -> Response[Any]:
     errors: Errors = {}
     values, _ = await read_form(await request.form(), LINE_FIELDS, errors)
     values = {k: v for k, v in values.items() if v is not None}
@@ -298,7 +305,10 @@ async def add_line(request: AnyRequest, proposal_id: int, activity_id: int) -> R
     include_in_schema=False,
 )
 async def update_line(
-    request: AnyRequest, proposal_id: int, activity_id: int, line_id: int
+    request: AnyRequest,
+    proposal_id: FromPath[int],
+    activity_id: FromPath[int],
+    line_id: FromPath[int],
 ) -> Response[Any]:
     """A line overridden by hand: its quantity and unit cost (send the line's version)."""
     form = await request.form()

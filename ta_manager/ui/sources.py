@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from ta_manager.accounts.roles import EDITORS
@@ -19,7 +20,7 @@ MAX_ROWS = 200
 
 
 @get("/forms/source-row", opt={"roles": EDITORS}, include_in_schema=False)
-async def source_row(request: AnyRequest, field: str) -> Template:
+async def source_row(request: AnyRequest, field: FromQuery[str]) -> Template:
     """The next row: numbered after the rows the editor sends (htmx includes them)."""
     if field not in EDITORS_OF:
         raise InvalidInput.of("field", "no sources editor of that name", field)
