@@ -133,7 +133,7 @@ def _summary(book: ReportWorkbook, a: Annual) -> None:
     ws.write_string(
         0,
         0,
-        book.t("Annual activity report: %(period)s", period=a.period.label()),
+        book.t("Annual activity report: %(period)s", period=book.shown(a.period.label())),
         book.title_format,
     )
     row = 2
@@ -210,7 +210,7 @@ def _charts(
         chart.set_title({"name": book.t(title)})
         chart.set_legend({"none": True})
         chart.set_x_axis({"name": activities})
-        chart.set_y_axis({"name": book.t(axis), "reverse": True})
+        chart.set_y_axis({"name": book.t(axis)})
         ws.insert_chart(place, CHART_COLUMN, chart)
         place += CHART_ROWS
     shown = ["Women", "Men"] + (["Sex not recorded"] if figures.get("Sex not recorded") else [])

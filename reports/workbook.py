@@ -88,8 +88,6 @@ class ReportWorkbook:
             },
         )
         self.book.set_properties({"title": self.title, "comments": "ta-manager report"})
-        self.book.formats[0].set_font_name(style.FONT_NAME)
-        self.book.formats[0].set_font_size(style.FONT_SIZE)
         self._make_formats()
         self.names: list[str] = []
         self.generated = formats.day(dt.date.today(), lang)
@@ -156,20 +154,24 @@ class ReportWorkbook:
             ws.set_landscape()
         else:
             ws.set_portrait()
-        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)  # header/footer: defaults
         ws.fit_to_pages(setup.pages_wide, 0)
         if setup.title_rows is not None:
             ws.repeat_rows(*setup.title_rows)
         if setup.key_columns is not None:
             ws.repeat_columns(*setup.key_columns)
-        ws.set_header(style.header_text(setup), {"margin": 0.3})
-        ws.set_footer(style.footer_text(self.generated, self.lang), {"margin": 0.3})
+        ws.set_header(style.header_text(setup))
+        ws.set_footer(style.footer_text(self.generated, self.lang))
         ws.hide_gridlines(0 if gridlines else 1)  # tables print their gridlines
 
     def _filters_line(self) -> str:
         if not self.filters:
             return ""
-        return "; ".join(f"{self.t(k)}: {v}" for k, v in self.filters.items())
+        return "; ".join(f"{self.t(k)}: {self.shown(v)}" for k, v in self.filters.items())
+
+    def shown(self, text: str) -> str:
+        """A filter's value as people read it: ISO dates in words ('1 Jan 2008')."""
+        return formats.iso_inside(text, self.lang)
 
     def _about(self, filters: Mapping[str, str], as_of: dt.datetime, notes: Sequence[str]) -> None:
         ws = self.add_sheet(self.t("About"))
@@ -193,7 +195,7 @@ class ReportWorkbook:
             row += 1
         for name, value in filters.items():
             ws.write_string(row, 0, self.t(name))
-            self.text(ws, row, 1, value)
+            self.text(ws, row, 1, self.shown(value))
             row += 1
         if notes:
             row += 1
@@ -363,7 +365,7 @@ class ReportWorkbook:
                 c,
                 f"=SUBTOTAL({SUBTOTAL_SUM},{letter}2:{letter}{last + 1})",
                 self.totals[columns[c].kind],
-                round(sums[c], 2),
+                round(sums[c], 2),  # shown by programs that do not recalculate on opening
             )
 
     def close(self) -> None:
