@@ -8,7 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from reports.matrix import CANDIDATES_SHOWN, Matrix
+from reports.matrix import Matrix
+from reports.matrix_queries import CANDIDATES_SHOWN
 from reports.workbook import Column, Progress, ReportWorkbook
 
 LEGEND = [

@@ -93,6 +93,8 @@ class Settings:
     iati_lang: str = "en"
     iati_publish_activities: bool = True
     iati_default_sector: str = ""
+    # Memory each sort or hash of a report's queries may use before spilling to disk.
+    report_work_mem_mb: int = 64
 
     @property
     def embedded(self) -> bool:
@@ -146,6 +148,7 @@ class Settings:
             iati_lang=(os.environ.get("TA_IATI_LANG") or "en").strip().lower(),
             iati_publish_activities=_bool("TA_IATI_PUBLISH_ACTIVITIES", True),
             iati_default_sector=(os.environ.get("TA_IATI_DEFAULT_SECTOR") or "").strip(),
+            report_work_mem_mb=_between("TA_REPORT_WORK_MEM_MB", 64, 1, 4096),
         )
 
 

@@ -1,0 +1,111 @@
+"""The restructured report queries give exactly the rows of the whole-table queries they
+replaced (tests/fixtures/report_queries_before.py), on a mixed data set with undated
+records, records of one event, delivered plans, rejected candidates and archived records,
+for every filter the matrix takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from reports import matrix
+from reports.coverage import need_coverage
+from reports.matrix import MatrixFilters
+from reports.matrix_queries import ANSWERS, CANDIDATES, CANDIDATES_SHOWN
+from reports.regional import regional_rows
+from tests.fixtures import report_queries_before as before
+from tests.fixtures.report_mix import build_mix
+
+D = dt.date
+FILTERS = [
+    MatrixFilters(),
+    MatrixFilters(region=["WCA"]),
+    MatrixFilters(region=["AMR-S", "AFR-M"], priority_area=["PA2", "PA3"]),
+    MatrixFilters(country=["BEN", "COL", "FRA"]),
+    MatrixFilters(country=["BEN", "COL"], region=["WCA"]),
+    MatrixFilters(instrument=["UNTOC"]),
+    MatrixFilters(stated_from=D(2007, 1, 1), stated_to=D(2009, 12, 31)),
+    MatrixFilters(activity_from=D(2008, 1, 1), activity_to=D(2009, 12, 31)),
+    MatrixFilters(activity_from=D(2010, 6, 1)),
+    MatrixFilters(region=["LAC"], activity_to=D(2008, 12, 31), priority_area=["PA1"]),
+]
+
+
+@pytest.fixture
+async def mix() -> None:
+    counts = await build_mix()
+    assert counts == {"needs": 90, "activities": 420}
+
+
+def _sorted(df: pl.DataFrame, *keys: str) -> pl.DataFrame:
+    return df.sort(*keys, nulls_last=True)
+
+
+def _equal(got: pl.DataFrame, want: pl.DataFrame, what: str) -> None:
+    try:
+        assert_frame_equal(got, want)
+    except AssertionError as exc:
+        raise AssertionError(f"{what}: {exc}") from None
+
+
+async def test_the_mixed_data_holds_every_case(mix: None) -> None:
+    """The cases the equivalence below must cover are really in the data."""
+    m = await matrix.build_matrix(MatrixFilters())
+    needs = m.needs
+    assert set(needs["status"]) == {"met", "partly", "unmet"}
+    assert needs["undated_activities"].sum() > 0  # needs answered by undated records
+    assert needs["stated_on"].null_count() > 0 and needs["assistance_type"].null_count() > 0
+    assert needs["candidates_total"].max() > CANDIDATES_SHOWN  # totals past the list
+    answers = m.activities.filter(pl.col("relation") == "answers")
+    assert (answers["group_id"] != answers["activity_id"]).any()  # one event, two records
+    delivered = await before.frame(
+        "SELECT count(*) AS n FROM activity_need an JOIN activity_delivery d"
+        " ON d.activity_id = an.activity_id",
+        [],
+        {"n": pl.Int64},
+    )
+    assert delivered["n"][0] > 0  # links to plans that a later record delivered
+    archived = await before.frame(
+        "SELECT count(*) AS n FROM activity_need an JOIN activity a ON a.id = an.activity_id"
+        " WHERE a.archived_at IS NOT NULL AND a.status IN ('completed', 'ongoing', 'planned')",
+        [],
+        {"n": pl.Int64},
+    )
+    assert archived["n"][0] > 0  # archived answers, which no longer count
+    assert m.regional is not None and not m.regional.is_empty()
+
+
+async def test_matrix_queries_give_the_rows_of_the_whole_table_queries(mix: None) -> None:
+    for f in FILTERS:
+        await _same_rows(f)
+
+
+async def _same_rows(f: MatrixFilters) -> None:
+    coverage = await need_coverage(f.need_filters(), f.activity_from, f.activity_to)
+    expected = await before.coverage(f.need_filters(), f.activity_from, f.activity_to)
+    _equal(coverage, expected, f"coverage {f}")  # same rows, same order
+    ids = coverage["need_id"].to_list()
+    for relation, template in (("answers", ANSWERS), ("candidate", CANDIDATES)):
+        got = await matrix._activities(ids, f, template)
+        want = await before.need_links(ids, relation, f.activity_from, f.activity_to)
+        keys = ("need_id", "activity_id")
+        _equal(_sorted(got, *keys), _sorted(want, *keys), f"{relation} {f}")
+    regional = await regional_rows(f.activity_filters())
+    want_regional = await before.regional_rows(f.activity_filters())
+    _equal(regional, want_regional, f"regional {f}")
+
+
+async def test_one_need_page_lists_the_same_activities(mix: None) -> None:
+    coverage = await need_coverage(MatrixFilters().need_filters())
+    busiest = coverage.sort("answering_activities", descending=True)["need_id"][0]
+    got = await matrix.need_activities(busiest)
+    want = pl.concat(
+        [
+            await before.need_links([busiest], "answers", None, None),
+            await before.need_links([busiest], "candidate", None, None),
+        ]
+    ).sort("relation", "starts_on", "activity_code")
+    assert_frame_equal(got, want)
