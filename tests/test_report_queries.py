@@ -12,14 +12,21 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from reports import matrix
+from reports.annual import AnnualFilters, _selection
+from reports.annual_queries import read_activities
 from reports.coverage import need_coverage
+from reports.frames import frame
+from reports.funding_queries import ACTIVITIES, CONTRIBUTIONS
 from reports.matrix import MatrixFilters
 from reports.matrix_queries import ANSWERS, CANDIDATES, CANDIDATES_SHOWN
+from reports.period import period_of
 from reports.regional import regional_rows
+from ta_manager.database import sql
 from tests.fixtures import report_queries_before as before
 from tests.fixtures.report_mix import build_mix
 
 D = dt.date
+D_RANGE = (D(2005, 1, 1), D(2012, 12, 31))
 FILTERS = [
     MatrixFilters(),
     MatrixFilters(region=["WCA"]),
@@ -109,3 +116,46 @@ async def test_one_need_page_lists_the_same_activities(mix: None) -> None:
         ]
     ).sort("relation", "starts_on", "activity_code")
     assert_frame_equal(got, want)
+
+
+ANNUAL = [
+    AnnualFilters(year=2008),
+    AnnualFilters(date_from=D(2005, 1, 1), date_to=D(2012, 12, 31)),
+    AnnualFilters(year=2009, region=["WCA"], priority_area=["PA2"]),
+    AnnualFilters(date_from=D(2010, 1, 1), country=["COL", "BEN"], instrument=["UNTOC"]),
+]
+
+
+async def test_annual_link_queries_give_the_rows_of_the_whole_table_queries(mix: None) -> None:
+    for f in ANNUAL:
+        period = period_of(f.year, f.date_from, f.date_to)
+        for where in (await _selection(f, period), await _selection(f, None)):
+            _, links = await read_activities(where)
+            want = await before.annual_links(where)
+            assert set(links) == set(want)
+            for name, df in links.items():
+                keys = df.columns
+                _equal(_sorted(df, *keys), _sorted(want[name], *keys), f"annual {name} {f}")
+    _, links = await read_activities(await _selection(ANNUAL[1], period_of(None, *D_RANGE)))
+
+    assert all(not df.is_empty() for df in links.values())  # every kind of link is there
+
+
+async def test_funded_activities_are_those_of_the_whole_table_query(mix: None) -> None:
+    donors = [
+        r[0] for r in await sql.fetch("SELECT id FROM organization WHERE 'donor' = ANY(roles)")
+    ]
+    assert len(donors) >= 4
+    for donor in [None, *donors]:
+        contributions = await frame(CONTRIBUTIONS[0], [donor], CONTRIBUTIONS[1])
+        rates = [
+            donor,
+            contributions["contribution_id"].to_list(),
+            contributions["rate"].to_list(),
+            contributions["rate_date"].to_list(),
+        ]
+        got = await frame(ACTIVITIES[0], rates, ACTIVITIES[1])
+        want = await frame(before.FUNDED_ACTIVITIES[0], rates, before.FUNDED_ACTIVITIES[1])
+        _equal(got, want, f"funded activities of donor {donor}")
+        if donor is None:
+            assert got.height > 0 and got["beneficiary_states"].null_count() < got.height
