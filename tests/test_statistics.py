@@ -34,12 +34,12 @@ async def test_an_import_of_many_rows_analyses_the_tables_it_wrote(
     # 3 needs + 3 instrument-less rows: below the real threshold nothing is analysed ...
     await import_file("needs", csv_bytes(ROWS), "needs.csv")
     assert await _analyses("assistance_request") == before["assistance_request"]
-    # ... at or above it, the written tables (and the audit trail) are, and only those.
+    # ... at or above it, the written tables are, and only those (not the audit trail).
     monkeypatch.setattr(statistics, "ANALYZE_AFTER_ROWS", 2)
     changed = [[*r[:-1], "in_progress"] for r in ROWS[1:]]
     await import_file("needs", csv_bytes([ROWS[0], *changed]), "needs.csv")
     assert await _analyses("assistance_request") == before["assistance_request"] + 1
-    assert await _analyses("audit_record") == before["audit_record"] + 1
+    assert await _analyses("audit_record") == before["audit_record"]
     assert await _analyses("activity") == before["activity"]
     stored = await sql.fetchval(
         "SELECT reltuples FROM pg_class WHERE oid = 'assistance_request'::regclass"

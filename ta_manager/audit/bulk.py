@@ -87,8 +87,10 @@ def _changes(columns: Sequence[str], action: str) -> str:
             continue
         new = f"coalesce(to_jsonb(n.{c}), 'null'::jsonb)"
         if action == "create":
-            # NULL (an SQL null, or a JSON null in a jsonb column) drops out of concat_ws.
-            parts.append(f"""'"{c}":{{"old":null,"new":' || nullif({new}::text, 'null') || '}}'""")
+            # NULL (an SQL null, or a JSON null in a jsonb column) drops out of concat_ws;
+            # to_json writes the text at once (to_jsonb would build a jsonb value first).
+            value = f"nullif(to_json(n.{c})::text, 'null')"
+            parts.append(f"""'"{c}":{{"old":null,"new":' || {value} || '}}'""")
         else:
             old = f"coalesce(o.snap -> '{c}', 'null'::jsonb)"
             parts.append(
