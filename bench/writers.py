@@ -19,7 +19,8 @@
    openpyxl and from the file's XML.
 
 Writers not installed are listed with the pip command that installs the measured version
-(`pip install -e .[bench]` installs them all). Prints the tables for docs/benchmarks.md.
+(`pip install -e .[bench]` installs the ones the reports do not use). Prints the tables for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import asyncio
 import datetime as dt
 import importlib.util
 import json
+import math
 import os
 import pickle
 import resource
@@ -69,6 +71,9 @@ class _Sheet:
         self.ops: list[tuple[str, tuple[Any, ...]]] = []
 
     def __getattr__(self, method: str) -> Any:
+        if method.startswith("_") or method in ("ops", "name"):
+            raise AttributeError(method)  # pickling looks these up before __dict__ is set
+
         def record(*args: Any) -> None:
             self.ops.append((method, tuple(_plain(a) for a in args)))
 
@@ -263,7 +268,7 @@ def _fastxlsxio(book: RecordingWorkbook, target: Path) -> None:
     import fastxlsxio as fx
 
     wb = fx.XIOWWorkbook(str(target), fx.XIOWOptions(constant_memory=True))
-    formats = [wb.add_format(**_fx_props(p)) for p in book.formats]
+    formats = [wb.add_format(_fx_props(p)) for p in book.formats]
 
     def fmt(a: Any) -> Any:
         return formats[a[1]] if isinstance(a, tuple) and a[:1] == ("format",) else None
@@ -290,9 +295,7 @@ def _fx_props(p: dict[str, Any]) -> dict[str, Any]:
         out["bold"] = True
     if "num_format" in p:
         out["num_format"] = p["num_format"]
-    if "bg_color" in p:
-        out["bg_color"] = p["bg_color"]
-    return out
+    return out  # its formats take only num_format and bold
 
 
 def _fastxlsx(book: RecordingWorkbook, target: Path) -> None:
@@ -331,8 +334,12 @@ def _read(path: Path) -> dict[str, list[list[Any]]]:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Equal value and type; numbers within 1e-15 (xlsxwriter writes 16 significant
+    digits, rust_xlsxwriter the shortest exact form; Excel shows 15)."""
     if a in ("", None) and b in ("", None):
         return True
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-15)
     return type(a) is type(b) and a == b
 
 

@@ -103,7 +103,7 @@ SUMMARY_COLUMNS = [
 def _grid(
     book: ReportWorkbook, name: str, m: Matrix, columns: pl.DataFrame, cells: pl.DataFrame
 ) -> None:
-    ws = book.add_sheet(name)
+    ws = book.add_sheet(name, small=True)
     keys = columns["key"].to_list() if "key" in columns.columns else columns["code"].to_list()
     labels = [f"{k}\n{n}" for k, n in zip(keys, columns["name"], strict=True)]
     headers = [Column("Region", width=22), Column("State", width=24), Column("ISO-3", width=6)]

@@ -58,6 +58,13 @@ def _bool(name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -95,6 +102,8 @@ class Settings:
     iati_default_sector: str = ""
     # Memory each sort or hash of a report's queries may use before spilling to disk.
     report_work_mem_mb: int = 64
+    # Report workbooks: "rust" (rvgsrust-xlsxwriter) or "xlsxwriter" (docs/benchmarks.md).
+    report_writer: str = "rust"
 
     @property
     def embedded(self) -> bool:
@@ -149,6 +158,7 @@ class Settings:
             iati_publish_activities=_bool("TA_IATI_PUBLISH_ACTIVITIES", True),
             iati_default_sector=(os.environ.get("TA_IATI_DEFAULT_SECTOR") or "").strip(),
             report_work_mem_mb=_between("TA_REPORT_WORK_MEM_MB", 64, 1, 4096),
+            report_writer=_choice("TA_REPORT_WRITER", "rust", ("rust", "xlsxwriter")),
         )
 
 
