@@ -123,6 +123,7 @@ async def _capture(dsn: str, kind: str, args: dict[str, Any]) -> RecordingWorkbo
 
     engine.configure(dsn)
     await engine.open_pool(min_size=1, max_size=2)
+    os.environ["TA_REPORT_WRITER"] = "xlsxwriter"  # the calls, recorded in place of its own
     reports.workbook.xlsxwriter.Workbook = RecordingWorkbook  # type: ignore[attr-defined,misc]
     if kind == "matrix":
         write_matrix(await build_matrix(MatrixFilters(**args)), Path("unused.xlsx"))
@@ -145,10 +146,9 @@ def _cells(book: RecordingWorkbook) -> int:
 
 
 # ---------------------------------------------------------------------------- replay
-def _xlsxwriter(book: RecordingWorkbook, target: Path) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(
+def _replay(book: RecordingWorkbook, target: Path, workbook: Any, **sheet_options: Any) -> None:
+    """Make the recorded calls on a workbook class that takes xlsxwriter's calls."""
+    wb = workbook(
         str(target), {"constant_memory": True, "strings_to_formulas": False,
                       "strings_to_numbers": False, "strings_to_urls": False},
     )  # fmt: skip
@@ -158,79 +158,25 @@ def _xlsxwriter(book: RecordingWorkbook, target: Path) -> None:
         return formats[a[1]] if isinstance(a, tuple) and a[:1] == ("format",) else a
 
     for sheet in book.sheets:
-        ws = wb.add_worksheet(sheet.name)
+        outlined = any(m == "set_row" and len(a) > 3 and a[3] for m, a in sheet.ops)
+        ws = wb.add_worksheet(sheet.name, **(sheet_options if outlined else {}))
         for method, args in sheet.ops:
             getattr(ws, method)(*[arg(a) if not isinstance(a, list) else a for a in args])
     wb.close()
 
 
-_ALIGN = {"center": "center", "left": "left", "right": "right"}
+def _xlsxwriter(book: RecordingWorkbook, target: Path) -> None:
+    import xlsxwriter
+
+    _replay(book, target, xlsxwriter.Workbook)
 
 
 def _rvgsrust(book: RecordingWorkbook, target: Path) -> None:
-    import rvgsrust_xlsxwriter as rx
+    """Through the reports' own adapter (reports/rust_workbook.py), as the reports write;
+    the sheets with outline levels (the matrix grids) are kept in memory, as they are."""
+    from reports import rust_workbook
 
-    wb = rx.Workbook(str(target))
-    formats = []
-    for p in book.formats:
-        f = wb.add_format()
-        if p.get("bold"):
-            f.set_bold()
-        if "font_size" in p:
-            f.set_font_size(p["font_size"])
-        if "bg_color" in p:
-            f.set_background_color(p["bg_color"])
-        if p.get("border"):
-            f.set_border("thin")
-        if p.get("text_wrap"):
-            f.set_text_wrap()
-        if p.get("valign") == "top":
-            f.set_vertical_align("top")
-        if p.get("align") in _ALIGN:
-            f.set_align(_ALIGN[p["align"]])
-        if p.get("quote_prefix"):
-            f.set_quote_prefix()
-        if "num_format" in p:
-            f.set_num_format(p["num_format"])
-        formats.append(f)
-
-    def fmt(a: Any) -> Any:
-        return formats[a[1]] if isinstance(a, tuple) and a[:1] == ("format",) else None
-
-    for sheet in book.sheets:
-        # Its constant-memory rows carry no outline level: sheets with one (the matrix's
-        # grids, a few hundred rows) are kept in memory.
-        outlined = any(m == "set_row" and len(a) > 3 and a[3] for m, a in sheet.ops)
-        ws = wb.add_worksheet(sheet.name, constant_memory=not outlined)
-        write, write_row = ws.write, ws.write_row
-        for method, args in sheet.ops:
-            if method == "write_row":
-                write_row(args[0], args[1], args[2])
-            elif method in ("write_string", "write_number"):
-                if len(args) > 3 and args[3] is not None:
-                    write(args[0], args[1], args[2], fmt(args[3]))
-                else:
-                    write(args[0], args[1], args[2])
-            elif method == "write_datetime":
-                ws.write_date_py(args[0], args[1], args[2], fmt(args[3]) if len(args) > 3 else None)
-            elif method == "set_column":
-                for c in range(args[0], args[1] + 1):
-                    if args[2] is not None:
-                        ws.set_column_width(c, args[2])
-                    if len(args) > 3 and fmt(args[3]) is not None:
-                        ws.set_column_format(c, fmt(args[3]))
-            elif method == "set_row":
-                if args[1] is not None:
-                    ws.set_row_height(args[0], args[1])
-                if len(args) > 3 and args[3] and args[3].get("level"):
-                    ws.group_rows(args[0], args[0])
-            elif method == "freeze_panes":
-                ws.freeze_panes(args[0], args[1])
-            elif method == "autofilter":
-                ws.autofilter(*args)
-            else:
-                raise NotImplementedError(method)
-    wb.close()
+    _replay(book, target, rust_workbook.Workbook, in_memory=True)
 
 
 def _grid(sheet: _Sheet) -> list[list[Any]]:
