@@ -3,10 +3,11 @@
 Written in constant-memory mode (rows stream to disk as they are written) with
 rvgsrust-xlsxwriter, the binding of rust_xlsxwriter (reports/rust_workbook.py: 5-7 times
 faster than xlsxwriter on the reports' real cells, docs/benchmarks.md), or with xlsxwriter
-when TA_REPORT_WRITER=xlsxwriter; the report modules make xlsxwriter's calls either way. Every table
-sheet has a frozen, bold header, an autofilter, typed columns (dates, numbers, money) and a
-width chosen per column. User text is always written as text: a title starting with
-`=`, `+`, `-` or `@` gets a quote prefix and is never evaluated as a formula.
+when TA_REPORT_WRITER=xlsxwriter; the report modules make xlsxwriter's calls either way.
+Every table sheet has a frozen, bold header, an autofilter, typed columns (dates, numbers,
+money) and a width chosen per column. User text is always written as text: text starting
+with a formula trigger (ta_manager.spreadsheet_text: `=`, `+`, `-`, `@`, TAB, CR) gets a
+quote prefix and is never evaluated as a formula.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, Literal
 import xlsxwriter
 
 from ta_manager.settings import get_settings
+from ta_manager.spreadsheet_text import FORMULA_TRIGGERS, starts_formula
 
 # rvgsrust-xlsxwriter ships wheels for Linux x86-64, macOS arm64 and Windows x86-64 only
 # (requirements.lock installs it there); elsewhere the reports are written with xlsxwriter.
@@ -32,8 +34,7 @@ Kind = Literal["text", "int", "number", "money", "rate", "date", "percent"]
 # Called as progress(step, done, total) while a report is built; total may grow.
 Progress = Callable[[str, int, int], None]
 
-FORMULA_START = ("=", "+", "-", "@")
-FORMULA_CHARS = frozenset("=+-@")
+FORMULA_CHARS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
 # Excel keeps at most 32,767 characters in a cell: longer text is cut there (xlsxwriter
 # alone would leave such a cell empty).
 MAX_TEXT = 32_767
@@ -175,7 +176,7 @@ class ReportWorkbook:
     # ------------------------------------------------------------------ cells
     def text(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
         s = "" if value is None else str(value)[:MAX_TEXT]
-        if s.startswith(FORMULA_START):
+        if starts_formula(s):
             ws.write_string(row, col, s, self.quoted)
         else:
             ws.write_string(row, col, s, fmt)

@@ -2,12 +2,23 @@
 
 Throttling counts failed attempts in a sliding window: after `max_per_account` failures for
 one e-mail, or `max_per_address` from one address, further attempts get 429 until the window
-has passed, even with the right password. A success clears the account's failures.
+has passed, even with the right password. `Retry-After` is the true time left: the moment
+enough failures have left the window for every lock on the attempt to be lifted.
+
+Locking an account costs the locker too: an attempt refused because the account is locked
+still counts against its address (not against the account, so hammering a locked account
+does not prolong its lock), so one address cannot lock account after account unthrottled.
+A success no longer counts the account's failures against it; they still count against
+the addresses they came from.
+
+The address is the connection's peer (X-Forwarded-For only from TA_TRUSTED_PROXIES, see
+ta_manager.accounts.client_address).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from ta_manager.accounts import users
@@ -43,28 +54,37 @@ class LoginLimits:
 
 
 async def check_throttle(email: str, address: str, limits: LoginLimits) -> None:
+    """429 while the address or the account is locked; a refusal for a locked account is
+    recorded against the address."""
+    # A dimension is locked while it holds `max` failures in the window: it opens when the
+    # max-th newest of them leaves the window.
     row = await sql.fetchrow(
-        "SELECT count(*) FILTER (WHERE lower(email) = lower($1)) AS by_account,"
-        " count(*) FILTER (WHERE address = $2) AS by_address,"
-        " min(at) FILTER (WHERE lower(email) = lower($1)) AS first_account,"
-        " min(at) FILTER (WHERE address = $2) AS first_address"
-        " FROM login_failure WHERE at > now() - make_interval(secs => $3)"
-        " AND (lower(email) = lower($1) OR address = $2)",
+        "SELECT now() AS now,"
+        " (SELECT at FROM login_failure WHERE address = $2"
+        "   AND at > now() - make_interval(secs => $3)"
+        "   ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) AS address_locked_by,"
+        " (SELECT at FROM login_failure WHERE lower(email) = lower($1) AND counts_for_account"
+        "   AND at > now() - make_interval(secs => $3)"
+        "   ORDER BY at DESC OFFSET $4 - 1 LIMIT 1) AS account_locked_by",
         email,
         address,
         float(limits.window_seconds),
+        limits.max_per_account,
+        limits.max_per_address,
     )
-    if row is None:
+    assert row is not None
+    window = dt.timedelta(seconds=limits.window_seconds)
+    locks = [at + window for at in (row["address_locked_by"], row["account_locked_by"]) if at]
+    if not locks:
         return
-    blocked = []
-    if row["by_account"] >= limits.max_per_account:
-        blocked.append(row["first_account"])
-    if row["by_address"] >= limits.max_per_address:
-        blocked.append(row["first_address"])
-    if blocked:
-        until = min(blocked) + dt.timedelta(seconds=limits.window_seconds)
-        retry = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds()) + 1)
-        raise TooManyAttempts(retry)
+    if row["address_locked_by"] is None:  # only the account is locked: the address pays
+        await sql.execute(
+            "INSERT INTO login_failure (email, address, counts_for_account) VALUES ($1, $2, false)",
+            email.lower(),
+            address,
+        )
+    remaining = (max(locks) - row["now"]).total_seconds()
+    raise TooManyAttempts(max(1, math.ceil(remaining)))
 
 
 async def authenticate(
@@ -85,7 +105,11 @@ async def authenticate(
             float(limits.window_seconds),
         )
         raise WrongCredentials()
-    await sql.execute("DELETE FROM login_failure WHERE lower(email) = lower($1)", email)
+    await sql.execute(
+        "UPDATE login_failure SET counts_for_account = false"
+        " WHERE lower(email) = lower($1) AND counts_for_account",
+        email,
+    )
     await users.note_login(row["id"])
     return Account.of(row)
 

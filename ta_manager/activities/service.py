@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ta_manager.activities.links import check_links
+from ta_manager.activities.schemas import ActivityStatus, Scope
 from ta_manager.database import sql
 from ta_manager.errors import FieldError
 from ta_manager.records import references as R
@@ -39,8 +40,8 @@ class ActivityFilters:
     assistance_type: list[str] | None = None
     instrument: list[str] | None = None
     type: list[str] | None = None
-    status: list[str] | None = None
-    activity_scope: list[str] | None = field(default=None, metadata={"query": "scope"})
+    status: list[ActivityStatus] | None = None
+    activity_scope: list[Scope] | None = field(default=None, metadata={"query": "scope"})
     project: list[str] | None = None
     partner: list[str] | None = None
     donor: list[str] | None = None
