@@ -131,3 +131,136 @@ async def test_every_report_has_the_same_cells_with_both_writers(
     grid = openpyxl.load_workbook(tmp_path / "matrix-rust.xlsx")["By priority area"]
     assert grid.freeze_panes == "D2" and grid.auto_filter.ref
     assert any(d.outline_level == 1 for d in grid.row_dimensions.values())
+
+
+def _features(book: Any, ws: Any, table: bool = True) -> None:
+    """xlsxwriter's calls for page setup, validation, notes, tables and charts."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.repeat_columns(0, 1)
+    ws.set_header("&CNeeds and activities")
+    ws.set_footer("&LAs of 2026-01-01&RPage &P of &N")
+    for r, row in enumerate([("N-1", "met", 2), ("N-2", "unmet", 0), ("N-3", "partly", 1)], 1):
+        ws.write_row(r, 0, row)
+        if r == 1:  # in constant memory a note goes with its row, before the next
+            ws.write_comment(1, 0, "Stated in CTOC/COP/2008/16", {"author": "ta-manager"})
+    (ws.add_table if table else _refused(ws.add_table))(
+        0, 0, 3, 2,
+        {"name": "Needs", "style": "Table Style Medium 9",
+         "columns": [{"header": "Code"}, {"header": "Status"}, {"header": "Activities"}]},
+    )  # fmt: skip
+    ws.data_validation(1, 1, 3, 1, {"validate": "list", "source": ["met", "partly", "unmet"]})
+    ws.data_validation(
+        1, 2, 3, 2,
+        {"validate": "integer", "criteria": ">=", "value": 0, "error_message": "A count"},
+    )  # fmt: skip
+    chart = book.add_chart({"type": "column"})
+    chart.add_series(
+        {"name": "Activities", "categories": ["Data", 1, 0, 3, 0], "values": ["Data", 1, 2, 3, 2]}
+    )
+    chart.set_title({"name": "Activities per need"})
+    chart.set_x_axis({"name": "Need"})
+    chart.set_y_axis({"name": "Activities", "min": 0})
+    chart.set_legend({"none": True})
+    ws.insert_chart(5, 0, chart)
+
+
+def _refused(call: Callable[..., None]) -> Callable[..., None]:
+    def refused(*args: Any) -> None:
+        with pytest.raises(ValueError, match="held in memory"):
+            call(*args)
+
+    return refused
+
+
+def _features_read(path: Path) -> dict[str, Any]:
+    import zipfile
+
+    ws = openpyxl.load_workbook(path)["Data"]
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    return {
+        "orientation": ws.page_setup.orientation,
+        "paper": str(ws.page_setup.paperSize),
+        "fit": (
+            ws.sheet_properties.pageSetUpPr.fitToPage,
+            ws.page_setup.fitToWidth,
+            ws.page_setup.fitToHeight,
+        ),
+        "titles": (ws.print_title_rows, ws.print_title_cols),
+        "header": ws.oddHeader.center.text,
+        "footer": (ws.oddFooter.left.text, ws.oddFooter.right.text),
+        "table": {
+            t.name: (t.ref, t.tableStyleInfo.name, [c.name for c in t.tableColumns])
+            for t in ws.tables.values()
+        },
+        "cells": [[c.value for c in row] for row in ws.iter_rows(max_row=4, max_col=3)],
+        "validation": sorted(
+            (str(d.sqref), d.type, d.operator, d.formula1, d.error)
+            for d in ws.data_validations.dataValidation
+        ),
+        "note": ws["A2"].comment.text.removeprefix("ta-manager:\n"),
+        "chart": [
+            all(
+                t in xml
+                for t in (
+                    "<a:t>Activities per need</a:t>",
+                    "<a:t>Need</a:t>",
+                    "Data!$C$2:$C$4",
+                    '<c:min val="0"/>',
+                )
+            )
+            for xml in charts
+        ],
+        # the values cached with the chart (what a viewer shows before recalculating)
+        "chart cache": ['<c:pt idx="0"><c:v>N-1</c:v>' in xml for xml in charts],
+    }
+
+
+@pytest.mark.skipif(not RUST_WRITER, reason="rvgsrust-xlsxwriter has no wheel for this machine")
+def test_adapter_features(tmp_path: Path) -> None:
+    """Page setup, validation, notes, tables and a chart with axis titles: the Rust writer
+    (constant-memory sheet or in memory) writes what xlsxwriter writes for the same calls
+    (issue 14 adds these to the reports)."""
+    import xlsxwriter
+
+    from reports import rust_workbook
+
+    books: dict[str, Any] = {
+        "xlsxwriter": lambda p: xlsxwriter.Workbook(p),  # tables need a sheet in memory
+        "rust": lambda p: rust_workbook.Workbook(p),
+        "rust in memory": lambda p: rust_workbook.Workbook(p),
+    }
+    found = {}
+    for writer, open_book in books.items():
+        path = str(tmp_path / f"{writer}.xlsx")
+        book = open_book(path)
+        memory = {"in_memory": True} if writer == "rust in memory" else {}
+        _features(book, book.add_worksheet("Data", **memory), table=writer != "rust")
+        book.close()
+        found[writer] = _features_read(Path(path))
+    assert found["rust in memory"] == found["xlsxwriter"]
+    # constant memory: no table (refused above), and the chart caches only the last row
+    # (Excel and LibreOffice read the cells on opening); everything else the same
+    streamed = {k: v for k, v in found["rust"].items() if k not in ("table", "chart cache")}
+    assert streamed == {k: found["xlsxwriter"][k] for k in streamed} | {
+        "cells": [[None, None, None], *found["xlsxwriter"]["cells"][1:]]
+    }
+    got = found["rust in memory"]
+    assert got["orientation"] == "landscape" and got["fit"] == (True, None, 0)  # 1 page wide
+    assert got["titles"] == ("$1:$1", "$A:$B")
+    assert got["header"] == "Needs and activities"
+    assert got["footer"] == ("As of 2026-01-01", "Page &P of &N")
+    assert got["table"] == {
+        "Needs": ("A1:C4", "TableStyleMedium9", ["Code", "Status", "Activities"])
+    }
+    assert got["cells"][1] == ["N-1", "met", 2]
+    assert [v[1] for v in got["validation"]] == ["list", "whole"]
+    assert got["note"] == "Stated in CTOC/COP/2008/16"
+    assert got["chart"] == [True] and got["chart cache"] == [True]
+    with pytest.raises(ValueError, match="not mapped"):
+        from reports import rust_workbook
+
+        rust_workbook.Workbook(str(tmp_path / "x.xlsx")).add_format({"diag_type": 1})
