@@ -159,3 +159,61 @@ async def test_funded_activities_are_those_of_the_whole_table_query(mix: None) -
         _equal(got, want, f"funded activities of donor {donor}")
         if donor is None:
             assert got.height > 0 and got["beneficiary_states"].null_count() < got.height
+
+
+# activity_dates as first written (migration ta_2026_12_01_0501_partial_dates), before it
+# was made inlinable (ta_2026_12_01_0801_activity_dates_inline).
+DATES_BEFORE = """
+CREATE FUNCTION pg_temp.activity_dates_before(a activity) RETURNS text LANGUAGE sql STABLE AS $$
+    WITH d (s, e) AS (
+        SELECT CASE WHEN a.actual_start IS NOT NULL OR a.actual_end IS NOT NULL
+                    THEN partial_date_text(a.actual_start, a.actual_start_precision)
+                    ELSE partial_date_text(a.planned_start, a.planned_start_precision) END,
+               CASE WHEN a.actual_start IS NOT NULL OR a.actual_end IS NOT NULL
+                    THEN partial_date_text(a.actual_end, a.actual_end_precision)
+                    ELSE partial_date_text(a.planned_end, a.planned_end_precision) END)
+    SELECT CASE
+        WHEN s IS NULL AND e IS NULL THEN 'undated'
+        WHEN e IS NULL AND a.status = 'ongoing' THEN s || ' to ongoing'
+        WHEN e IS NULL OR e = s THEN coalesce(s, e)
+        WHEN s IS NULL THEN e
+        ELSE s || ' to ' || e END
+    FROM d
+$$"""
+
+
+async def test_activity_dates_as_before() -> None:
+    """The inlinable activity_dates gives the first version's text for every combination of
+    actual/planned start and end (missing, day, month, year, equal) and status."""
+    dates = [None, ("2008-06-10", "day"), ("2008-06-01", "month"), ("2008-01-01", "year")]
+    cases = []
+    for status in ("completed", "ongoing", "planned"):
+        for a_start in dates:
+            for a_end in [*dates, ("2008-06-10", "day")]:
+                for p_start, p_end in [(None, None), (dates[2], dates[3]), (dates[1], None)]:
+                    row: dict[str, str] = {"status": status}
+                    given = {"actual_start": a_start, "actual_end": a_end,
+                             "planned_start": p_start, "planned_end": p_end}  # fmt: skip
+                    for name, value in given.items():
+                        row[f"{name}_precision"] = value[1] if value else "day"
+                        if value:
+                            row[name] = value[0]
+                    cases.append(row)
+    async with sql.transaction():
+        await sql.execute(DATES_BEFORE)
+        rows = await sql.fetch(
+            "SELECT activity_dates(a) AS now, pg_temp.activity_dates_before(a) AS before"
+            " FROM jsonb_array_elements($1::jsonb) c,"
+            " jsonb_populate_record(NULL::activity, c) a",
+            cases,
+        )
+    assert len(rows) == len(cases) == 180
+    assert [r["now"] for r in rows] == [r["before"] for r in rows]
+    assert {"undated", "2008-06-10 to ongoing", "2008-06", "2008 to 2008-06-10"} <= {
+        r["now"] for r in rows
+    }
+    # and the planner inlines it: no function call with the whole row per activity
+    plan = "\n".join(
+        r[0] for r in await sql.fetch("EXPLAIN VERBOSE SELECT activity_dates(a) FROM activity a")
+    )
+    assert "date_span_text" in plan and "activity_dates" not in plan
