@@ -275,8 +275,12 @@ def _ensure_data(scale: int, seed: int) -> str:
         server = embedded.start_server(data_dir)
     dsn = embedded.with_database(server, f"ta_bench_reports_s{scale}_{seed}")
     asyncio.run(embedded.ensure_database(server, urlsplit(dsn).path.lstrip("/")))
-    if asyncio.run(_activities(dsn)) >= scale:
-        return dsn  # loaded by an earlier run
+    if asyncio.run(_activities(dsn)) >= scale:  # loaded by an earlier run: migrate only
+        subprocess.run(
+            [sys.executable, "-m", "ta_manager.cli.main", "migrate"],
+            env={**os.environ, "DATABASE_URL": dsn}, cwd=ROOT, check=True,
+        )  # fmt: skip
+        return dsn
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "ta_manager.cli.main", "demo", "--scale", str(scale),
