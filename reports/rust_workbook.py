@@ -2,7 +2,8 @@
 
 The report modules make xlsxwriter's calls (reports/workbook.py and the *_workbook
 modules); this module gives them the same calls on the Rust writer, which writes the same
-cells 5-7 times faster in constant memory (docs/benchmarks.md, bench/writers.py).
+cells several times faster in constant memory (6 x on the full matrix: docs/benchmarks.md,
+bench/writers.py).
 TA_REPORT_WRITER=xlsxwriter goes back to xlsxwriter; machines without a wheel use it too.
 
 Only the calls the reports make are here, and each one either does what xlsxwriter does or
@@ -33,7 +34,9 @@ translated. A small sheet with outline levels (the matrix grids) or charts besid
 (the annual summary) is kept in memory (ReportWorkbook.add_sheet(small=True)):
 rust_xlsxwriter's constant-memory rows carry no outline level, and the binding takes
 nothing above the last row written. In constant memory, as with xlsxwriter, rows are
-written in order and tables need a sheet held in memory.
+written in order, a note goes with its row (before the next row), tables need a sheet held
+in memory, and a chart over the sheet's rows caches only the last one (Excel and
+LibreOffice read the cells when they open the file).
 """
 
 from __future__ import annotations
