@@ -126,7 +126,7 @@ CHART_ROWS = 16
 
 def _summary(book: ReportWorkbook, a: Annual) -> None:
     name = book.t("Summary")
-    ws = book.add_sheet(name)
+    ws = book.add_sheet(name, small=True)  # charts beside its tables
     name = book.names[-1]
     for c, width in enumerate(SUMMARY_WIDTHS):
         ws.set_column(c, c, width, book.wrap if c < 2 else None)

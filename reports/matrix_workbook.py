@@ -12,7 +12,8 @@ from typing import Any
 
 import polars as pl
 
-from reports.matrix import CANDIDATES_SHOWN, Matrix
+from reports.matrix import Matrix
+from reports.matrix_queries import CANDIDATES_SHOWN
 from reports.workbook import Column, Progress, ReportWorkbook
 from ta_manager.locale import N_, gettext
 from ta_manager.locale.formats import as_given, iso_inside
@@ -151,7 +152,7 @@ def _in_language(df: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataF
 def _grid(
     book: ReportWorkbook, name: str, m: Matrix, columns: pl.DataFrame, cells: pl.DataFrame
 ) -> None:
-    ws = book.add_sheet(name)
+    ws = book.add_sheet(name, small=True)
     keys = columns["key"].to_list() if "key" in columns.columns else columns["code"].to_list()
     codes = columns["code"].to_list()
     headers = [book.t("Region"), book.t("State"), book.t("ISO-3")]

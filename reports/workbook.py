@@ -1,8 +1,10 @@
 """Writing report workbooks in the shared style (ta_manager.workbook): an About sheet,
 tables, grids and safe cells, each sheet set up to print.
 
-Written with xlsxwriter in constant-memory mode (rows stream to disk as they are written;
-docs/benchmarks.md shows it about twice as fast as openpyxl's write-only mode). Every table
+Written in constant-memory mode (rows stream to disk as they are written) with
+rvgsrust-xlsxwriter, the binding of rust_xlsxwriter (reports/rust_workbook.py: 5-7 times
+faster than xlsxwriter on the reports' real cells, docs/benchmarks.md), or with xlsxwriter
+when TA_REPORT_WRITER=xlsxwriter; the report modules make xlsxwriter's calls either way. Every table
 sheet has a bold header in words (wrapped), frozen with its key columns, an autofilter,
 typed columns (dates as `12 Sep 2007` in the workbook's language, numbers, money), widths
 from the content (long text wraps), totals as formulas below the filtered range, and a page
@@ -17,6 +19,7 @@ evaluated as a formula.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from ta_manager.locale import formats, gettext
+from ta_manager.settings import get_settings
 from ta_manager.spreadsheet_text import FORMULA_TRIGGERS, starts_formula
 from ta_manager.workbook import style, widths
 from ta_manager.workbook.sheet_names import sheet_name
@@ -37,7 +41,14 @@ Kind = Literal["text", "int", "number", "money", "rate", "date", "percent"]
 # Called as progress(step, done, total) while a report is built; total may grow.
 Progress = Callable[[str, int, int], None]
 
+# rvgsrust-xlsxwriter ships wheels for Linux x86-64, macOS arm64 and Windows x86-64 only
+# (requirements.lock installs it there); elsewhere the reports are written with xlsxwriter.
+RUST_WRITER = importlib.util.find_spec("rvgsrust_xlsxwriter") is not None
+
 FORMULA_CHARS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
+# Excel keeps at most 32,767 characters in a cell: longer text is cut there (xlsxwriter
+# alone would leave such a cell empty).
+MAX_TEXT = 32_767
 NUMERIC: frozenset[str] = frozenset({"int", "number", "money", "rate", "percent"})
 ABOUT_TEXT_WIDTH = 90.0
 LINE_HEIGHT = 13.0  # points per line of the 10-point font
@@ -73,11 +84,22 @@ class ReportWorkbook:
         as_of: dt.datetime,
         notes: Sequence[str] = (),
         lang: str = "en",
+        totals: bool = False,
     ) -> None:
         self.lang = lang
         self.title = title  # titles, sheet names and notes come translated by the caller
         self.filters = dict(filters)
-        self.book = xlsxwriter.Workbook(
+        self.writer = get_settings().report_writer if RUST_WRITER else "xlsxwriter"
+        if totals:
+            # Totals are formulas with their result stored: LibreOffice shows a stored result
+            # rather than recalculating on opening, and the Rust binding cannot store one.
+            self.writer = "xlsxwriter"
+        opened: Any = xlsxwriter.Workbook
+        if self.writer == "rust":
+            from reports import rust_workbook
+
+            opened = rust_workbook.Workbook
+        self.book = opened(
             str(target),
             {
                 "constant_memory": True,
@@ -126,9 +148,15 @@ class ReportWorkbook:
         }
 
     # ------------------------------------------------------------------ sheets
-    def add_sheet(self, name: str) -> Any:
+    def add_sheet(self, name: str, small: bool = False) -> Any:
+        """A new sheet. `small`: a sheet of a few hundred rows with outline levels (rows
+        that group under a title) or charts placed beside rows already written: the Rust
+        writer does both only on a sheet held in memory (its constant-memory rows carry no
+        outline level and take nothing above the last row written)."""
         name = sheet_name(name, self.names)
         self.names.append(name)
+        if small and self.writer == "rust":
+            return self.book.add_worksheet(name, in_memory=True)
         return self.book.add_worksheet(name)
 
     def page(
@@ -219,7 +247,7 @@ class ReportWorkbook:
 
     # ------------------------------------------------------------------ cells
     def text(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
-        s = "" if value is None else str(value)
+        s = "" if value is None else str(value)[:MAX_TEXT]
         if starts_formula(s):
             ws.write_string(row, col, s, self.quoted)
         else:
@@ -234,7 +262,7 @@ class ReportWorkbook:
             def write_text(ws: Any, r: int, c: int, v: Any) -> None:
                 if v is None or v == "":
                     return
-                text = v if isinstance(v, str) else str(v)
+                text = (v if isinstance(v, str) else str(v))[:MAX_TEXT]
                 if text[0] in FORMULA_CHARS:
                     ws.write_string(r, c, text, quoted)
                 else:
@@ -316,8 +344,10 @@ class ReportWorkbook:
             for c in totalled:
                 if values[c] is not None:
                     sums[c] += float(values[c])
-            if any(v.__class__ is str and v[:1] in FORMULA_CHARS for v in values):
-                for c, write in enumerate(writers):  # quote-prefix the text that needs it
+            if any(
+                v.__class__ is str and (v[:1] in FORMULA_CHARS or len(v) > MAX_TEXT) for v in values
+            ):
+                for c, write in enumerate(writers):  # quote-prefix (or cut) the text
                     write(ws, n, c, values[c])
             else:
                 write_row(n, 0, values)  # types: str, numbers, Decimal, dates, None

@@ -126,6 +126,8 @@ def _printed(files: dict[str, Path], folder: Path) -> dict[str, int]:
             ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
         ).stdout
         assert "###" not in text, (name, [line for line in text.splitlines() if "###" in line])
+        if name == "funding":  # the totals' results show, not a 0 the program never recalculated
+            assert re.search(r"Total \(rows shown\)\s+[1-9]", text), "funding totals print as 0"
         counted[name] = _pages(pdf)
         if images:
             subprocess.run(
