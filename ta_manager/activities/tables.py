@@ -96,7 +96,7 @@ def _owner() -> Any:
 class ActivityPriorityArea(Table, tablename="activity_priority_area", db=DB):
     id = Identity()
     activity_id = _owner()
-    priority_area_id = foreign_key(PriorityArea, index=True)
+    priority_area_id = foreign_key(PriorityArea)  # indexed with activity_id
     activity_priority_area_activity_id_priority_area_id_key = Unique(
         ["activity_id", "priority_area_id"]
     )
@@ -105,7 +105,7 @@ class ActivityPriorityArea(Table, tablename="activity_priority_area", db=DB):
 class ActivityAssistanceType(Table, tablename="activity_assistance_type", db=DB):
     id = Identity()
     activity_id = _owner()
-    assistance_type_id = foreign_key(AssistanceType, index=True)
+    assistance_type_id = foreign_key(AssistanceType)  # indexed with activity_id
     activity_assistance_type_activity_id_assistance_type_id_key = Unique(
         ["activity_id", "assistance_type_id"]
     )
@@ -114,7 +114,7 @@ class ActivityAssistanceType(Table, tablename="activity_assistance_type", db=DB)
 class ActivityInstrument(Table, tablename="activity_instrument", db=DB):
     id = Identity()
     activity_id = _owner()
-    instrument_id = foreign_key(Instrument, index=True)
+    instrument_id = foreign_key(Instrument)  # indexed with activity_id
     activity_instrument_activity_id_instrument_id_key = Unique(["activity_id", "instrument_id"])
 
 
@@ -123,7 +123,7 @@ class ActivityCountry(Table, tablename="activity_country", db=DB):
 
     id = Identity()
     activity_id = _owner()
-    country_id = foreign_key(Country, index=True)
+    country_id = foreign_key(Country)  # indexed with activity_id
     activity_country_activity_id_country_id_key = Unique(["activity_id", "country_id"])
 
 
@@ -132,7 +132,7 @@ class ActivityInstitution(Table, tablename="activity_institution", db=DB):
 
     id = Identity()
     activity_id = _owner()
-    organization_id = foreign_key(Organization, index=True)
+    organization_id = foreign_key(Organization, index=True)  # institution: not a filter
     activity_institution_activity_id_organization_id_key = Unique(
         ["activity_id", "organization_id"]
     )
@@ -141,7 +141,7 @@ class ActivityInstitution(Table, tablename="activity_institution", db=DB):
 class ActivityPartner(Table, tablename="activity_partner", db=DB):
     id = Identity()
     activity_id = _owner()
-    organization_id = foreign_key(Organization, index=True)
+    organization_id = foreign_key(Organization)  # indexed with activity_id
     activity_partner_activity_id_organization_id_key = Unique(["activity_id", "organization_id"])
 
 
@@ -157,7 +157,8 @@ class ActivityNeed(Table, tablename="activity_need", db=DB):
 
     id = Identity()
     activity_id = _owner()
-    assistance_request_id = foreign_key(AssistanceRequest, on_delete=OnDelete.cascade, index=True)
+    # Indexed with activity_id.
+    assistance_request_id = foreign_key(AssistanceRequest, on_delete=OnDelete.cascade)
     activity_need_activity_id_assistance_request_id_key = Unique(
         ["activity_id", "assistance_request_id"]
     )
@@ -187,7 +188,7 @@ class ActivityDonor(Table, tablename="activity_donor", db=DB):
 
     id = Identity()
     activity_id = _owner()
-    organization_id = foreign_key(Organization, index=True)
+    organization_id = foreign_key(Organization)  # indexed with activity_id
     activity_donor_activity_id_organization_id_key = Unique(["activity_id", "organization_id"])
 
 

@@ -6,7 +6,7 @@ tests/test_schema_drift.py.
 
 from __future__ import annotations
 
-from piccolo.columns import M2M, BigInt, Date, Text, Timestamptz
+from piccolo.columns import M2M, Date, Text, Timestamptz
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
@@ -24,7 +24,7 @@ from ta_manager.database.columns import (
     foreign_key,
 )
 from ta_manager.database.engine import DB
-from ta_manager.reference.tables import Country, Instrument, PriorityArea
+from ta_manager.reference.tables import AssistanceType, Country, Instrument, PriorityArea
 
 # Activities reference needs (activity_need); a need's tables name activities lazily.
 ACTIVITY = LazyTableReference("Activity", module_path="ta_manager.activities.tables")
@@ -37,8 +37,9 @@ class AssistanceRequest(Stamped, Archivable, Table, tablename="assistance_reques
     code = Text(unique=True, default=None)
     country_id = foreign_key(Country, index=True)
     priority_area_id = foreign_key(PriorityArea)
-    # With priority_area_id: a type of assistance of the need's own priority area.
-    assistance_type_id = BigInt(null=True, default=None)
+    # With priority_area_id (assistance_request_assistance_type_id_priority_area_id_fkey):
+    # a type of assistance of the need's own priority area.
+    assistance_type_id = foreign_key(AssistanceType, null=True)
     description = Text(default="")
     source = Text(default="questionnaire")
     source_reference = Text(default="")
@@ -48,7 +49,7 @@ class AssistanceRequest(Stamped, Archivable, Table, tablename="assistance_reques
     status = Text(default="open")
     priority = Text(default="medium")
     sources = Jsonb(default=[])  # GIN index with jsonb_path_ops: in the migration
-    assistance_request_assistance_type_id_fkey = CompositeForeignKey(
+    assistance_request_assistance_type_id_priority_area_id_fkey = CompositeForeignKey(
         ["assistance_type_id", "priority_area_id"], "assistance_type", ["id", "priority_area_id"]
     )
 

@@ -47,14 +47,14 @@ def _owner() -> Any:
 class ProjectDonor(Table, tablename="project_donor", db=DB):
     id = Identity()
     project_id = _owner()
-    organization_id = foreign_key(Organization, index=True)
+    organization_id = foreign_key(Organization)  # indexed with project_id
     project_donor_project_id_organization_id_key = Unique(["project_id", "organization_id"])
 
 
 class ProjectPriorityArea(Table, tablename="project_priority_area", db=DB):
     id = Identity()
     project_id = _owner()
-    priority_area_id = foreign_key(PriorityArea, index=True)
+    priority_area_id = foreign_key(PriorityArea)  # indexed with project_id
     project_priority_area_project_id_priority_area_id_key = Unique(
         ["project_id", "priority_area_id"]
     )
@@ -63,7 +63,7 @@ class ProjectPriorityArea(Table, tablename="project_priority_area", db=DB):
 class ProjectCountry(Table, tablename="project_country", db=DB):
     id = Identity()
     project_id = _owner()
-    country_id = foreign_key(Country, index=True)
+    country_id = foreign_key(Country)  # indexed with project_id
     project_country_project_id_country_id_key = Unique(["project_id", "country_id"])
 
 
