@@ -189,10 +189,10 @@ def one_client(server: Server, token: str, ids: list[int], rounds: int) -> list[
         cursor = _cursor_path(client)
         paths = {name: path.replace("{cursor}", cursor) for name, path in CASES}
         for n in range(rounds + 1):
-            for name, path in CASES:
+            for name, _ in CASES:
                 if not paths[name]:
                     continue
-                url = path.replace("{id}", str(ids[n % len(ids)]))
+                url = paths[name].replace("{id}", str(ids[n % len(ids)]))
                 started = time.perf_counter()
                 response = client.get(url)
                 elapsed = time.perf_counter() - started
