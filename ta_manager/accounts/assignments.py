@@ -9,15 +9,13 @@ write, in one transaction, so nothing can be moved out of (or created outside) t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from ta_manager.accounts.account import Account
 from ta_manager.accounts.roles import OFFICER
 from ta_manager.database import sql
 from ta_manager.errors import DomainError, InvalidInput
 from ta_manager.records import references as R
-
-if TYPE_CHECKING:
-    from ta_manager.accounts.users import Account
 
 T = TypeVar("T")
 

@@ -7,12 +7,12 @@ only as Argon2 hashes; a new password ends every session of the user (session_ep
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
 from ta_manager.accounts import passwords
+from ta_manager.accounts.account import Account as Account  # re-exported: where it was
 from ta_manager.accounts.assignments import set_assignments
 from ta_manager.accounts.roles import DONOR, ROLES, Role
 from ta_manager.audit.trail import record_change
@@ -37,31 +37,6 @@ SELECT = (
     " WHERE a.user_id = u.id ORDER BY 1) AS projects"
     " FROM app_user u LEFT JOIN organization o ON o.id = u.donor_id"
 )
-
-
-@dataclass(frozen=True)
-class Account:
-    """The authenticated user of a request (`request.user`)."""
-
-    id: int
-    email: str
-    display_name: str
-    role: Role
-    donor_id: int | None = None
-    donor: str | None = None
-    session_epoch: int = 1
-
-    @classmethod
-    def of(cls, row: Mapping[str, Any]) -> Account:
-        return cls(
-            id=row["id"],
-            email=row["email"],
-            display_name=row["display_name"],
-            role=row["role"],
-            donor_id=row["donor_id"],
-            donor=row["donor"],
-            session_epoch=row["session_epoch"],
-        )
 
 
 def normal_email(email: str) -> str:

@@ -266,7 +266,10 @@ class RecordService:
             at = cursors.decode(cursor, spec, [k for k in keys if k is not queries.ID_KEY])
             queries.keyset(page_where, keys, at)
             backward = at.direction == cursors.BACKWARD
-        exact = total == "exact"
+        # Few matches (by the planner's estimate, which reads no row): counted exactly, with
+        # an offset in the same pass as the page. Many: the estimate, unless asked.
+        estimate = None if total == "exact" else await queries.estimate(self.table, where)
+        exact = estimate is None or estimate < COUNT_BELOW
         found = await queries.page_ids(
             self.table,
             page_where,
@@ -277,7 +280,7 @@ class RecordService:
             with_total=exact and not cursor,
         )
         items = await self.get_many(found.ids)
-        count, counted = await self._total(where, found, items, position, exact)
+        count, counted = await self._total(where, found, items, position, exact, estimate)
         user_keys = [k for k in keys if k is not queries.ID_KEY]
         # Going back, the cursor's row is after this page; going on, rows before it were
         # already shown (or skipped by the offset).
@@ -305,15 +308,14 @@ class RecordService:
         items: list[dict[str, Any]],
         position: int | None,
         exact: bool,
+        estimate: int | None,
     ) -> tuple[int, bool]:
         if found.total is not None:
             return found.total, True
-        if not exact and position is not None and not found.more and (items or position == 0):
+        if position is not None and not found.more and (items or position == 0):
             return position + len(items), True  # the page reaches the end of the list
-        if exact:
-            return await queries.count(self.table, where), True
-        estimate = await queries.estimate(self.table, where)
-        if estimate < COUNT_BELOW:
+        if exact or estimate is None:
+            # A cursor page, or an offset past the end: counted on its own.
             return await queries.count(self.table, where), True
         seen = (position or 0) + len(items) + (1 if found.more else 0)
         return max(estimate, seen), False
