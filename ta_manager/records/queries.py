@@ -125,11 +125,19 @@ async def page_ids(
 ) -> IdPage:
     """One page of ids in order; with `with_total`, the matching rows are counted in the
     same pass (a window count over the filtered rows)."""
-    total = ", count(*) OVER () AS _total" if with_total else ""
+    order = order_sql(keys, backward)
+    if with_total:
+        # The matching rows first (however the planner finds them best), then counted and
+        # sorted: read in index order instead, a window count would probe every row.
+        columns = ", ".join(dict.fromkeys(["t.id", *(f"t.{k.column}" for k in keys)]))
+        query = (
+            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {table} t {where.sql()})"
+            f" SELECT t.id, count(*) OVER () AS _total FROM m t"
+        )
+    else:
+        query = f"SELECT t.id FROM {table} t {where.sql()}"
     rows = await sql.fetch(
-        f"SELECT t.id{total} FROM {table} t {where.sql()}"
-        f" ORDER BY {order_sql(keys, backward)} LIMIT {int(limit) + 1} OFFSET {int(offset)}",
-        *where.args,
+        f"{query} ORDER BY {order} LIMIT {int(limit) + 1} OFFSET {int(offset)}", *where.args
     )
     more = len(rows) > limit
     rows = rows[:limit]
