@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench lock clean messages
+.PHONY: run test lint typecheck unit conformance fuzz bench lock clean messages
 
 # Runtime and development tools are locked apart, with hashes (requirements.lock: what the
 # service runs on, all the Docker image installs; requirements-dev.lock: that plus the test,
@@ -19,7 +19,7 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/ta-manager serve
 
-test: lint typecheck unit
+test: lint typecheck unit conformance
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,6 +30,16 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The OpenAPI document held against the app's responses (schemathesis, ASGI app, real
+# PostgreSQL), in its own pytest process: bounded here (~1 min), `make fuzz` for the long run.
+CONFORMANCE := $(BIN)/pytest --noconftest -p no:cacheprovider tests/conformance/check_api.py
+
+conformance: $(STAMP)
+	$(CONFORMANCE)
+
+fuzz: $(STAMP)
+	TA_CONFORMANCE_FULL=1 $(CONFORMANCE)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all

@@ -14,8 +14,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, MultipartBody, QueryParameter
 from litestar.response import Stream
 
 from importers.error_workbook import error_workbook
@@ -51,12 +50,12 @@ class ImportUpload:
 )
 async def import_upload(
     request: Request[Any, Any, Any],
-    kind: str,
-    data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
-    dry_run: bool = False,
+    kind: FromPath[str],
+    data: MultipartBody[ImportUpload],
+    dry_run: Annotated[bool, QueryParameter(description="Check only; write nothing")] = False,
     accept_close_matches: Annotated[
         bool,
-        Parameter(
+        QueryParameter(
             description="Take a misspelt State name ('Benim') as the one State clearly closest"
             " to it, each such reading listed in `warnings`, instead of refusing the row"
         ),
@@ -94,13 +93,19 @@ async def import_upload(
     "/imports/errors/{name:str}",
     summary="The marked-up file of a rejected import (its uploader's only)",
     opt={"roles": IMPORTERS},
+    media_type=XLSX,
 )
-async def import_errors(request: Request[Any, Any, Any], name: str) -> Stream:
+async def import_errors(request: Request[Any, Any, Any], name: FromPath[str]) -> Stream:
     return file_response(await errors_file(request.scope.get("user"), name))
 
 
-@get("/imports/{kind:str}/template", summary="The .xlsx template of a kind", opt={"roles": STAFF})
-async def import_template(kind: str) -> Response[bytes]:
+@get(
+    "/imports/{kind:str}/template",
+    summary="The .xlsx template of a kind",
+    opt={"roles": STAFF},
+    media_type=XLSX,
+)
+async def import_template(kind: FromPath[str]) -> Response[bytes]:
     name = kind_key(kind)
     return Response(
         await template(name),

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from importers.kinds import KINDS
+from ta_manager.cli.params import OUTPUT_FILE, write_file
 
 # `iati` reads an IATI 2.03 activity file (ta_manager.iati.importer), not a spreadsheet.
 SPREADSHEET_KINDS = [*sorted(KINDS), *sorted(k.replace("-", "_") for k in KINDS if "-" in k)]
@@ -22,7 +23,7 @@ SHOWN_PROBLEMS = 50
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 @click.option(
     "--errors-out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_FILE,
     default=None,
     help="On failure, write the file back here with bad cells highlighted and explained.",
 )
@@ -80,7 +81,7 @@ def import_command(
         if more > 0:
             click.echo(f"  ... and {more} more", err=True)
         if errors_out is not None:
-            errors_out.write_bytes(error_workbook(data, outcome.table, outcome.problems))
+            write_file(errors_out, error_workbook(data, outcome.table, outcome.problems))
             click.echo(f"Marked-up file written to {errors_out}", err=True)
         raise SystemExit(1)
     _echo_summary(outcome, file.name)
@@ -108,15 +109,13 @@ def _echo_summary(summary: Any, name: str) -> None:
 
 @click.command("template")
 @click.argument("kind", type=TEMPLATE_CHOICE)
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="F.xlsx"
-)
+@click.option("--out", type=OUTPUT_FILE, required=True, help="F.xlsx")
 def template_command(kind: str, out: Path) -> None:
     """Write the .xlsx template of KIND: header, example row, drop-downs, instructions."""
     from importers.templates import template
     from ta_manager.cli.runtime import run_with_database
 
-    out.write_bytes(run_with_database(lambda: template(kind)))
+    write_file(out, run_with_database(lambda: template(kind)))
     click.echo(f"Template for {kind} written to {out}")
 
 

@@ -22,6 +22,7 @@ from openpyxl.workbook import Workbook
 
 from importers.problems import Problem
 from importers.reading import Table, column_index, column_letter
+from ta_manager.spreadsheet_text import append_row
 
 BAD_COLOUR = "FFC7CE"
 BAD = PatternFill("solid", start_color=BAD_COLOUR, end_color=BAD_COLOUR)
@@ -78,12 +79,9 @@ def _original(data: bytes, table: Table | None) -> Workbook:
     if table is not None:
         for _ in range(table.header_row - 1):
             sheet.append([])
-        sheet.append(table.labels)
+        append_row(sheet, list(table.labels))
         for row in table.rows:
-            sheet.append(list(row))
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never let '=...' become a formula
+            append_row(sheet, list(row))  # never let '=...' become a formula
     return book
 
 
@@ -104,10 +102,7 @@ def _problem_sheet(book: Workbook, table: Table | None, problems: list[Problem])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _problem_rows(table, problems):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+        append_row(sheet, row)
     for letter, width in zip("ABCDEF", (14, 8, 8, 22, 30, 90), strict=True):
         sheet.column_dimensions[letter].width = width
 

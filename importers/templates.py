@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from importers.kinds import Column, Kind, kind_named
 from ta_manager.database import sql
+from ta_manager.spreadsheet_text import append_row, write_cell
 
 REQUIRED_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699")
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -56,8 +57,8 @@ async def template(kind_name: str) -> bytes:
     assert data is not None
     data.title = kind.name
     columns = list(kind.file_columns.values())
-    data.append([c.name for c in columns])
-    data.append([_cell_value(example.get(c.name, "")) for c in columns])
+    append_row(data, [c.name for c in columns])
+    append_row(data, [_cell_value(example.get(c.name, "")) for c in columns])
     for index, column in enumerate(columns, start=1):
         head = data.cell(row=1, column=index)
         head.font = Font(bold=True)
@@ -110,9 +111,9 @@ def _add_validations(
                 continue
             if name not in kind_lists:
                 col = get_column_letter(len(kind_lists) + 1)
-                holder.cell(row=1, column=len(kind_lists) + 1, value=name)
+                write_cell(holder, 1, len(kind_lists) + 1, name)
                 for row, value in enumerate(lists[name], start=2):
-                    holder.cell(row=row, column=len(kind_lists) + 1, value=value)
+                    write_cell(holder, row, len(kind_lists) + 1, value)  # names are user text
                 kind_lists[name] = f"Lists!${col}$2:${col}${len(lists[name]) + 1}"
             # States may be typed in any UN/ISO spelling: the list only suggests.
             strict = name != "country"

@@ -13,12 +13,12 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.background_tasks import BackgroundTask
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
 from litestar.response import File
 
 from reports import exports
@@ -35,15 +35,19 @@ from ta_manager.jobs.params import params_of
 
 MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False)}
 ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False)}
-DONOR = Parameter(
-    default=None,
-    description="Donor organization code or id; all donors when omitted (secretariat)",
-)
-WAIT = Parameter(
-    default=False,
-    description="Wait for the whole export and answer with the file, however long it takes"
-    " (otherwise a long one answers 303 See Other to its job)",
-)
+Donor = Annotated[
+    str | None,
+    QueryParameter(
+        description="Donor organization code or id; all donors when omitted (secretariat)"
+    ),
+]
+Wait = Annotated[
+    bool,
+    QueryParameter(
+        description="Wait for the whole export and answer with the file, however long it"
+        " takes (otherwise a long one answers 303 See Other to its job)"
+    ),
+]
 
 
 async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_type: str) -> File:
@@ -82,6 +86,7 @@ async def _deliver(
         job,
         status_code=303,
         headers={"Location": job["url"], "Retry-After": "5"},
+        media_type="application/json",  # the job, whatever the download's own type
     )
 
 
@@ -112,11 +117,13 @@ class ReportsController(Controller):
     )
     async def matrix(
         self,
-        filters: MatrixFilters,
-        detail: bool = Parameter(
-            default=False,
-            description="Also every need-activity row and the regional activities (large)",
-        ),
+        filters: NamedDependency[MatrixFilters],
+        detail: Annotated[
+            bool,
+            QueryParameter(
+                description="Also every need-activity row and the regional activities (large)"
+            ),
+        ] = False,
     ) -> dict[str, Any]:
         return matrix_json(await build_matrix(filters), detail=detail)
 
@@ -125,9 +132,14 @@ class ReportsController(Controller):
         operation_id="needsMatrixWorkbook",
         summary="Needs-to-activity matrix (workbook)",
         dependencies=MATRIX,
+        media_type=exports.XLSX,
+        opt={"problems": (303,)},
     )
     async def matrix_xlsx(
-        self, request: Request[Any, Any, Any], filters: MatrixFilters, wait: bool = WAIT
+        self,
+        request: Request[Any, Any, Any],
+        filters: NamedDependency[MatrixFilters],
+        wait: Wait = False,
     ) -> Response[Any]:
         async def write(path: Path) -> None:
             await exports.matrix_xlsx(filters, path)
@@ -142,9 +154,14 @@ class ReportsController(Controller):
         operation_id="annualReportWorkbook",
         summary="Annual activity report for ?year= or ?from=&to=",
         dependencies=ANNUAL,
+        media_type=exports.XLSX,
+        opt={"problems": (303,)},
     )
     async def annual_xlsx(
-        self, request: Request[Any, Any, Any], filters: AnnualFilters, wait: bool = WAIT
+        self,
+        request: Request[Any, Any, Any],
+        filters: NamedDependency[AnnualFilters],
+        wait: Wait = False,
     ) -> Response[Any]:
         async def write(path: Path) -> None:
             await exports.annual_xlsx(filters, path)
@@ -159,10 +176,11 @@ class ReportsController(Controller):
         "/funding.xlsx",
         operation_id="fundingWorkbook",
         summary="Donor funding export (a donor user gets its own money only)",
-        opt={"roles": (*STAFF, DONOR_ROLE)},
+        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (303, 404)},
+        media_type=exports.XLSX,
     )
     async def funding_xlsx(
-        self, request: Request[Any, Any, Any], donor: str | None = DONOR, wait: bool = WAIT
+        self, request: Request[Any, Any, Any], donor: Donor = None, wait: Wait = False
     ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
@@ -180,10 +198,11 @@ class ReportsController(Controller):
         "/funding.csv",
         operation_id="fundingLedger",
         summary="Donor funding ledger (CSV: contributions, allocations, expenditure)",
-        opt={"roles": (*STAFF, DONOR_ROLE)},
+        opt={"roles": (*STAFF, DONOR_ROLE), "problems": (303, 404)},
+        media_type=exports.CSV,
     )
     async def funding_csv(
-        self, request: Request[Any, Any, Any], donor: str | None = DONOR, wait: bool = WAIT
+        self, request: Request[Any, Any, Any], donor: Donor = None, wait: Wait = False
     ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 

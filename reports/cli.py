@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reports import exports
 from reports.annual import AnnualFilters
 from reports.matrix import MatrixFilters
+from ta_manager.cli.params import DATE, OUTPUT_FILE
 from ta_manager.cli.runtime import run_with_database
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _date(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
+from ta_manager.errors import InvalidInput
 
 
 def _list(values: tuple[str, ...]) -> list[str] | None:
@@ -31,7 +28,7 @@ def _out_option(suffixes: tuple[str, ...]) -> Callable[[Any], Any]:
         "--out",
         "out",
         required=True,
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        type=OUTPUT_FILE,
         help=f"File to write ({', '.join(suffixes)}).",
     )
 
@@ -60,8 +57,30 @@ def _run(label: str, out: Path, build: Callable[[Path, Any], Awaitable[None]]) -
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-    partial.replace(out)
+    try:
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from exc
     click.echo(f"wrote {out}")
+
+
+async def states(typed: list[str] | None, option: str = "--country") -> list[str] | None:
+    """ISO-3 codes of the States typed, matched as the importers match them (UN and ISO
+    names, codes); an unknown one is an error suggesting the closest names."""
+    if not typed:
+        return None
+    from importers.cells import CellError
+    from importers.countries import CountryMatcher
+
+    matcher = await CountryMatcher.load()
+    codes = []
+    for name in typed:
+        try:
+            codes.append(matcher.iso3(name))
+        except CellError as exc:
+            raise InvalidInput.of(option, f"{name!r}: {exc}", name) from exc
+    return codes
 
 
 @click.group("report")
@@ -74,7 +93,11 @@ def report_group() -> None:
 @click.option("--country", multiple=True, help="State (ISO-3, ISO-2 or name); repeatable.")
 @click.option("--priority-area", multiple=True, help="Priority area code (e.g. PA3).")
 @click.option("--instrument", multiple=True, help="Instrument code (e.g. UNTOC).")
-@click.option("--stated-from", type=DATE, help="Needs stated on or after (YYYY-MM-DD).")
+@click.option(
+    "--stated-from",
+    type=DATE,
+    help="Needs stated on or after (2008-06-10, 10/06/2008 day first, 10 June 2008).",
+)
 @click.option("--stated-to", type=DATE, help="Needs stated on or before.")
 @click.option("--activity-from", type=DATE, help="Count only activities ending on or after.")
 @click.option("--activity-to", type=DATE, help="Count only activities starting on or before.")
@@ -84,10 +107,10 @@ def matrix_command(
     country: tuple[str, ...],
     priority_area: tuple[str, ...],
     instrument: tuple[str, ...],
-    stated_from: dt.datetime | None,
-    stated_to: dt.datetime | None,
-    activity_from: dt.datetime | None,
-    activity_to: dt.datetime | None,
+    stated_from: dt.date | None,
+    stated_to: dt.date | None,
+    activity_from: dt.date | None,
+    activity_to: dt.date | None,
     out: Path,
 ) -> None:
     """Which needs States stated are met, partly met or unmet, by State and priority area."""
@@ -97,25 +120,31 @@ def matrix_command(
         country=_list(country),
         priority_area=_list(priority_area),
         instrument=_list(instrument),
-        stated_from=_date(stated_from),
-        stated_to=_date(stated_to),
-        activity_from=_date(activity_from),
-        activity_to=_date(activity_to),
+        stated_from=stated_from,
+        stated_to=stated_to,
+        activity_from=activity_from,
+        activity_to=activity_to,
     )
 
     async def build(path: Path, progress: Any) -> None:
+        chosen = replace(filters, country=await states(filters.country))
         if suffix == ".json":
-            await exports.matrix_json_file(filters, path)
+            await exports.matrix_json_file(chosen, path)
         else:
-            await exports.matrix_xlsx(filters, path, progress)
+            await exports.matrix_xlsx(chosen, path, progress)
 
     _run("matrix", out, build)
 
 
 @report_group.command("annual")
 @click.option("--year", type=click.IntRange(1900, 2100), help="Calendar year.")
-@click.option("--from", "date_from", type=DATE, help="Period start (YYYY-MM-DD).")
-@click.option("--to", "date_to", type=DATE, help="Period end (YYYY-MM-DD).")
+@click.option(
+    "--from",
+    "date_from",
+    type=DATE,
+    help="Period start (2008-01-01, 01/01/2008 day first, 1 January 2008).",
+)
+@click.option("--to", "date_to", type=DATE, help="Period end (same forms as --from).")
 @click.option("--region", multiple=True, help="Beneficiary region or grouping code.")
 @click.option("--country", multiple=True, help="Beneficiary State.")
 @click.option("--priority-area", multiple=True, help="Priority area code.")
@@ -124,8 +153,8 @@ def matrix_command(
 @_out_option((".xlsx",))
 def annual_command(
     year: int | None,
-    date_from: dt.datetime | None,
-    date_to: dt.datetime | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
     region: tuple[str, ...],
     country: tuple[str, ...],
     priority_area: tuple[str, ...],
@@ -139,8 +168,8 @@ def annual_command(
         raise click.UsageError("give --year or --from/--to")
     filters = AnnualFilters(
         year=year,
-        date_from=_date(date_from),
-        date_to=_date(date_to),
+        date_from=date_from,
+        date_to=date_to,
         region=_list(region),
         country=_list(country),
         priority_area=_list(priority_area),
@@ -149,7 +178,8 @@ def annual_command(
     )
 
     async def build(path: Path, progress: Any) -> None:
-        await exports.annual_xlsx(filters, path, progress)
+        chosen = replace(filters, country=await states(filters.country))
+        await exports.annual_xlsx(chosen, path, progress)
 
     _run("annual report", out, build)
 

@@ -9,7 +9,8 @@ from typing import Any
 import polars as pl
 
 from reports.funding import RULE_ONLY, Funding, grand_total
-from reports.workbook import FORMULA_START, Column, Progress, ReportWorkbook
+from reports.workbook import Column, Progress, ReportWorkbook
+from ta_manager.spreadsheet_text import csv_text_column
 
 NOTES = [
     "Pledged: every contribution's amount; received: the amount of contributions received.",
@@ -202,13 +203,6 @@ LEDGER_HEADER = [
 ]
 
 
-def _safe(column: str) -> pl.Expr:
-    """CSV cells are typed by whoever opens them: user text never starts a formula."""
-    text = pl.col(column)
-    risky = pl.any_horizontal(*[text.str.starts_with(c) for c in FORMULA_START])
-    return pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(column)
-
-
 def _ledger(f: Funding) -> pl.DataFrame:
     contributions = f.contributions.select(
         pl.lit("contribution").alias("record"),
@@ -255,7 +249,9 @@ def _ledger(f: Funding) -> pl.DataFrame:
         "amount_usd",
     )
     ledger = pl.concat([contributions, allocations, expenditure])
-    return ledger.with_columns(_safe(c) for c in ("donor", "contribution", "to", "detail"))
+    # CSV cells are typed by whoever opens them: user text never starts a formula.
+    user_text = ("donor", "contribution", "to", "detail")
+    return ledger.with_columns(csv_text_column(c) for c in user_text)
 
 
 def write_funding_csv(f: Funding, target: Path, progress: Progress | None = None) -> None:

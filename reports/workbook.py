@@ -3,8 +3,9 @@
 Written with xlsxwriter in constant-memory mode (rows stream to disk as they are written;
 docs/benchmarks.md shows it about twice as fast as openpyxl's write-only mode). Every table
 sheet has a frozen, bold header, an autofilter, typed columns (dates, numbers, money) and a
-width chosen per column. User text is always written as text: a title starting with
-`=`, `+`, `-` or `@` gets a quote prefix and is never evaluated as a formula.
+width chosen per column. User text is always written as text: text starting with a formula
+trigger (ta_manager.spreadsheet_text: `=`, `+`, `-`, `@`, TAB, CR) gets a quote prefix and
+is never evaluated as a formula.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from typing import Any, Literal
 
 import xlsxwriter
 
+from ta_manager.spreadsheet_text import FORMULA_TRIGGERS, starts_formula
+
 Kind = Literal["text", "int", "number", "money", "rate", "date", "percent"]
 # Called as progress(step, done, total) while a report is built; total may grow.
 Progress = Callable[[str, int, int], None]
 
-FORMULA_START = ("=", "+", "-", "@")
-FORMULA_CHARS = frozenset("=+-@")
+FORMULA_CHARS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
 NUMBER_FORMATS: dict[str, str] = {
     "int": "#,##0",
     "number": "#,##0.##",
@@ -151,7 +153,7 @@ class ReportWorkbook:
     # ------------------------------------------------------------------ cells
     def text(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
         s = "" if value is None else str(value)
-        if s.startswith(FORMULA_START):
+        if starts_formula(s):
             ws.write_string(row, col, s, self.quoted)
         else:
             ws.write_string(row, col, s, fmt)

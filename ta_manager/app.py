@@ -19,13 +19,17 @@ from litestar.types import Message, Scope
 
 from ta_manager import __version__
 from ta_manager.accounts.authentication import Sessions
+from ta_manager.api import contract
+from ta_manager.api.bodies import ApiRequest
 from ta_manager.api.crud import crud_controller
 from ta_manager.api.health import health
 from ta_manager.api.problems import EXCEPTION_HANDLERS
+from ta_manager.api.query import reject_unknown_query_parameters
 from ta_manager.api.resources import RESOURCES
 from ta_manager.audit import trail
 from ta_manager.database import engine
 from ta_manager.database.embedded import resolve_dsn_async
+from ta_manager.database.supervisor import Supervisor
 from ta_manager.reference.controllers import InstrumentPartiesController
 from ta_manager.settings import Settings, get_settings
 from ta_manager.ui.router import ui_router, ui_static
@@ -73,6 +77,7 @@ def api_router() -> Router:
     controllers = [crud_controller(r) for r in RESOURCES]
     return Router(
         path="/api/v1",
+        before_request=reject_unknown_query_parameters,
         route_handlers=[
             *controllers,
             *ACTIVITY_ROUTES,
@@ -98,7 +103,13 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         if not manage_database:
             yield
             return
-        dsn = await resolve_dsn_async(settings.database_url, settings.data_dir)
+        dsn = await resolve_dsn_async(
+            settings.database_url, settings.data_dir, settings.db_start_seconds
+        )
+        if settings.embedded:  # a dead embedded server is started again (503 meanwhile)
+            app.state["database_supervisor"] = Supervisor(
+                settings.data_dir, settings.db_start_seconds
+            )
         engine.configure(dsn)
         await engine.open_pool()
         try:
@@ -113,7 +124,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         favicon="",
         path="/",
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             api_router(),
@@ -141,6 +152,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         if settings.cors_origins
         else None,
         request_max_body_size=settings.max_request_bytes,
+        request_class=ApiRequest,
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             log_exceptions="debug",
@@ -148,3 +160,4 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         state=State({"settings": settings}),
         debug=False,
     )
+    return contract.apply(app)

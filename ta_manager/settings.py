@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
@@ -58,6 +60,21 @@ def _bool(name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _networks(name: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDR ranges, e.g. `10.0.0.5, 192.168.0.0/24, ::1`."""
+    out = []
+    for item in (os.environ.get(name) or "").split(","):
+        if not item.strip():
+            continue
+        try:
+            out.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError as exc:
+            raise SettingsError(
+                f"{name}: {item.strip()!r} is not an IP address or CIDR range"
+            ) from exc
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -77,6 +94,10 @@ class Settings:
     admin_email: str | None = None
     admin_password: str | None = None
     import_max_bytes: int = 50 * 1024 * 1024
+    # Reverse proxies whose X-Forwarded-For is believed; from anyone else it is ignored.
+    trusted_proxies: tuple[Network, ...] = field(default_factory=tuple)
+    # How long to wait for the embedded PostgreSQL to finish crash recovery at start-up.
+    db_start_seconds: int = 120
     # Processes and jobs (docs/jobs.md).
     web_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
     job_workers: int = 1
@@ -131,6 +152,8 @@ class Settings:
             admin_email=os.environ.get("TA_ADMIN_EMAIL") or None,
             admin_password=os.environ.get("TA_ADMIN_PASSWORD") or None,
             import_max_bytes=_positive("TA_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+            trusted_proxies=_networks("TA_TRUSTED_PROXIES"),
+            db_start_seconds=_positive("TA_DB_START_SECONDS", 120),
             web_processes=_positive("TA_WEB_PROCESSES", os.cpu_count() or 1),
             job_workers=_at_least("TA_JOB_WORKERS", 1, 0),
             # pgqueuer needs room for twice the batch (one job) a worker takes at a time.

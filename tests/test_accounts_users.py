@@ -108,10 +108,11 @@ async def test_first_admin_from_settings() -> None:
     assert await verify_password(row["password_hash"], "chosen by the operator")
 
 
-def _cli(dsn: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(dsn: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": dsn}
     return subprocess.run(
         [*CLI, *args],
+        input=stdin,
         env=env,
         capture_output=True,
         text=True,
@@ -147,8 +148,8 @@ async def test_cli_user_create_and_set_password_are_audited(database: str, clien
         "set-password",
         "--email",
         "d@norway.example",
-        "--password",
-        "another long password",
+        "--password-stdin",
+        stdin="another long password\n",
     )
     assert done.returncode == 0, done.stderr
     trail = [r for r in await audit_rows("user") if r["record_id"] == row["id"]]

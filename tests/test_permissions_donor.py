@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ta_manager.api.query import query_keys
 from tests.factories import activity_body, create, need_body
 
 # Other donors' codes and names must never reach the donor user.
@@ -195,7 +196,9 @@ async def test_no_other_donor_name_in_any_response(app, client_as, world) -> Non
             continue
         if "GET" not in route.methods:
             continue
-        r = await donor.get(path, params={"limit": 1000})
+        handler = route.route_handler_map["GET"][0]
+        paged = {"limit": 1000} if "limit" in query_keys(handler).values() else {}
+        r = await donor.get(path, params=paged)
         if r.status_code != 200:
             assert r.status_code in (403, 404, 422), (path, r.status_code)
             continue
@@ -206,7 +209,7 @@ async def test_no_other_donor_name_in_any_response(app, client_as, world) -> Non
                 one = await donor.get(f"{path}/{item['id']}")
                 assert one.status_code == 200, (path, item["id"])
                 seen_by_donor += one.text
-        seen_by_staff += text_of(await secretariat.get(path, params={"limit": 1000}))
+        seen_by_staff += text_of(await secretariat.get(path, params=paged))
     for secret in SECRETS:
         assert secret in seen_by_staff  # the crawl does reach the other donors' data
         assert secret not in seen_by_donor, secret

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.security.jwt import Token
 
 from ta_manager.accounts import api_tokens, login, users
@@ -30,7 +30,7 @@ from ta_manager.accounts.schemas import (
     UserUpdate,
 )
 from ta_manager.accounts.users import Account
-from ta_manager.api.crud import etag, version_from
+from ta_manager.api.crud import RecordId, etag, version_from
 from ta_manager.audit.api import ROUTES as AUDIT_ROUTES
 
 AnyRequest = Request[Any, Any, Any]
@@ -54,12 +54,14 @@ class AuthController(Controller):
         operation_id="login",
         summary="Log in: returns a bearer token (and, with cookie=true, a session cookie)",
         status_code=200,
-        opt={"public": True, "exclude_from_auth": True},
+        opt={"public": True, "exclude_from_auth": True, "problems": (401, 429)},
         security=[],
     )
-    async def log_in(self, request: AnyRequest, data: LoginRequest) -> Response[SessionToken]:
+    async def log_in(
+        self, request: AnyRequest, data: JSONBody[LoginRequest]
+    ) -> Response[SessionToken]:
         sessions: Sessions = request.app.state.sessions
-        address = request.client.host if request.client else "unknown"
+        address = sessions.address(request)
         account = await login.authenticate(data.email, data.password, address, sessions.limits)
         token = sessions.issue(account)
         body = SessionToken(access_token=token, expires_in=int(sessions.lifetime.total_seconds()))
@@ -80,10 +82,11 @@ class AuthController(Controller):
         operation_id="changePassword",
         summary="Change my password (ends all my sessions; log in again)",
         status_code=204,
+        opt={"problems": (401, 429)},
     )
-    async def change_password(self, request: AnyRequest, data: PasswordChange) -> None:
+    async def change_password(self, request: AnyRequest, data: JSONBody[PasswordChange]) -> None:
         sessions: Sessions = request.app.state.sessions
-        address = request.client.host if request.client else "unknown"
+        address = sessions.address(request)
         account = _account(request)
         await login.authenticate(account.email, data.current_password, address, sessions.limits)
         await users.set_password(account.id, data.new_password)
@@ -112,7 +115,7 @@ class AuthController(Controller):
         summary="New personal API token (the secret is shown once)",
     )
     async def create_token(
-        self, request: AnyRequest, data: ApiTokenCreate
+        self, request: AnyRequest, data: JSONBody[ApiTokenCreate]
     ) -> Response[ApiTokenCreated]:
         row, secret = await api_tokens.create_token(
             _account(request).id, data.name, data.expires_on
@@ -126,7 +129,7 @@ class AuthController(Controller):
         summary="Revoke one of my API tokens",
         status_code=204,
     )
-    async def revoke_token(self, request: AnyRequest, token_id: int) -> None:
+    async def revoke_token(self, request: AnyRequest, token_id: RecordId) -> None:
         await api_tokens.revoke_token(_account(request).id, token_id)
 
 
@@ -144,19 +147,19 @@ class UserController(Controller):
     @get("/", operation_id="listUsers", summary="List users", opt={"roles": USER_READERS})
     async def list_users(
         self,
-        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> UserPage:
         rows, total = await users.list_users(limit, offset)
         items = [msgspec.convert(r, UserRead) for r in rows]
         return UserPage(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{user_id:int}", operation_id="getUser", summary="One user", opt={"roles": USER_READERS})
-    async def get_user(self, user_id: int) -> Response[UserRead]:
+    async def get_user(self, user_id: RecordId) -> Response[UserRead]:
         return _user(await users.get_user(user_id))
 
     @post("/", operation_id="createUser", summary="Create a user")
-    async def create_user(self, data: UserCreate) -> Response[UserRead]:
+    async def create_user(self, data: JSONBody[UserCreate]) -> Response[UserRead]:
         row = await users.create_user(
             data.email,
             data.role,
@@ -174,7 +177,7 @@ class UserController(Controller):
         summary="Change a user's name, role, donor, active flag or password",
     )
     async def update_user(
-        self, request: AnyRequest, user_id: int, data: UserUpdate
+        self, request: AnyRequest, user_id: RecordId, data: JSONBody[UserUpdate]
     ) -> Response[UserRead]:
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         version = version_from(request, changes.pop("version", None))

@@ -17,12 +17,12 @@ from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException
-from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
-from litestar.types import Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ta_manager.accounts import api_tokens, csrf, login
+from ta_manager.accounts.client_address import client_address
 from ta_manager.accounts.permissions import role_guard
 from ta_manager.accounts.users import Account
 from ta_manager.audit.actor import Actor, Via, acting_as
@@ -74,24 +74,25 @@ class AccountAuthenticationMiddleware(JWTCookieAuthenticationMiddleware):
             _mark_cookie_session(connection, str(result.auth.jti or result.auth.sub))
         return result
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if should_bypass_middleware(
-            exclude_http_methods=self.exclude_http_methods,
-            exclude_opt_key=self.exclude_opt_key,
-            exclude_path_pattern=self.exclude,
-            scope=scope,
-            scopes=self.scopes,
-        ):
-            await self.app(scope, receive, send)
+    def __init__(self, **kwargs: Any) -> None:
+        # Litestar's own __call__ authenticates (or skips excluded routes) and then calls
+        # `app`: wrapping `app` makes every authenticated request act as its caller.
+        kwargs["app"] = _acting_as_caller(kwargs["app"])
+        super().__init__(**kwargs)
+
+
+def _acting_as_caller(app: ASGIApp) -> ASGIApp:
+    async def call(scope: Scope, receive: Receive, send: Send) -> None:
+        if "user" not in scope:  # a route that is never authenticated (health, docs, login)
+            await app(scope, receive, send)
             return
-        result = await self.authenticate_request(ASGIConnection(scope))
-        scope["user"] = result.user
-        scope["auth"] = result.auth
-        account: Account | None = result.user
+        account: Account | None = scope["user"]
         via: Via = "api" if scope["path"].startswith("/api/") else "ui"
         actor = Actor(account.id, account.email, via) if account else Actor(None, "anonymous", via)
         with acting_as(actor):
-            await self.app(scope, receive, send)
+            await app(scope, receive, send)
+
+    return call
 
 
 def _mark_cookie_session(connection: ASGIConnection[Any, Any, Any, Any], session_id: str) -> None:
@@ -123,6 +124,7 @@ class Sessions:
             max_per_address=settings.login_max_failures_per_address,
             window_seconds=settings.login_window_seconds,
         )
+        self.trusted_proxies = settings.trusted_proxies
         self.jwt = JWTCookieAuth[Account, Token](
             retrieve_user_handler=retrieve_account,
             token_secret=settings.secret_key,
@@ -155,6 +157,12 @@ class Sessions:
             samesite="strict",
             max_age=int(self.lifetime.total_seconds()),
         )
+
+    def address(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        """The caller's address for throttling (X-Forwarded-For only from trusted proxies)."""
+        peer = connection.client.host if connection.client else None
+        forwarded = connection.headers.getall("x-forwarded-for", [])
+        return client_address(peer, forwarded, self.trusted_proxies)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.state["sessions"] = self

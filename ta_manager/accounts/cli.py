@@ -8,7 +8,22 @@ import click
 
 from ta_manager.accounts.roles import ROLES
 from ta_manager.audit import trail
+from ta_manager.cli.params import new_password, refuse_password_in_argv
 from ta_manager.cli.runtime import run_with_database
+
+PASSWORD_STDIN = click.option(
+    "--password-stdin",
+    "password_stdin",
+    is_flag=True,
+    help="Read the password from standard input (for scripts: printf '%s' \"$PW\" | ...).",
+)
+PASSWORD_IN_ARGV = click.option(
+    "--password",
+    expose_value=False,
+    hidden=True,
+    callback=refuse_password_in_argv,
+    help="Refused: a password on the command line lands in the shell history.",
+)
 
 # Every command's record writes (imports, demo data, ...) leave audit records.
 trail.install()
@@ -34,11 +49,8 @@ def user_group() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES), help="The user's role.")
 @click.option("--donor", default=None, help="Donor organization code (required for --role donor).")
 @click.option("--name", "display_name", default="", help="Display name.")
-@click.option(
-    "--password",
-    default=None,
-    help="Initial password (at least 10 characters); omitted: a random one is printed.",
-)
+@PASSWORD_STDIN
+@PASSWORD_IN_ARGV
 @click.option("--region", "regions", multiple=True, help="Limit an officer to this region.")
 @click.option("--project", "projects", multiple=True, help="Limit an officer to this project.")
 def create_command(
@@ -46,13 +58,15 @@ def create_command(
     role: str,
     donor: str | None,
     display_name: str,
-    password: str | None,
+    password_stdin: bool,
     regions: tuple[str, ...],
     projects: tuple[str, ...],
 ) -> None:
-    """Create a user account."""
+    """Create a user account. The initial password is asked for (hidden), read from standard
+    input with --password-stdin, or else generated and printed once."""
     from ta_manager.accounts import passwords, users
 
+    password = new_password(password_stdin)
     generated = None if password else passwords.generate()
 
     async def work() -> dict[str, Any]:
@@ -75,15 +89,14 @@ def create_command(
 
 @user_group.command("set-password")
 @click.option("--email", required=True, help="The user's e-mail.")
-@click.option(
-    "--password",
-    default=None,
-    help="The new password (at least 10 characters); omitted: a random one is printed.",
-)
-def set_password_command(email: str, password: str | None) -> None:
-    """Set a user's password; the user's open sessions end."""
+@PASSWORD_STDIN
+@PASSWORD_IN_ARGV
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set a user's password (asked for, hidden; or --password-stdin; or else a random one
+    is printed); the user's open sessions end."""
     from ta_manager.accounts import passwords, users
 
+    password = new_password(password_stdin)
     generated = None if password else passwords.generate()
 
     async def work() -> dict[str, Any]:

@@ -2,18 +2,34 @@
 
 Throttling counts failed attempts in a sliding window: after `max_per_account` failures for
 one e-mail, or `max_per_address` from one address, further attempts get 429 until the window
-has passed, even with the right password. A success clears the account's failures.
+has passed, even with the right password. `Retry-After` is the true time left: the moment
+enough failures have left the window for every lock on the attempt to be lifted.
+
+Locking an account costs the locker too: an attempt refused because the account is locked
+still counts against its address (not against the account, so hammering a locked account
+does not prolong its lock), so one address cannot lock account after account unthrottled.
+A success no longer counts the account's failures against it; they still count against
+the addresses they came from.
+
+The address is the connection's peer (X-Forwarded-For only from TA_TRUSTED_PROXIES, see
+ta_manager.accounts.client_address).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
+
+from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 
 from ta_manager.accounts import users
 from ta_manager.accounts.passwords import verify_password
+from ta_manager.accounts.tables import AppUser, LoginFailure, RevokedToken
 from ta_manager.accounts.users import Account
 from ta_manager.database import sql
+from ta_manager.database.prepared import Param, Prepared
 from ta_manager.errors import DomainError
 
 
@@ -42,29 +58,67 @@ class LoginLimits:
     window_seconds: int = 900
 
 
+# Every request with a JSON web token reads this: built once (database/prepared.py).
+_SESSION = Prepared(
+    lambda: AppUser.select(
+        AppUser.id,
+        AppUser.email,
+        AppUser.display_name,
+        AppUser.role,
+        AppUser.donor_id,
+        AppUser.donor_id.code.as_alias("donor"),
+        AppUser.session_epoch,
+    ).where(
+        (AppUser.id == Param("id"))
+        & AppUser.active.eq(True)
+        & WhereRaw("NOT EXISTS (SELECT 1 FROM revoked_token r WHERE r.jti = {})", Param("jti"))
+    )
+)
+
+
+def window(limits: LoginLimits) -> float:
+    return float(limits.window_seconds)
+
+
+async def _failure(email: str, address: str, counts_for_account: bool = True) -> None:
+    await LoginFailure.insert(
+        LoginFailure(
+            email=email.lower(),
+            address=address,
+            counts_for_account=counts_for_account,
+            at=QueryString("now()"),
+        )
+    )
+
+
 async def check_throttle(email: str, address: str, limits: LoginLimits) -> None:
+    """429 while the address or the account is locked; a refusal for a locked account is
+    recorded against the address."""
+    # A dimension is locked while it holds `max` failures in the window: it opens when the
+    # max-th newest of them leaves the window.
     row = await sql.fetchrow(
-        "SELECT count(*) FILTER (WHERE lower(email) = lower($1)) AS by_account,"
-        " count(*) FILTER (WHERE address = $2) AS by_address,"
-        " min(at) FILTER (WHERE lower(email) = lower($1)) AS first_account,"
-        " min(at) FILTER (WHERE address = $2) AS first_address"
-        " FROM login_failure WHERE at > now() - make_interval(secs => $3)"
-        " AND (lower(email) = lower($1) OR address = $2)",
+        "SELECT now() AS now,"
+        " (SELECT at FROM login_failure WHERE address = $2"
+        "   AND at > now() - make_interval(secs => $3)"
+        "   ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) AS address_locked_by,"
+        " (SELECT at FROM login_failure WHERE lower(email) = lower($1) AND counts_for_account"
+        "   AND at > now() - make_interval(secs => $3)"
+        "   ORDER BY at DESC OFFSET $4 - 1 LIMIT 1) AS account_locked_by",
         email,
         address,
         float(limits.window_seconds),
+        limits.max_per_account,
+        limits.max_per_address,
     )
-    if row is None:
+    assert row is not None
+    window = dt.timedelta(seconds=limits.window_seconds)
+    locks = [at + window for at in (row["address_locked_by"], row["account_locked_by"]) if at]
+    if not locks:
         return
-    blocked = []
-    if row["by_account"] >= limits.max_per_account:
-        blocked.append(row["first_account"])
-    if row["by_address"] >= limits.max_per_address:
-        blocked.append(row["first_address"])
-    if blocked:
-        until = min(blocked) + dt.timedelta(seconds=limits.window_seconds)
-        retry = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds()) + 1)
-        raise TooManyAttempts(retry)
+    if row["address_locked_by"] is None:  # only the account is locked: the address pays
+        await _failure(email, address, counts_for_account=False)
+    remaining = (max(locks) - row["now"]).total_seconds()
+    raise TooManyAttempts(max(1, math.ceil(remaining)))
 
 
 async def authenticate(
@@ -76,40 +130,32 @@ async def authenticate(
     row = await users.credentials(email)
     ok = await verify_password(row["password_hash"] if row else None, password)
     if row is None or not ok or not row["active"]:
-        await sql.execute(
-            "INSERT INTO login_failure (email, address) VALUES ($1, $2)", email.lower(), address
-        )
+        await _failure(email, address)
         # failures older than the window no longer count; drop them so the table stays small
-        await sql.execute(
-            "DELETE FROM login_failure WHERE at < now() - make_interval(secs => $1)",
-            float(limits.window_seconds),
+        await LoginFailure.delete().where(
+            LoginFailure.at < QueryString("now() - make_interval(secs => {})", window(limits))
         )
         raise WrongCredentials()
-    await sql.execute("DELETE FROM login_failure WHERE lower(email) = lower($1)", email)
+    await LoginFailure.update({LoginFailure.counts_for_account: False}).where(
+        WhereRaw("lower(email) = lower({})", email) & LoginFailure.counts_for_account.eq(True)
+    )
     await users.note_login(row["id"])
     return Account.of(row)
 
 
 async def revoke_session(jti: str, user_id: int, expires_at: dt.datetime) -> None:
     """Put a JSON web token on the deny list until it would have expired anyway."""
-    await sql.execute(
-        "INSERT INTO revoked_token (jti, user_id, expires_at) VALUES ($1, $2, $3)"
-        " ON CONFLICT (jti) DO NOTHING",
-        jti,
-        user_id,
-        expires_at,
-    )
-    await sql.execute("DELETE FROM revoked_token WHERE expires_at < now()")
+    await RevokedToken.insert(
+        RevokedToken(
+            jti=jti, user_id=user_id, expires_at=expires_at, revoked_at=QueryString("now()")
+        )
+    ).on_conflict(target=RevokedToken.jti, action="DO NOTHING")
+    await RevokedToken.delete().where(RevokedToken.expires_at < QueryString("now()"))
 
 
 async def session_account(user_id: int, jti: str | None, epoch: object) -> Account | None:
     """The account of a JSON web token, or None if it is revoked, stale or the user inactive."""
-    row = await sql.fetchrow(
-        f"{users.SELECT} WHERE u.id = $1 AND u.active"
-        " AND NOT EXISTS (SELECT 1 FROM revoked_token r WHERE r.jti = $2)",
-        user_id,
-        jti or "",
-    )
+    row = await _SESSION.fetchrow(id=user_id, jti=jti or "")
     if row is None or row["session_epoch"] != epoch:
         return None
     return Account.of(row)

@@ -63,6 +63,9 @@ class LoginFailure(Table, tablename="login_failure", db=DB):
     email = Text(default=None)
     address = Text(default=None)
     at = Timestamptz(default=TimestamptzNow())
+    # False: the row counts against its address only (a refusal while the account was
+    # locked, or a failure the account's later successful login cleared).
+    counts_for_account = Boolean(default=True)
 
 
 class OfficerAssignment(Table, tablename="officer_assignment", db=DB):

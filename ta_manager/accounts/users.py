@@ -62,16 +62,6 @@ _ASSIGNMENTS = Prepared(
     ).where(WhereRaw("officer_assignment.user_id = ANY({}::bigint[])", Param("ids")))
 )
 
-# A session's account, read on every request with a JSON web token (accounts/login.py).
-SELECT = (
-    "SELECT u.id, u.email, u.display_name, u.role, u.active, u.donor_id, o.code AS donor,"
-    " u.session_epoch, u.last_login_at, u.version, u.created_at, u.updated_at,"
-    " ARRAY(SELECT r.code::text FROM officer_assignment a JOIN region r ON r.id = a.region_id"
-    " WHERE a.user_id = u.id ORDER BY 1) AS regions,"
-    " ARRAY(SELECT p.code::text FROM officer_assignment a JOIN project p ON p.id = a.project_id"
-    " WHERE a.user_id = u.id ORDER BY 1) AS projects"
-    " FROM app_user u LEFT JOIN organization o ON o.id = u.donor_id"
-)
 
 
 def normal_email(email: str) -> str:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from msgspec import Meta
 
 from ta_manager.accounts.assignments import within_assignment
@@ -27,7 +27,7 @@ from ta_manager.activities.duplicates import (
 )
 from ta_manager.activities.merging import merge_activities
 from ta_manager.activities.schemas import ActivityRead
-from ta_manager.api.crud import etag, version_from
+from ta_manager.api.crud import RecordId, etag, version_from
 from ta_manager.records.schemas import Code
 
 
@@ -48,16 +48,16 @@ class ActivityEventsController(Controller):
         "/duplicates",
         operation_id="listActivityDuplicates",
         summary="Pairs of activity records that may be one event (scored, for review)",
-        opt={"roles": STAFF},
+        opt={"roles": STAFF, "problems": (422,)},
     )
     async def duplicates(
         self,
-        min_score: Annotated[int, Parameter(ge=0, le=100)] = DEFAULT_MIN_SCORE,
-        type: list[str] | None = Parameter(default=None, description="Activity type codes"),
-        date_from: dt.date | None = Parameter(query="from", default=None),
-        date_to: dt.date | None = Parameter(query="to", default=None),
-        include_linked: bool = False,
-        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+        min_score: Annotated[int, QueryParameter(ge=0, le=100)] = DEFAULT_MIN_SCORE,
+        type: Annotated[list[str] | None, QueryParameter(description="Activity type codes")] = None,
+        date_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        include_linked: FromQuery[bool] = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> list[dict[str, Any]]:
         return await find_duplicates(
             DuplicateFilters(min_score, type, date_from, date_to, include_linked, limit)
@@ -70,7 +70,7 @@ class ActivityEventsController(Controller):
         status_code=204,
         opt={"roles": EDITORS},
     )
-    async def distinct(self, data: DistinctRequest) -> None:
+    async def distinct(self, data: JSONBody[DistinctRequest]) -> None:
         await mark_distinct(data.activities[0], data.activities[1])
 
     @post(
@@ -82,7 +82,7 @@ class ActivityEventsController(Controller):
         opt={"roles": EDITORS},
     )
     async def merge(
-        self, request: Request[Any, Any, Any], record_id: int, data: MergeRequest
+        self, request: Request[Any, Any, Any], record_id: RecordId, data: JSONBody[MergeRequest]
     ) -> Response[ActivityRead]:
         version = version_from(request, data.version)
         account = request.scope.get("user")

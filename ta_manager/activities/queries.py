@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ta_manager.activities.schemas import ActivityStatus, Scope
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes, split_values
 
@@ -51,8 +52,8 @@ class ActivityFilters:
     assistance_type: list[str] | None = None
     instrument: list[str] | None = None
     type: list[str] | None = None
-    status: list[str] | None = None
-    activity_scope: list[str] | None = field(default=None, metadata={"query": "scope"})
+    status: list[ActivityStatus] | None = None
+    activity_scope: list[Scope] | None = field(default=None, metadata={"query": "scope"})
     project: list[str] | None = None
     partner: list[str] | None = None
     donor: list[str] | None = None

@@ -5,27 +5,33 @@ Each handler declares its roles (`opt["roles"]`, from ta_manager.accounts.permis
 donor user reads through its donor view (only its own money, no other donor's name).
 """
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from ta_manager.accounts.assignments import within_assignment
 from ta_manager.accounts.donor_view import reader_for
 from ta_manager.accounts.permissions import require, resource_roles
-from ta_manager.api.query import filter_provider
+from ta_manager.api.query import filter_provider, no_filters
 from ta_manager.errors import InvalidInput
 from ta_manager.records.schemas import page_struct, update_struct
 from ta_manager.records.service import RecordService
 
-Limit = Annotated[int, Parameter(ge=1, le=1000, description="Page size (max 1000)")]
-Offset = Annotated[int, Parameter(ge=0, description="Rows to skip (or use a cursor)")]
+# Ids are PostgreSQL bigints: anything outside that range is a 400, not a database error.
+BIGINT_MAX = 2**63 - 1
+RecordId = Annotated[int, PathParameter(ge=1, le=BIGINT_MAX, description="The record's id")]
+Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="Page size (max 1000)")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip (or use a cursor)")]
+IncludeArchived = Annotated[bool, QueryParameter(description="Also archived records")]
+Hard = Annotated[bool, QueryParameter(description="Delete for good instead of archiving")]
 Cursor = Annotated[
     str | None,
-    Parameter(
+    QueryParameter(
         max_length=2000,
         description="A page's next_cursor or prev_cursor: the page after (or before) it, at"
         " the same cost at any depth; with the same sort, and no offset",
@@ -33,7 +39,7 @@ Cursor = Annotated[
 ]
 TotalKind = Annotated[
     Literal["estimated", "exact"],
-    Parameter(
+    QueryParameter(
         description="'exact' counts the matching rows; 'estimated' (default) counts them only"
         " when few match or the page reaches the end, else gives the planner's estimate"
         " (total_exact false)",
@@ -80,11 +86,17 @@ def crud_controller(res: Resource) -> type[Controller]:
     roles = resource_roles(res.path)
     read_opt = {"roles": roles.read}
     write_opt = {"roles": roles.write}
-    deps = (
-        {"filters": Provide(filter_provider(filters_cls), sync_to_thread=False)}
-        if filters_cls
-        else {}
-    )
+    provider = filter_provider(filters_cls) if filters_cls else no_filters
+    deps = {"filters": Provide(provider, sync_to_thread=False)}
+    Q = Annotated[str | None, QueryParameter(description="Free text in titles, names, codes")]
+    names = "|".join(re.escape(n) for n in dict.fromkeys((*service.sortable, "id")))
+    Sort = Annotated[
+        str | None,
+        QueryParameter(
+            description=f"Comma-separated, '-' for descending: {', '.join(service.sortable)}",
+            pattern=rf"^-?({names})(,-?({names}))*$",
+        ),
+    ]
 
     def to_read(row: dict[str, Any]) -> Any:
         return msgspec.convert(row, read_t, from_attributes=False, strict=False)
@@ -102,15 +114,12 @@ def crud_controller(res: Resource) -> type[Controller]:
     async def list_records(
         self: Any,
         request: Request[Any, Any, Any],
-        filters: Any = None,
-        q: str | None = Parameter(default=None, description="Free text in titles, names, codes"),
-        sort: str | None = Parameter(
-            default=None,
-            description=f"Comma-separated, '-' for descending: {', '.join(service.sortable)}",
-        ),
+        filters: NamedDependency[Any],
+        q: Q = None,
+        sort: Sort = None,
         limit: Limit = 50,
         offset: Offset = 0,
-        include_archived: bool = False,
+        include_archived: IncludeArchived = False,
         cursor: Cursor = None,
         total: TotalKind = "estimated",
     ) -> page_t:  # type: ignore[valid-type]
@@ -141,7 +150,7 @@ def crud_controller(res: Resource) -> type[Controller]:
         opt=read_opt,
     )
     async def get_record(
-        self: Any, request: Request[Any, Any, Any], record_id: int
+        self: Any, request: Request[Any, Any, Any], record_id: RecordId
     ) -> Response[read_t]:  # type: ignore[valid-type]
         return one(await reader_for(service, request.scope.get("user")).get(record_id))
 
@@ -149,7 +158,7 @@ def crud_controller(res: Resource) -> type[Controller]:
     async def create_record(
         self: Any,
         request: Request[Any, Any, Any],
-        data: res.create,  # type: ignore[name-defined]
+        data: JSONBody[res.create],  # type: ignore[name-defined]
     ) -> Response[read_t]:  # type: ignore[valid-type]
         account = request.scope.get("user")
         created = await within_assignment(
@@ -166,8 +175,8 @@ def crud_controller(res: Resource) -> type[Controller]:
     async def update_record(
         self: Any,
         request: Request[Any, Any, Any],
-        record_id: int,
-        data: update_t,  # type: ignore[valid-type]
+        record_id: RecordId,
+        data: JSONBody[update_t],  # type: ignore[valid-type]
     ) -> Response[read_t]:  # type: ignore[valid-type]
         changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         version = version_from(request, changes.pop("version", None))
@@ -196,7 +205,10 @@ def crud_controller(res: Resource) -> type[Controller]:
             opt=write_opt,
         )
         async def archive_record(
-            self: Any, request: Request[Any, Any, Any], record_id: int, hard: bool = False
+            self: Any,
+            request: Request[Any, Any, Any],
+            record_id: RecordId,
+            hard: Hard = False,
         ) -> None:
             if hard:
                 require(request, roles.hard_delete)
@@ -214,7 +226,7 @@ def crud_controller(res: Resource) -> type[Controller]:
             status_code=200,
             opt={"roles": roles.restore},
         )
-        async def restore_record(self: Any, record_id: int) -> Response[read_t]:  # type: ignore[valid-type]
+        async def restore_record(self: Any, record_id: RecordId) -> Response[read_t]:  # type: ignore[valid-type]
             return one(await service.archive(record_id, archived=False))
 
         handlers |= {"archive_record": archive_record, "restore_record": restore_record}
@@ -227,7 +239,7 @@ def crud_controller(res: Resource) -> type[Controller]:
             status_code=204,
             opt=write_opt,
         )
-        async def delete_record(self: Any, record_id: int) -> None:
+        async def delete_record(self: Any, record_id: RecordId) -> None:
             await service.delete(record_id)
 
         handlers["delete_record"] = delete_record

@@ -9,8 +9,11 @@ from typing import Any
 import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from ta_manager.api.query import query_key
+from ta_manager.database.engine import database_unavailable
 from ta_manager.errors import DomainError, StaleVersion
 from ta_manager.records.service import translate_database_error
 
@@ -65,14 +68,21 @@ def validation_error(
         if isinstance(item, dict):
             message = str(item.get("message", "invalid"))
             field = _field_in(message) or str(item.get("key") or item.get("source") or "body")
+            if item.get("source") == "query":  # as the user typed it: `from`, not `date_from`
+                field = _query_key(request, field)
             errors.append({"field": field, "reason": message})
     detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors) or str(exc.detail)
     return problem(400, "Invalid request", detail, errors, instance=request.url.path)
 
 
+def _query_key(request: Request[Any, Any, Any], field: str) -> str:
+    handler = request.scope.get("route_handler")
+    return query_key(handler, field) if isinstance(handler, HTTPRouteHandler) else field
+
+
 def _field_in(message: str) -> str | None:
     """msgspec names the offending path as "at `$.field`" or "unknown field `field`"."""
-    match = re.search(r"at `\$\.([^`]+)`", message) or re.search(
+    match = re.search(r"(?:at|in) `\$\.([^`]+)`", message) or re.search(
         r"unknown field `([^`]+)`", message
     )
     return match.group(1) if match else None
@@ -80,6 +90,7 @@ def _field_in(message: str) -> str | None:
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     title = {
+        400: "Bad request",
         401: "Not authenticated",
         403: "Forbidden",
         404: "Not found",
@@ -92,9 +103,33 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     return response
 
 
+def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """503 while the database is down; an embedded one is started again meanwhile."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    supervisor = request.app.state.get("database_supervisor")
+    if supervisor is not None:
+        supervisor.database_lost()
+    response = problem(
+        503,
+        "Service unavailable",
+        "the database is unavailable; try again shortly",
+        instance=request.url.path,
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def connection_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if database_unavailable(exc):
+        return unavailable(request, exc)
+    return internal_error(request, exc)
+
+
 def database_error(
     request: Request[Any, Any, Any], exc: asyncpg.PostgresError
 ) -> Response[dict[str, Any]]:
+    if database_unavailable(exc):
+        return unavailable(request, exc)
     translated = translate_database_error("record", exc)
     if isinstance(translated, DomainError):
         return domain_error(request, translated)
@@ -116,5 +151,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error,
     HTTPException: http_error,
     asyncpg.PostgresError: database_error,
+    asyncpg.InterfaceError: connection_error,
+    asyncpg.exceptions.InternalClientError: connection_error,
+    OSError: connection_error,
     Exception: internal_error,
 }

@@ -18,11 +18,14 @@ from ta_manager.funding.schemas import (
     ExpenditureRead,
 )
 from ta_manager.funding.service import (
+    AllocationFilters,
     AllocationService,
+    ContributionFilters,
     ContributionService,
+    ExchangeRateFilters,
     ExchangeRateService,
+    ExpenditureFilters,
     ExpenditureService,
-    FundingFilters,
 )
 from ta_manager.funding_needs.schemas import FundingNeedCreate, FundingNeedRead
 from ta_manager.funding_needs.service import FundingNeedFilters, FundingNeedService
@@ -38,7 +41,12 @@ RF = refsvc.ReferenceFilters
 
 RESOURCES: tuple[Resource, ...] = (
     Resource(
-        "/countries", "States", refsvc.CountryService(), ref.CountryCreate, ref.CountryRead, RF
+        "/countries",
+        "States",
+        refsvc.CountryService(),
+        ref.CountryCreate,
+        ref.CountryRead,
+        RF,
     ),
     Resource(
         "/regions",
@@ -121,7 +129,7 @@ RESOURCES: tuple[Resource, ...] = (
         ExchangeRateService(),
         ExchangeRateCreate,
         ExchangeRateRead,
-        FundingFilters,
+        ExchangeRateFilters,
     ),
     Resource(
         "/contributions",
@@ -129,7 +137,7 @@ RESOURCES: tuple[Resource, ...] = (
         ContributionService(),
         ContributionCreate,
         ContributionRead,
-        FundingFilters,
+        ContributionFilters,
     ),
     Resource(
         "/allocations",
@@ -137,7 +145,7 @@ RESOURCES: tuple[Resource, ...] = (
         AllocationService(),
         AllocationCreate,
         AllocationRead,
-        FundingFilters,
+        AllocationFilters,
     ),
     Resource(
         "/expenditures",
@@ -145,7 +153,7 @@ RESOURCES: tuple[Resource, ...] = (
         ExpenditureService(),
         ExpenditureCreate,
         ExpenditureRead,
-        FundingFilters,
+        ExpenditureFilters,
     ),
     Resource(
         "/funding-needs",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Any
 
 import click
 
@@ -21,11 +22,26 @@ from ta_manager.proposals.cli import COMMANDS as PROPOSAL_COMMANDS
 from ta_manager.reference.cli import COMMANDS as REFERENCE_COMMANDS
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group; a file error anywhere is one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if not exc.filename:
+                raise
+            raise click.ClickException(f"{exc.filename}: {exc.strerror or exc}") from exc
+
+
+@click.group(cls=Commands)
 @click.version_option(__version__, prog_name="ta-manager")
 def cli() -> None:
     """ta-manager: technical assistance needs, activities, beneficiaries and funding."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # A lost database is reported in one line (ta_manager.cli.runtime), not by the driver's
+    # reconnection warnings with their tracebacks.
+    logging.getLogger("asyncpg").setLevel(logging.ERROR)
     # pgserver asks platformdirs for a runtime dir it never needs; the fallback is fine.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 

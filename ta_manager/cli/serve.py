@@ -178,8 +178,11 @@ def serve_command(
         # This process keeps the embedded server up for as long as it serves; the API
         # processes and workers only connect to it (and so never stop it behind its back).
         from ta_manager.database.embedded import resolve_dsn
+        from ta_manager.database.supervisor import keep_embedded_alive
 
-        os.environ["DATABASE_URL"] = resolve_dsn(None, settings.data_dir)
+        os.environ["DATABASE_URL"] = resolve_dsn(None, settings.data_dir, settings.db_start_seconds)
+        # ... and starts it again should it die (the API answers 503 meanwhile).
+        keep_embedded_alive(settings.data_dir, settings.db_start_seconds)
     workers = WorkerProcesses(job_workers)
     workers.start()
     try:
@@ -191,6 +194,9 @@ def serve_command(
             log_level=settings.log_level.lower(),
             reload=reload,
             workers=processes if processes > 1 else None,
+            # The app reads X-Forwarded-For itself, from TA_TRUSTED_PROXIES only; uvicorn
+            # would believe it from any local peer and hide the real one.
+            proxy_headers=False,
         )
     finally:
         workers.stop()

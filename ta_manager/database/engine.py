@@ -47,3 +47,39 @@ async def open_pool(min_size: int = 1, max_size: int = 10) -> None:
 async def close_pool() -> None:
     if DB.pool is not None:
         await DB.close_connection_pool()
+
+
+def terminate_pool() -> None:
+    """Drop every connection at once, without waiting (the server is gone)."""
+    pool = DB.pool
+    if pool is not None:
+        pool.terminate()
+        DB.pool = None
+
+
+# Errors that mean "the database cannot be reached", not "this request is wrong".
+UNAVAILABLE_STATES = {
+    "08000",  # connection exception
+    "08001",
+    "08003",
+    "08004",
+    "08006",
+    "53300",  # too many connections
+    "57P01",  # admin shutdown
+    "57P02",  # crash shutdown
+    "57P03",  # cannot connect now (starting up, recovering)
+}
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, asyncpg.PostgresError):
+        return getattr(exc, "sqlstate", None) in UNAVAILABLE_STATES
+    if isinstance(exc, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError):
+        return "connection" in str(exc).lower()
+    if isinstance(exc, OSError):  # refused, reset, socket file gone: only from the driver
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_globals.get("__name__", "").startswith("asyncpg"):
+                return True
+            tb = tb.tb_next
+    return False

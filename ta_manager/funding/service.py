@@ -13,6 +13,7 @@ from piccolo.query.functions.aggregate import Sum
 from ta_manager.activities.tables import Activity
 from ta_manager.errors import FieldError
 from ta_manager.funding import queries
+from ta_manager.funding.schemas import ContributionStatus
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes, split_values
@@ -24,15 +25,36 @@ CONTRIBUTION_DATES = ("pledged_on", "received_on", "period_from", "period_to")
 
 
 @dataclass(frozen=True)
-class FundingFilters:
+class ExchangeRateFilters:
+    currency: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ContributionFilters:
     donor: list[str] | None = None
     currency: list[str] | None = None
-    status: list[str] | None = None
+    status: list[ContributionStatus] | None = None
+    project: list[str] | None = None
+    priority_area: list[str] | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AllocationFilters:
+    contribution: list[str] | None = None
+    donor: list[str] | None = None
     project: list[str] | None = None
     activity: list[str] | None = None
-    contribution: list[str] | None = None
-    priority_area: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class ExpenditureFilters:
     allocation: int | None = None
+    activity: list[str] | None = None
+    donor: list[str] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -60,7 +82,7 @@ class ExchangeRateService(RecordService):
     default_sort = "currency,valid_on"
     code_column = None
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: ExchangeRateFilters) -> None:
         currencies = [c.upper() for c in split_values(f.currency)]
         await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
         where.period("t.valid_on", "t.valid_on", f.date_from, f.date_to)
@@ -156,7 +178,7 @@ class ContributionService(RecordService):
                 )
         return errors
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: ContributionFilters) -> None:
         await add_codes(where, "t.donor_id = ANY({})", f.donor, R.ORGANIZATION, "donor")
         currencies = [c.upper() for c in split_values(f.currency)]
         await add_codes(where, "t.currency = ANY({})", currencies, None, "currency")
@@ -234,7 +256,7 @@ class AllocationService(RecordService):
                 errors.append(FieldError("amount", f"is below the {spent} already spent"))
         return errors
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: AllocationFilters) -> None:
         await add_codes(
             where,
             "t.contribution_id = ANY({})",
@@ -311,7 +333,7 @@ class ExpenditureService(RecordService):
         # Spending from an activity's allocation is spending on that activity.
         await queries.spent_on_activity(record_id)
 
-    async def filter(self, where: Where, f: FundingFilters) -> None:
+    async def filter(self, where: Where, f: ExpenditureFilters) -> None:
         if f.allocation is not None:
             where.add("t.allocation_id = {}", f.allocation)
         await add_codes(where, "t.activity_id = ANY({})", f.activity, R.ACTIVITY, "activity")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Stream
 
 from reports.api import donor_scope
@@ -43,12 +43,19 @@ PROBLEMS = {
         (422, "Bad filter, or IATI publishing not configured (names the setting)"),
     )
 }
-DONOR_PARAM = Parameter(
-    default=None, description="Donor organization code or id: only what its money funded"
-)
-PROJECT_PARAM = Parameter(default=None, description="Project code(s), with their activities")
-FROM_PARAM = Parameter(query="from", default=None, description="Records ending on or after")
-TO_PARAM = Parameter(query="to", default=None, description="Records starting on or before")
+Donor = Annotated[
+    str | None,
+    QueryParameter(description="Donor organization code or id: only what its money funded"),
+]
+Projects = Annotated[
+    list[str] | None, QueryParameter(description="Project code(s), with their activities")
+]
+From = Annotated[
+    dt.date | None, QueryParameter(name="from", description="Records ending on or after")
+]
+To = Annotated[
+    dt.date | None, QueryParameter(name="to", description="Records starting on or before")
+]
 
 
 class _Discard:
@@ -85,10 +92,10 @@ class IatiController(Controller):
     async def activities(
         self,
         request: Request[Any, Any, Any],
-        donor: str | None = DONOR_PARAM,
-        project: list[str] | None = PROJECT_PARAM,
-        date_from: dt.date | None = FROM_PARAM,
-        date_to: dt.date | None = TO_PARAM,
+        donor: Donor = None,
+        project: Projects = None,
+        date_from: From = None,
+        date_to: To = None,
     ) -> Stream:
         filters = await _filters(request, donor, project, date_from, date_to)
         prepared = await prepare(filters)  # settings and filters refused before streaming
@@ -113,10 +120,10 @@ class IatiController(Controller):
     async def left_out(
         self,
         request: Request[Any, Any, Any],
-        donor: str | None = DONOR_PARAM,
-        project: list[str] | None = PROJECT_PARAM,
-        date_from: dt.date | None = FROM_PARAM,
-        date_to: dt.date | None = TO_PARAM,
+        donor: Donor = None,
+        project: Projects = None,
+        date_from: From = None,
+        date_to: To = None,
     ) -> dict[str, Any]:
         filters = await _filters(request, donor, project, date_from, date_to)
         result = ExportResult()

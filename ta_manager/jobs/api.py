@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
 from ta_manager.accounts.roles import DONOR, STAFF
@@ -104,7 +104,7 @@ async def start_job(request: AnyRequest) -> Response[dict[str, Any]]:
     opt={"roles": JOB_USERS},
 )
 async def list_jobs(
-    request: AnyRequest, limit: Annotated[int, Parameter(ge=1, le=1000)] = 50
+    request: AnyRequest, limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 50
 ) -> dict[str, Any]:
     return {"items": await service.listing(_account(request), limit)}
 
@@ -116,7 +116,7 @@ async def list_jobs(
     tags=["Jobs"],
     opt={"roles": JOB_USERS},
 )
-async def get_job(request: AnyRequest, job_id: str) -> dict[str, Any]:
+async def get_job(request: AnyRequest, job_id: FromPath[str]) -> dict[str, Any]:
     return await service.status(_account(request), job_id, request.app.state.settings)
 
 
@@ -128,7 +128,7 @@ async def get_job(request: AnyRequest, job_id: str) -> dict[str, Any]:
     tags=["Jobs"],
     opt={"roles": JOB_USERS},
 )
-async def cancel_job(request: AnyRequest, job_id: str) -> dict[str, Any]:
+async def cancel_job(request: AnyRequest, job_id: FromPath[str]) -> dict[str, Any]:
     return await service.cancel(_account(request), job_id)
 
 
@@ -139,7 +139,7 @@ async def cancel_job(request: AnyRequest, job_id: str) -> dict[str, Any]:
     tags=["Jobs"],
     opt={"roles": JOB_USERS},
 )
-async def download_job(request: AnyRequest, job_id: str) -> Stream:
+async def download_job(request: AnyRequest, job_id: FromPath[str]) -> Stream:
     return file_response(await service.result_file(_account(request), job_id))
 
 
@@ -150,7 +150,7 @@ async def download_job(request: AnyRequest, job_id: str) -> Stream:
     tags=["Jobs"],
     opt={"roles": JOB_USERS},
 )
-async def job_errors(request: AnyRequest, job_id: str) -> Stream:
+async def job_errors(request: AnyRequest, job_id: FromPath[str]) -> Stream:
     return file_response(await service.errors_file(_account(request), job_id))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ta_manager.errors import FieldError
 from ta_manager.needs import queries
+from ta_manager.needs.schemas import NeedSource, NeedStatus
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where
 from ta_manager.records.service import LinkField, RecordService, RefField
@@ -19,8 +20,8 @@ class NeedFilters:
     priority_area: list[str] | None = None
     assistance_type: list[str] | None = None
     instrument: list[str] | None = None
-    status: list[str] | None = None
-    source: list[str] | None = None
+    status: list[NeedStatus] | None = None
+    source: list[NeedSource] | None = None
     undated: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None

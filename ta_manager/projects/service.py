@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ta_manager.errors import FieldError
+from ta_manager.projects.schemas import ProjectStatus
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
@@ -16,7 +17,7 @@ class ProjectFilters:
     region: list[str] | None = None
     priority_area: list[str] | None = None
     donor: list[str] | None = None
-    status: list[str] | None = None
+    status: list[ProjectStatus] | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 

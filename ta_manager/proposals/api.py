@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ta_manager.accounts.roles import EDITORS, STAFF
-from ta_manager.api.crud import version_from
+from ta_manager.api.crud import RecordId, version_from
 from ta_manager.errors import InvalidInput
 from ta_manager.proposals import drafting, service
 from ta_manager.proposals.export import proposal_workbook
@@ -41,7 +41,7 @@ def _doc(doc: dict[str, Any], status: int = 200) -> Doc:
     return Response(doc, status_code=status, headers={"ETag": f'"{doc["version"]}"'})
 
 
-def _proposal_ref(ref: str) -> tuple[int, bool]:
+def _proposal_ref(ref: FromPath[str]) -> tuple[int, bool]:
     """`12` -> (12, json); `12.xlsx` -> (12, workbook)."""
     key, _, suffix = ref.partition(".")
     if not key.isdigit() or suffix not in ("", "xlsx", "json"):
@@ -61,8 +61,8 @@ class ProposalController(Controller):
     @get("/", operation_id="listProposal", summary="List proposals", opt={"roles": STAFF})
     async def list_proposals(
         self,
-        limit: Annotated[int, Parameter(ge=1, le=1000)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> dict[str, Any]:
         return await service.listing(limit, offset)
 
@@ -72,7 +72,7 @@ class ProposalController(Controller):
         summary="Create a proposal (and its activities)",
         opt={"roles": EDITORS},
     )
-    async def create_proposal(self, data: ProposalCreate) -> Doc:
+    async def create_proposal(self, data: JSONBody[ProposalCreate]) -> Doc:
         return _doc(await service.create(data), 201)
 
     @post(
@@ -81,28 +81,26 @@ class ProposalController(Controller):
         summary="Draft a costed proposal from the needs no activity meets yet",
         opt={"roles": EDITORS},
     )
-    async def draft_proposal(self, data: DraftRequest) -> Doc:
+    async def draft_proposal(self, data: JSONBody[DraftRequest]) -> Doc:
         return _doc(await drafting.draft(data), 201)
 
     @get(
-        "/{ref:str}",
+        "/{proposal_id:str}",
         operation_id="getProposal",
         summary="A proposal with activities, lines, totals, secured funding and gap;"
         " /proposals/{id}.xlsx for the workbook",
-        opt={"roles": STAFF},
+        opt={"roles": STAFF, "also_media_types": (XLSX,), "problems": (422,)},
     )
-    async def get_proposal(self, ref: str) -> Response[Any]:
-        proposal_id, workbook = _proposal_ref(ref)
+    async def get_proposal(self, proposal_id: FromPath[str]) -> Response[Any]:
+        number, workbook = _proposal_ref(proposal_id)
         if workbook:
-            content = await proposal_workbook(proposal_id)
+            content = await proposal_workbook(number)
             return Response(
                 content,
                 media_type=XLSX,
-                headers={
-                    "Content-Disposition": f'attachment; filename="proposal-{proposal_id}.xlsx"'
-                },
+                headers={"Content-Disposition": f'attachment; filename="proposal-{number}.xlsx"'},
             )
-        return _doc(await service.document(proposal_id))
+        return _doc(await service.document(number))
 
     @patch(
         "/{proposal_id:int}",
@@ -111,7 +109,10 @@ class ProposalController(Controller):
         opt={"roles": EDITORS},
     )
     async def update_proposal(
-        self, request: Request[Any, Any, Any], proposal_id: int, data: ProposalUpdate
+        self,
+        request: Request[Any, Any, Any],
+        proposal_id: RecordId,
+        data: JSONBody[ProposalUpdate],
     ) -> Doc:
         changes, version = _changes(request, data)
         return _doc(await service.update(proposal_id, changes, version))
@@ -119,7 +120,7 @@ class ProposalController(Controller):
     @delete(
         "/{proposal_id:int}", operation_id="deleteProposal", status_code=204, opt={"roles": EDITORS}
     )
-    async def delete_proposal(self, proposal_id: int) -> None:
+    async def delete_proposal(self, proposal_id: RecordId) -> None:
         await service.delete(proposal_id)
 
     @post(
@@ -128,7 +129,9 @@ class ProposalController(Controller):
         summary="Add an activity, costed by its template",
         opt={"roles": EDITORS},
     )
-    async def add_activity(self, proposal_id: int, data: ProposedActivityCreate) -> Doc:
+    async def add_activity(
+        self, proposal_id: RecordId, data: JSONBody[ProposedActivityCreate]
+    ) -> Doc:
         return _doc(await service.add_activity(proposal_id, data), 201)
 
     @patch(
@@ -140,9 +143,9 @@ class ProposalController(Controller):
     async def update_activity(
         self,
         request: Request[Any, Any, Any],
-        proposal_id: int,
-        activity_id: int,
-        data: ProposedActivityUpdate,
+        proposal_id: RecordId,
+        activity_id: RecordId,
+        data: JSONBody[ProposedActivityUpdate],
     ) -> Doc:
         changes, version = _changes(request, data)
         return _doc(await service.update_activity(proposal_id, activity_id, changes, version))
@@ -153,7 +156,7 @@ class ProposalController(Controller):
         status_code=204,
         opt={"roles": EDITORS},
     )
-    async def delete_activity(self, proposal_id: int, activity_id: int) -> None:
+    async def delete_activity(self, proposal_id: RecordId, activity_id: RecordId) -> None:
         await service.delete_activity(proposal_id, activity_id)
 
     @post(
@@ -162,7 +165,12 @@ class ProposalController(Controller):
         summary="Add a cost line by hand",
         opt={"roles": EDITORS},
     )
-    async def add_line(self, proposal_id: int, activity_id: int, data: CostLineCreate) -> Doc:
+    async def add_line(
+        self,
+        proposal_id: RecordId,
+        activity_id: RecordId,
+        data: JSONBody[CostLineCreate],
+    ) -> Doc:
         return _doc(await service.add_line(proposal_id, activity_id, data), 201)
 
     @patch(
@@ -174,10 +182,10 @@ class ProposalController(Controller):
     async def update_line(
         self,
         request: Request[Any, Any, Any],
-        proposal_id: int,
-        activity_id: int,
-        line_id: int,
-        data: CostLineUpdate,
+        proposal_id: RecordId,
+        activity_id: RecordId,
+        line_id: RecordId,
+        data: JSONBody[CostLineUpdate],
     ) -> Doc:
         changes, version = _changes(request, data)
         doc = await service.update_line(proposal_id, activity_id, line_id, changes, version)
@@ -189,7 +197,9 @@ class ProposalController(Controller):
         status_code=204,
         opt={"roles": EDITORS},
     )
-    async def delete_line(self, proposal_id: int, activity_id: int, line_id: int) -> None:
+    async def delete_line(
+        self, proposal_id: RecordId, activity_id: RecordId, line_id: RecordId
+    ) -> None:
         await service.delete_line(proposal_id, activity_id, line_id)
 
 

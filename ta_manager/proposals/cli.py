@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ta_manager.cli.params import OUTPUT_FILE, write_file
 from ta_manager.cli.runtime import echo_json, run_with_database
 
 
@@ -70,13 +71,13 @@ def show_command(proposal_id: int) -> None:
 
 @proposal_group.command("export")
 @click.argument("proposal_id", type=int)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--out", "out", type=OUTPUT_FILE, required=True, help="F.xlsx")
 def export_command(proposal_id: int, out: Path) -> None:
     """Write the costed proposal as a workbook with live totals."""
     from ta_manager.proposals.export import proposal_workbook
 
     content = run_with_database(lambda: proposal_workbook(proposal_id))
-    out.write_bytes(content)
+    write_file(out, content)
     click.echo(f"wrote {out}")
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from ta_manager.reference.schemas import PartiesCount
 from ta_manager.reference.services import InstrumentService
@@ -20,6 +21,7 @@ class InstrumentPartiesController(Controller):
     @get(
         "/{code:str}/parties",
         operation_id="countParties",
+        opt={"problems": (422,)},  # an unknown instrument code
         summary="Parties on a date",
         description="From the recorded ratifications or the latest published status on or"
         " before the date (`source` says which); `parties` is null with a `reason` when"
@@ -27,10 +29,10 @@ class InstrumentPartiesController(Controller):
     )
     async def parties(
         self,
-        code: str,
-        as_of: dt.date | None = Parameter(
-            default=None, description="Date (YYYY-MM-DD); default today"
-        ),
+        code: FromPath[str],
+        as_of: Annotated[
+            dt.date | None, QueryParameter(description="Date (YYYY-MM-DD); default today")
+        ] = None,
     ) -> PartiesCount:
         result = await instruments.parties(code, as_of or dt.date.today())
         return PartiesCount(**result)

@@ -1,7 +1,11 @@
 """Load reference data (States, regions, instruments, priority areas, codelists).
 
-Idempotent: existing rows (matched by code) are left as they are, so edits made by the
-secretariat survive a re-seed.
+Runs at every start, so it is a merge that no edit can break: a seeded row is added only
+when none of its unique keys (code, case-insensitive code, ISO-2, ISO-3, M49 code, name) is
+taken by an existing row, and existing rows are left as they are, so edits made by the
+secretariat survive a re-seed (a State whose ISO-2 was given to another State is not added
+back). Rows that hang off a parent the secretariat removed (an assistance type of a deleted
+priority area) are skipped, never inserted with a missing parent.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ async def _seed_regions() -> None:
     rows += [(r["code"], r["name"], "grouping", r.get("m49_code")) for r in ref["grouping"]]
     await sql.executemany(
         "INSERT INTO region (code, name, kind, m49_code) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (code) DO NOTHING",
+        " ON CONFLICT DO NOTHING",
         rows,
     )
 
@@ -95,9 +99,9 @@ async def _seed_countries() -> None:
                              official_name_fr, official_name_es, status, note,
                              region_id, sub_region_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                (SELECT id FROM region WHERE code = $12),
-                (SELECT id FROM region WHERE code = $13))
-        ON CONFLICT (iso3) DO NOTHING
+                (SELECT id FROM region WHERE upper(code) = upper($12)),
+                (SELECT id FROM region WHERE upper(code) = upper($13)))
+        ON CONFLICT DO NOTHING
         """,
         rows,
     )
@@ -137,8 +141,8 @@ async def _seed_instruments() -> None:
         await sql.execute(
             """
             INSERT INTO instrument (code, short_name, name, parent_id, adopted_on, entry_into_force)
-            VALUES ($1, $2, $3, (SELECT id FROM instrument WHERE code = $4), $5, $6)
-            ON CONFLICT (code) DO NOTHING
+            VALUES ($1, $2, $3, (SELECT id FROM instrument WHERE upper(code) = upper($4)), $5, $6)
+            ON CONFLICT DO NOTHING
             """,
             i["code"],
             i["short_name"],
@@ -154,8 +158,8 @@ async def _seed_priority_areas() -> None:
         await sql.execute(
             """
             INSERT INTO priority_area (code, name, description, mandate, instrument_id, sort_order)
-            VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE code = $5), $6)
-            ON CONFLICT (code) DO NOTHING
+            VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE upper(code) = upper($5)), $6)
+            ON CONFLICT DO NOTHING
             """,
             pa["code"],
             pa["name"],
@@ -167,8 +171,8 @@ async def _seed_priority_areas() -> None:
         await sql.executemany(
             """
             INSERT INTO assistance_type (code, priority_area_id, name, sort_order)
-            VALUES ($1, (SELECT id FROM priority_area WHERE code = $2), $3, $4)
-            ON CONFLICT (code) DO NOTHING
+            SELECT $1, id, $3, $4 FROM priority_area WHERE upper(code) = upper($2)
+            ON CONFLICT DO NOTHING
             """,
             [
                 (t["code"], pa["code"], t["name"], n)
@@ -181,10 +185,10 @@ async def _seed_codelists() -> None:
     ref = reference_data()
     await sql.executemany(
         "INSERT INTO activity_type (code, name, sort_order) VALUES ($1, $2, $3)"
-        " ON CONFLICT (code) DO NOTHING",
+        " ON CONFLICT DO NOTHING",
         [(t["code"], t["name"], n) for n, t in enumerate(ref["activity_type"], 1)],
     )
     await sql.executemany(
-        "INSERT INTO sector (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING",
+        "INSERT INTO sector (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         [(s["code"], s["name"]) for s in ref["sector"]],
     )

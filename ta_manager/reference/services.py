@@ -13,6 +13,7 @@ from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
 from ta_manager.reference.instrument_status import parties_of
+from ta_manager.reference.schemas import OrgRole, RegionKind
 from ta_manager.reference.tables import Country
 
 
@@ -22,8 +23,8 @@ class ReferenceFilters:
     country: list[str] | None = None
     instrument: list[str] | None = None
     priority_area: list[str] | None = None
-    role: list[str] | None = None
-    kind: list[str] | None = None
+    role: list[OrgRole] | None = None
+    kind: list[RegionKind] | None = None
     status: list[str] | None = None
     active: bool | None = None
     date_from: dt.date | None = None
