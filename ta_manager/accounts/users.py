@@ -63,7 +63,6 @@ _ASSIGNMENTS = Prepared(
 )
 
 
-
 def normal_email(email: str) -> str:
     value = email.strip()
     local, at, domain = value.rpartition("@")
