@@ -116,7 +116,7 @@ async def update(
 async def delete(proposal_id: int) -> None:
     async with sql.transaction():
         before = await _row(proposal_id, lock=True)
-        await sql.execute("DELETE FROM proposal WHERE id = $1", proposal_id)
+        await store.delete_proposal(proposal_id)
         await record_change(RESOURCE, "delete", proposal_id, before, None)
 
 
@@ -269,7 +269,7 @@ async def update_activity(
 async def delete_activity(proposal_id: int, activity_id: int) -> None:
     async with sql.transaction():
         before = await _activity_of(proposal_id, activity_id, lock=True)
-        await sql.execute("DELETE FROM proposed_activity WHERE id = $1", activity_id)
+        await store.delete_activity(activity_id)
         await record_change(ACTIVITY, "delete", activity_id, before, None)
 
 
@@ -356,5 +356,5 @@ async def update_line(
 async def delete_line(proposal_id: int, activity_id: int, line_id: int) -> None:
     async with sql.transaction():
         before = await _line_of(proposal_id, activity_id, line_id)
-        await sql.execute("DELETE FROM cost_line WHERE id = $1", line_id)
+        await store.delete_line(line_id)
         await record_change(LINE, "delete", line_id, before, None)

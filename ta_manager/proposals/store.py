@@ -75,6 +75,11 @@ async def update_proposal(proposal_id: int, values: dict[str, Any]) -> None:
     await Proposal.update(sets).where(Proposal.id == proposal_id)
 
 
+async def delete_proposal(proposal_id: int) -> None:
+    """Its activities, their links and lines go with it (ON DELETE CASCADE)."""
+    await Proposal.delete().where(Proposal.id == proposal_id)
+
+
 async def list_proposals(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
     total = await Proposal.count()
     rows = await (
@@ -160,6 +165,10 @@ async def activity(activity_id: int, lock: bool = False) -> dict[str, Any] | Non
         await sql.execute("SELECT 1 FROM proposed_activity WHERE id = $1 FOR UPDATE", activity_id)
     row = await sql.fetchrow(ACTIVITY_SQL + " WHERE a.id = $1", activity_id)
     return _activity(row) if row else None
+
+
+async def delete_activity(activity_id: int) -> None:
+    await ProposedActivity.delete().where(ProposedActivity.id == activity_id)
 
 
 async def lines_of(activity_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -334,6 +343,10 @@ async def update_line(line_id: int, values: dict[str, Any]) -> None:
     sets[CostLine.overridden] = True
     sets[CostLine.version] = CostLine.version + 1
     await CostLine.update(sets).where(CostLine.id == line_id)
+
+
+async def delete_line(line_id: int) -> None:
+    await CostLine.delete().where(CostLine.id == line_id)
 
 
 async def norms_used(proposal_id: int) -> list[dict[str, Any]]:
