@@ -12,13 +12,17 @@ from ta_manager.ui import (
     admin,
     auth,
     dashboard,
+    duplicates,
     funding,
     imports,
+    jobs,
     matrix,
     needs,
     pickers,
     proposals,
     reports,
+    sources,
+    states,
 )
 from ta_manager.ui.pages import EXCEPTION_HANDLERS, before_request
 from ta_manager.ui.templating import STATIC
@@ -28,15 +32,19 @@ def ui_router() -> Router:
     pages: list[Any] = [
         *auth.ROUTES,
         *dashboard.ROUTES,
+        *duplicates.ROUTES,
         *activities.ROUTES,
         *needs.ROUTES,
         *pickers.ROUTES,
         *matrix.ROUTES,
         *reports.ROUTES,
         *funding.ROUTES,
+        *jobs.ROUTES,
         *imports.ROUTES,
         *proposals.ROUTES,
+        *states.ROUTES,
         *admin.ROUTES,
+        *sources.ROUTES,
     ]
     return Router(
         path="/",
