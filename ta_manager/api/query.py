@@ -58,7 +58,7 @@ def filter_provider(filters_cls: type[Any]) -> Callable[..., Any]:
             codelists[f.name] = (alias or f.name, f.name, allowed)
             items = Schema(type=OpenAPIType.STRING, enum=list(allowed))
             kwarg = QueryParameter(name=alias, schema_extra={"items": items})
-            annotation = Annotated[list[str], kwarg]  # optional: the default is None
+            annotation = Annotated[list[str] | None, kwarg]
         else:
             annotation = Annotated[hints[f.name], QueryParameter(name=alias)]
         params.append(
