@@ -48,6 +48,13 @@ Wait = Annotated[
         " takes (otherwise a long one answers 303 See Other to its job)"
     ),
 ]
+Bom = Annotated[
+    bool,
+    QueryParameter(
+        description="Start the CSV with a UTF-8 byte-order mark (the default, so a spreadsheet"
+        " program opened by double-click reads accents right); false for scripts"
+    ),
+]
 
 
 async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_type: str) -> File:
@@ -202,18 +209,22 @@ class ReportsController(Controller):
         media_type=exports.CSV,
     )
     async def funding_csv(
-        self, request: Request[Any, Any, Any], donor: Donor = None, wait: Wait = False
+        self,
+        request: Request[Any, Any, Any],
+        donor: Donor = None,
+        wait: Wait = False,
+        bom: Bom = True,
     ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
-            await exports.funding_csv(scope, path)
+            await exports.funding_csv(scope, path, bom=bom)
 
         async def here() -> Response[Any]:
             name = _name("funding", donor or "all", _stamp()) + ".csv"
             return await _file(write, name, exports.CSV)
 
-        params = {"donor": donor, "format": "csv"}
+        params = {"donor": donor, "format": "csv", "bom": bom}
         return await _deliver(request, "funding", params, wait, here)
 
 

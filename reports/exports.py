@@ -48,10 +48,14 @@ async def funding_xlsx(
 
 
 async def funding_csv(
-    donor: str | int | None, target: Path, progress: Progress | None = None
+    donor: str | int | None,
+    target: Path,
+    progress: Progress | None = None,
+    bom: bool = True,
 ) -> None:
+    """The ledger; UTF-8 with a byte-order mark unless `bom` is False (for scripts)."""
     funding = await build_funding(donor, with_activities=False)
-    await asyncio.to_thread(write_funding_csv, funding, target, progress)
+    await asyncio.to_thread(write_funding_csv, funding, target, progress, bom=bom)
 
 
 async def to_temporary_file(write: Callable[[Path], Awaitable[None]], suffix: str) -> Path:

@@ -152,18 +152,21 @@ async def _run_annual(ctx: RunContext) -> Outcome:
 async def _prepare_funding(account: Account, params: Mapping[str, Any], _: Upload | None) -> Params:
     from reports.funding import donor_scope_of
 
-    P.unknown_names(params, {"donor", "format"})
+    P.unknown_names(params, {"donor", "format", "bom"})
     donor = params.get("donor")
     if donor is not None and not isinstance(donor, str | int):
         raise InvalidInput.of("params.donor", "must be a donor organization code or id", donor)
     fmt = P.choice(params, "format", ("xlsx", "csv"))
+    bom = params.get("bom", True)
+    if not isinstance(bom, bool):
+        raise InvalidInput.of("params.bom", "must be true or false", bom)
     try:
         await donor_scope_of(account, donor)
     except NotFound as exc:
         if account.role == DONOR:
             raise  # a donor asking for another's money: as if it did not exist
         raise InvalidInput.of("params.donor", exc.detail, donor) from exc
-    return {**dict(params), "format": fmt}
+    return {**dict(params), "format": fmt, "bom": bom}
 
 
 async def _run_funding(ctx: RunContext) -> Outcome:
@@ -176,7 +179,7 @@ async def _run_funding(ctx: RunContext) -> Outcome:
     target = ctx.scratch / f"funding.{fmt}"
     name = file_name("funding", donor or "all", _stamp()) + f".{fmt}"
     if fmt == "csv":
-        await exports.funding_csv(scope, target, ctx.progress)
+        await exports.funding_csv(scope, target, ctx.progress, bom=ctx.params.get("bom", True))
         return Outcome(name, CSV, target)
     await exports.funding_xlsx(scope, target, ctx.progress)
     return Outcome(name, XLSX, target)
