@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -145,8 +143,8 @@ def _region_label() -> pl.Expr:
     return pl.format("{} ({})", "region_name", "region_code").alias("region")
 
 
-def _need_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
-    yield from m.needs.select(
+def _need_rows(m: Matrix) -> pl.DataFrame:
+    return m.needs.select(
         _region_label(),
         "country_name",
         "iso3",
@@ -166,13 +164,13 @@ def _need_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
         "stated",
         "undated_activities",
         "sources",
-    ).iter_rows()
+    )
 
 
-def _activity_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
+def _activity_rows(m: Matrix) -> pl.DataFrame:
     needs = m.needs.select("need_id", "code", "country_name", "priority_area", "assistance_type")
     joined = m.activities.join(needs, on="need_id", how="left")
-    yield from joined.select(
+    return joined.select(
         "code",
         "country_name",
         "priority_area",
@@ -185,13 +183,13 @@ def _activity_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
         "ends_on",
         "activity_status",
         "scope",
-    ).iter_rows()
+    )
 
 
-def _regional_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
+def _regional_rows(m: Matrix) -> pl.DataFrame | None:
     if m.regional is None:
-        return
-    yield from m.regional.select(
+        return None
+    return m.regional.select(
         _region_label(),
         "activity_code",
         "title",
@@ -205,7 +203,7 @@ def _regional_rows(m: Matrix) -> Iterator[tuple[Any, ...]]:
         "state_count",
         "answers_needs",
         "candidate_for",
-    ).iter_rows()
+    )
 
 
 def _summary(book: ReportWorkbook, m: Matrix) -> None:
@@ -246,11 +244,12 @@ def write_matrix(m: Matrix, target: Path, progress: Progress | None = None) -> N
     if progress:
         progress("grids", 1, 4)
     _grid(book, "By assistance type", m, m.assistance_types, m.type_cells)
-    book.table("Needs", NEED_COLUMNS, _need_rows(m), progress, m.needs.height)
-    book.table(
-        "Need activities", ACTIVITY_COLUMNS, _activity_rows(m), progress, m.activities.height
-    )
-    rows = 0 if m.regional is None else m.regional.height
-    book.table("Regional activities", REGIONAL_COLUMNS, _regional_rows(m), progress, rows)
+    book.table_frame("Needs", NEED_COLUMNS, _need_rows(m), progress)
+    book.table_frame("Need activities", ACTIVITY_COLUMNS, _activity_rows(m), progress)
+    regional = _regional_rows(m)
+    if regional is None:
+        book.table("Regional activities", REGIONAL_COLUMNS, [], progress, 0)
+    else:
+        book.table_frame("Regional activities", REGIONAL_COLUMNS, regional, progress)
     _summary(book, m)
     book.close()

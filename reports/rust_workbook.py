@@ -262,6 +262,12 @@ class Worksheet:
         else:
             self.sheet.write_row(row, col, cells, fmt)
 
+    def write_frame(self, row: int, col: int, frame: Any) -> None:
+        """The rows of a polars frame from (row, col) in one call (Arrow, no Python per
+        cell); nulls are left empty as write_row leaves None. The caller gives only
+        strings (already cut and safe), numbers and dates."""
+        self.sheet.write_dataframe(row, col, frame, write_header=False)
+
     def merge_range(
         self, first_row: int, first_col: int, last_row: int, last_col: int, data: Any, fmt: Any
     ) -> None:
