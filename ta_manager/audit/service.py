@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from ta_manager.audit.bulk import values_at_creation
 from ta_manager.audit.trail import as_of
 from ta_manager.database import sql
 from ta_manager.errors import InvalidInput, NotFound
@@ -74,9 +75,18 @@ def where_for(f: AuditFilters) -> Where:
 
 def _row(record: Any) -> dict[str, Any]:
     row = dict(record)
-    changes = row.get("changes")
-    row["changes"] = msgspec.json.decode(changes) if isinstance(changes, str) else changes or {}
+    for name, empty in (("changes", {}), ("source", None)):
+        value = row.get(name)
+        row[name] = msgspec.json.decode(value) if isinstance(value, str) else value or empty
     return row
+
+
+async def _rows(records: list[Any]) -> list[dict[str, Any]]:
+    """Audit rows as read; compact entries of imported records get their values at
+    creation from the record while it is unchanged since (ta_manager.audit.bulk)."""
+    rows = [_row(r) for r in records]
+    await values_at_creation(rows)
+    return rows
 
 
 async def page(f: AuditFilters, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
@@ -88,11 +98,11 @@ async def page(f: AuditFilters, limit: int = 100, offset: int = 0) -> tuple[list
         f" LIMIT {int(limit)} OFFSET {int(offset)}",
         *where.args,
     )
-    return [_row(r) for r in rows], total
+    return await _rows(rows), total
 
 
 async def get(record_id: int) -> dict[str, Any]:
     row = await sql.fetchrow("SELECT * FROM audit_record WHERE id = $1", record_id)
     if row is None:
         raise NotFound("audit record", record_id)
-    return _row(row)
+    return (await _rows([row]))[0]
