@@ -75,8 +75,7 @@ async def test_created_rows_are_audited_compactly_with_their_file_and_row() -> N
 
     await import_file("needs", _needs("open"), "needs.xlsx")
     stored = await sql.fetch(
-        "SELECT record_code, changes, source FROM audit_record WHERE resource = 'need'"
-        " ORDER BY id"
+        "SELECT record_code, changes, source FROM audit_record WHERE resource = 'need' ORDER BY id"
     )
     assert [(r["record_code"], r["changes"]) for r in stored] == [
         ("N-IMP-1", {}),
