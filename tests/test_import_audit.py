@@ -75,13 +75,14 @@ async def test_created_rows_are_audited_compactly_with_their_file_and_row() -> N
 
     await import_file("needs", _needs("open"), "needs.xlsx")
     stored = await sql.fetch(
-        "SELECT record_code, changes, source FROM audit_record WHERE resource = 'need' ORDER BY id"
+        "SELECT record_code, changes, imported_from FROM audit_record"
+        " WHERE resource = 'need' ORDER BY id"
     )
     assert [(r["record_code"], r["changes"]) for r in stored] == [
         ("N-IMP-1", {}),
         ("N-IMP-2", {}),
     ]
-    sources = [r["source"] for r in stored]
+    sources = [r["imported_from"] for r in stored]
     assert sources == [
         {"import": "needs.xlsx", "row": 2, "table": "assistance_request"},
         {"import": "needs.xlsx", "row": 3, "table": "assistance_request"},
@@ -89,7 +90,7 @@ async def test_created_rows_are_audited_compactly_with_their_file_and_row() -> N
     rows, _ = await audit.page(audit.AuditFilters(resource="need"))
     by_code = {r["record_code"]: r for r in rows}
     first = by_code["N-IMP-2"]
-    assert first["source"]["values"] == "record"
+    assert first["imported_from"]["values"] == "record"
     assert first["changes"]["code"] == {"old": None, "new": "N-IMP-2"}
     assert first["changes"]["status"] == {"old": None, "new": "open"}
     assert first["changes"]["stated_on"] == {"old": None, "new": "2008-08-22"}
@@ -99,10 +100,10 @@ async def test_created_rows_are_audited_compactly_with_their_file_and_row() -> N
     await import_file("needs", _needs("in_progress"), "needs.xlsx")  # N-IMP-2 changes
     rows, _ = await audit.page(audit.AuditFilters(resource="need", action="create"))
     by_code = {r["record_code"]: r for r in rows}
-    assert by_code["N-IMP-1"]["source"]["values"] == "record"
+    assert by_code["N-IMP-1"]["imported_from"]["values"] == "record"
     assert by_code["N-IMP-1"]["changes"]["status"]["new"] == "open"
     changed = by_code["N-IMP-2"]
-    assert changed["source"] == {
+    assert changed["imported_from"] == {
         "import": "needs.xlsx",
         "row": 3,
         "table": "assistance_request",

@@ -14,7 +14,7 @@ One audit record per id, with the changed columns' old and new values as the tab
 them (references as ids, numbers as JSON numbers; many-to-many links are not included).
 
 Rows an import creates get a compact record instead (`record_imported`): no copy of the
-values, but the file and row they came from (`source`); the values at creation are that
+values, but the file and row they came from (`imported_from`); the values at creation are that
 file's row, and the audit reads show them from the record while it is unchanged since.
 """
 
@@ -159,7 +159,7 @@ async def record_imported(
     resource: str, table: str, file: str, rows: str, ids: Sequence[int]
 ) -> int:
     """One compact `create` record per id created by an import: empty `changes`, and
-    `source` = {"import": file, "row": its row in the file, "table": table}. `rows` is the
+    `imported_from` = {"import": file, "row": its row in the file, "table": table}. `rows` is the
     import's staging table (row_no, target_id); one INSERT ... SELECT for all of them.
 
     A full copy of each new row's values (what `record_rows` writes) is the import file's
@@ -173,7 +173,7 @@ async def record_imported(
     version = "n.version::integer" if "version" in columns else "NULL::integer"
     status = await sql.execute(
         "INSERT INTO audit_record (user_id, user_email, via, resource, action, record_id,"
-        " record_code, version, source)"
+        " record_code, version, imported_from)"
         f" SELECT $1, $2, $3, $4, 'create', n.id, {code}, {version},"
         " jsonb_build_object('import', $5::text, 'row', s.row_no, 'table', $6::text)"
         f" FROM {rows} s JOIN {table} n ON n.id = s.target_id"
@@ -194,10 +194,10 @@ async def values_at_creation(entries: Sequence[dict]) -> None:
     as `record_rows` writes for a create) from their records, where a record is unchanged
     since its import (no later audit record): then its row is still its first version.
     Otherwise the values at creation are only in the import file, and `changes` stays
-    empty. Each entry's `source` says which (`values`: "record" or "import file")."""
+    empty. Each entry's `imported_from` says which (`values`: "record" or "import file")."""
     by_table: dict[tuple[str, str], list[dict]] = {}
     for e in entries:
-        source = e.get("source")
+        source = e.get("imported_from")
         if e.get("action") == "create" and isinstance(source, dict) and "import" in source:
             by_table.setdefault((str(source.get("table")), e["resource"]), []).append(e)
     for (table, resource), group in by_table.items():
@@ -216,6 +216,7 @@ async def values_at_creation(entries: Sequence[dict]) -> None:
         found = {r["aid"]: r["changes"] for r in rows}
         for e in group:
             values = found.get(e["id"])
-            e["source"] = {**e["source"], "values": "import file" if values is None else "record"}
+            where = "import file" if values is None else "record"
+            e["imported_from"] = {**e["imported_from"], "values": where}
             if values is not None:
                 e["changes"] = json.loads(values) if isinstance(values, str) else values

@@ -22,7 +22,7 @@ class AuditRecordRead(msgspec.Struct, kw_only=True):
     # file, "table": ..., "values": "record" (changes show the values at creation, read
     # from the record, unchanged since) or "import file" (changed since: the values at
     # creation are that row of the file)}.
-    source: dict[str, Any] | None = None
+    imported_from: dict[str, Any] | None = None
 
 
 class AuditPage(msgspec.Struct, kw_only=True):

@@ -75,7 +75,7 @@ def where_for(f: AuditFilters) -> Where:
 
 def _row(record: Any) -> dict[str, Any]:
     row = dict(record)
-    for name, empty in (("changes", {}), ("source", None)):
+    for name, empty in (("changes", {}), ("imported_from", None)):
         value = row.get(name)
         row[name] = msgspec.json.decode(value) if isinstance(value, str) else value or empty
     return row

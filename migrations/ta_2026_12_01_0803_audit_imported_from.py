@@ -1,23 +1,23 @@
-"""audit_record.source: where an imported record came from (the file and its row).
+"""audit_record.imported_from: where an imported record came from (the file and its row).
 
 A record created by an import is audited with a compact entry (its `changes` left empty)
-and `source` = {"import": file name, "row": row number in the file, "table": table}: the
+and `imported_from` = {"import": file name, "row": row number in the file, "table": table}: the
 row's values at creation are in that file, and the audit reads show them from the record
 itself while it is unchanged since (ta_manager/audit/service.py). Writing a full JSON copy
 of each of 100,000 imported rows made an import 1.3 times slower (docs/benchmarks.md).
-Existing records keep their values; `source` is NULL for everything else.
+Existing records keep their values; `imported_from` is NULL for everything else.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from migrations.runner import run_sql
 
-ID = "2026-12-01T08:00:00:000002"
+ID = "2026-12-01T08:00:00:000003"
 VERSION = "1.38.0"
-DESCRIPTION = "audit_record.source for compact import entries"
+DESCRIPTION = "audit_record.imported_from for compact import entries"
 
 SQL = """
-ALTER TABLE audit_record ADD COLUMN source jsonb NULL;
+ALTER TABLE audit_record ADD COLUMN imported_from jsonb NULL;
 """
 
 
