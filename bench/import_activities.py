@@ -176,6 +176,7 @@ async def measure_import_without_audit(dsn: str, path: Path) -> dict[str, Any]:
         return 0
 
     importers.service.record_rows = nothing  # type: ignore[assignment]
+    importers.service.record_imported = nothing  # type: ignore[assignment]
     importers.staging.snapshot_rows = nothing  # type: ignore[assignment]
     return await measure_import(dsn, path)
 

@@ -26,7 +26,7 @@ from importers.reading import Table, read_table
 from importers.rows import Parsed, Progress, parse_rows
 from ta_manager.activities.links import delivery_cycles, same_event_cycles
 from ta_manager.audit.actor import SYSTEM, Actor, acting_as, command_line_actor, current_actor
-from ta_manager.audit.bulk import record_rows
+from ta_manager.audit.bulk import record_imported, record_rows
 from ta_manager.database import sql
 from ta_manager.database.statistics import analyze_if_large
 from ta_manager.errors import DomainError
@@ -106,7 +106,7 @@ async def import_file(
             )
         try:
             with acting_as(_import_actor()):
-                return await _write(parsed, problems, dry_run, progress)
+                return await _write(parsed, problems, dry_run, progress, filename)
         except _DryRunDone as done:
             return done.summary
     except ImportFailed as exc:
@@ -114,7 +114,11 @@ async def import_file(
 
 
 async def _write(
-    parsed: Parsed, problems: Problems, dry_run: bool, progress: Progress | None
+    parsed: Parsed,
+    problems: Problems,
+    dry_run: bool,
+    progress: Progress | None,
+    filename: str = "",
 ) -> ImportSummary:
     """Resolve codes (reporting unknown ones along with the cell problems), stage, check,
     and merge, in one transaction."""
@@ -157,9 +161,12 @@ async def _write(
             written = await staging.merge(kind, columns, links, groups)
             if kind.name == "activities":
                 await _check_activity_links(parsed, written, problems)
-            # One audit record per written row, in this transaction (merge took the snapshot).
-            for action, ids_written in (("update", written.updated), ("create", written.created)):
-                await record_rows(kind.service.resource, kind.service.table, action, ids_written)
+            # One audit record per written row, in this transaction (merge took the snapshot):
+            # changed rows with their old and new values; created rows compact, naming the
+            # file and row their values came from (ta_manager.audit.bulk.record_imported).
+            resource, table = kind.service.resource, kind.service.table
+            await record_rows(resource, table, "update", written.updated)
+            await record_imported(resource, table, filename, staging.ROWS, written.created)
         except asyncpg.PostgresError as exc:
             raise _database_problem(parsed, exc) from exc
         # A large import changes the row counts the planner works from: analyse what it wrote

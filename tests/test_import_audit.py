@@ -65,3 +65,48 @@ async def test_dry_run_and_failed_import_leave_no_audit() -> None:
     with pytest.raises(ImportRejected):
         await import_file("needs", bad, "bad.xlsx")
     assert await _audit() == []
+
+
+async def test_created_rows_are_audited_compactly_with_their_file_and_row() -> None:
+    """A created row's audit record names the file and row its values came from instead of
+    copying them; the audit reads show the values from the record while it is unchanged
+    since, and say they are in the file once it has changed."""
+    from ta_manager.audit import service as audit
+
+    await import_file("needs", _needs("open"), "needs.xlsx")
+    stored = await sql.fetch(
+        "SELECT record_code, changes, imported_from FROM audit_record"
+        " WHERE resource = 'need' ORDER BY id"
+    )
+    assert [(r["record_code"], r["changes"]) for r in stored] == [
+        ("N-IMP-1", {}),
+        ("N-IMP-2", {}),
+    ]
+    sources = [r["imported_from"] for r in stored]
+    assert sources == [
+        {"import": "needs.xlsx", "row": 2, "table": "assistance_request"},
+        {"import": "needs.xlsx", "row": 3, "table": "assistance_request"},
+    ]
+    rows, _ = await audit.page(audit.AuditFilters(resource="need"))
+    by_code = {r["record_code"]: r for r in rows}
+    first = by_code["N-IMP-2"]
+    assert first["imported_from"]["values"] == "record"
+    assert first["changes"]["code"] == {"old": None, "new": "N-IMP-2"}
+    assert first["changes"]["status"] == {"old": None, "new": "open"}
+    assert first["changes"]["stated_on"] == {"old": None, "new": "2008-08-22"}
+    assert "id" not in first["changes"] and "version" not in first["changes"]
+    assert (await audit.get(first["id"]))["changes"] == first["changes"]
+
+    await import_file("needs", _needs("in_progress"), "needs.xlsx")  # N-IMP-2 changes
+    rows, _ = await audit.page(audit.AuditFilters(resource="need", action="create"))
+    by_code = {r["record_code"]: r for r in rows}
+    assert by_code["N-IMP-1"]["imported_from"]["values"] == "record"
+    assert by_code["N-IMP-1"]["changes"]["status"]["new"] == "open"
+    changed = by_code["N-IMP-2"]
+    assert changed["imported_from"] == {
+        "import": "needs.xlsx",
+        "row": 3,
+        "table": "assistance_request",
+        "values": "import file",
+    }
+    assert changed["changes"] == {}

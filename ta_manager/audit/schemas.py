@@ -18,6 +18,11 @@ class AuditRecordRead(msgspec.Struct, kw_only=True):
     action: str
     version: int | None
     changes: dict[str, Any]
+    # Set for a record created by an import: {"import": file name, "row": its row in the
+    # file, "table": ..., "values": "record" (changes show the values at creation, read
+    # from the record, unchanged since) or "import file" (changed since: the values at
+    # creation are that row of the file)}.
+    imported_from: dict[str, Any] | None = None
 
 
 class AuditPage(msgspec.Struct, kw_only=True):

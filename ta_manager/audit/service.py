@@ -10,6 +10,7 @@ import msgspec
 from piccolo.columns.combination import WhereRaw
 from piccolo.custom_types import Combinable
 
+from ta_manager.audit.bulk import values_at_creation
 from ta_manager.audit.tables import AuditRecord
 from ta_manager.audit.trail import as_of
 from ta_manager.errors import InvalidInput, NotFound
@@ -79,9 +80,18 @@ def conditions(f: AuditFilters) -> list[Combinable]:
 
 def _row(record: Any) -> dict[str, Any]:
     row = dict(record)
-    changes = row.get("changes")
-    row["changes"] = msgspec.json.decode(changes) if isinstance(changes, str) else changes or {}
+    for name, empty in (("changes", {}), ("imported_from", None)):
+        value = row.get(name)
+        row[name] = msgspec.json.decode(value) if isinstance(value, str) else value or empty
     return row
+
+
+async def _rows(records: list[Any]) -> list[dict[str, Any]]:
+    """Audit rows as read; compact entries of imported records get their values at
+    creation from the record while it is unchanged since (ta_manager.audit.bulk)."""
+    rows = [_row(r) for r in records]
+    await values_at_creation(rows)
+    return rows
 
 
 async def page(f: AuditFilters, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
@@ -97,11 +107,11 @@ async def page(f: AuditFilters, limit: int = 100, offset: int = 0) -> tuple[list
     for condition in where:
         count = count.where(condition)
         rows = rows.where(condition)
-    return [_row(r) for r in await rows], int(await count)
+    return await _rows(await rows), int(await count)
 
 
 async def get(record_id: int) -> dict[str, Any]:
     row = await AuditRecord.select().where(AuditRecord.id == record_id).first()
     if row is None:
         raise NotFound("audit record", record_id)
-    return _row(row)
+    return (await _rows([row]))[0]

@@ -29,3 +29,5 @@ class AuditRecord(Table, tablename="audit_record", db=DB):
     action = Text(default=None)  # create | update | archive | restore | delete
     version = Integer(null=True, default=None)
     changes = Jsonb(default={})
+    # An imported record's compact create entry: {"import": file, "row": n, "table": ...}
+    imported_from = Jsonb(null=True, default=None)
