@@ -68,14 +68,15 @@ class _Format:
 class _Sheet:
     def __init__(self, name: str) -> None:
         self.name = name
-        self.ops: list[tuple[str, tuple[Any, ...]]] = []
+        self.ops: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     def __getattr__(self, method: str) -> Any:
         if method.startswith("_") or method in ("ops", "name"):
             raise AttributeError(method)  # pickling looks these up before __dict__ is set
 
-        def record(*args: Any) -> None:
-            self.ops.append((method, tuple(_plain(a) for a in args)))
+        def record(*args: Any, **kwargs: Any) -> None:
+            plain = {k: _plain(v) for k, v in kwargs.items()}
+            self.ops.append((method, tuple(_plain(a) for a in args), plain))
 
         return record
 
@@ -137,7 +138,7 @@ async def _capture(dsn: str, kind: str, args: dict[str, Any]) -> RecordingWorkbo
 def _cells(book: RecordingWorkbook) -> int:
     n = 0
     for sheet in book.sheets:
-        for method, args in sheet.ops:
+        for method, args, *_ in sheet.ops:
             if method == "write_row":
                 n += sum(1 for v in args[2] if v is not None and v != "")
             elif method.startswith("write_"):
@@ -158,10 +159,13 @@ def _replay(book: RecordingWorkbook, target: Path, workbook: Any, **sheet_option
         return formats[a[1]] if isinstance(a, tuple) and a[:1] == ("format",) else a
 
     for sheet in book.sheets:
-        outlined = any(m == "set_row" and len(a) > 3 and a[3] for m, a in sheet.ops)
+        outlined = any(m == "set_row" and len(a) > 3 and a[3] for m, a, _ in sheet.ops)
         ws = wb.add_worksheet(sheet.name, **(sheet_options if outlined else {}))
-        for method, args in sheet.ops:
-            getattr(ws, method)(*[arg(a) if not isinstance(a, list) else a for a in args])
+        for method, args, kwargs in sheet.ops:
+            getattr(ws, method)(
+                *[arg(a) if not isinstance(a, list) else a for a in args],
+                **{k: arg(v) for k, v in kwargs.items()},
+            )
     wb.close()
 
 
@@ -182,7 +186,7 @@ def _rvgsrust(book: RecordingWorkbook, target: Path) -> None:
 def _grid(sheet: _Sheet) -> list[list[Any]]:
     """The sheet's values as a dense grid of rows (for the writers without cell access)."""
     rows: dict[int, dict[int, Any]] = {}
-    for method, args in sheet.ops:
+    for method, args, *_ in sheet.ops:
         if method == "write_row":
             row = rows.setdefault(args[0], {})
             for k, v in enumerate(args[2]):
@@ -221,7 +225,7 @@ def _fastxlsxio(book: RecordingWorkbook, target: Path) -> None:
 
     for sheet in book.sheets:
         ws = wb.add_worksheet(sheet.name)
-        for method, args in sheet.ops:
+        for method, args, *_ in sheet.ops:
             if method == "write_row":
                 ws.write_row(args[0], args[1], args[2])
             elif method.startswith("write_"):
@@ -250,7 +254,7 @@ def _fastxlsx(book: RecordingWorkbook, target: Path) -> None:
     wb = fastxlsx.WriteOnlyWorkbook()
     for sheet in book.sheets:
         ws = wb.create_sheet(sheet.name)
-        for method, args in sheet.ops:
+        for method, args, *_ in sheet.ops:
             if method == "write_row":
                 ws.write_row((args[0], args[1]), [_fx_value(v) for v in args[2]])
             elif method.startswith("write_"):
