@@ -1,9 +1,10 @@
 """The one translation layer: gettext catalogues (Babel) shared by the UI, workbooks and CLI.
 
 Catalogues live in `ta_manager/locale/<lang>/LC_MESSAGES/messages.po` and are read with
-Babel when first used, so installing needs no compile step. English ships; French and
-Spanish are added by dropping their `.po` files beside it (`make messages` refreshes the
-template `messages.pot` and the catalogues from the code and templates).
+Babel when first used, so installing needs no compile step. English, French and Spanish
+ship (`make messages` refreshes the template `messages.pot` and the catalogues from the code
+and templates; docs/languages.md). Which language a request, command or job speaks is
+decided in one place: `choose_language` (ta_manager/locale/choice.py).
 
 Code marks text with `gettext` (or `_`), `ngettext`, and `N_` for constants that are
 translated later. Every function takes an optional `lang`; without one, the language of
@@ -27,6 +28,10 @@ from babel.support import Translations
 LOCALE_DIR = Path(__file__).parent
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
+# The languages the project ships, English first; each has a catalogue (tested).
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
+# Each language named in itself, for the language switch.
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
 
 current_language: ContextVar[str] = ContextVar("ta_manager_language", default=DEFAULT_LANGUAGE)
 
@@ -105,3 +110,24 @@ class RequestTranslations(NullTranslations):
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
         return translations(current_language.get()).npgettext(context, msgid1, msgid2, n)
+
+
+from ta_manager.locale.choice import UnknownLanguage, choose_language, normalise  # noqa: E402
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "N_",
+    "RequestTranslations",
+    "UnknownLanguage",
+    "available_languages",
+    "choose_language",
+    "current_language",
+    "gettext",
+    "language",
+    "ngettext",
+    "normalise",
+    "speaking",
+    "translations",
+]
