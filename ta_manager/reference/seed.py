@@ -157,8 +157,10 @@ async def _seed_priority_areas() -> None:
     for order, pa in enumerate(reference_data()["priority_area"], start=1):
         await sql.execute(
             """
-            INSERT INTO priority_area (code, name, description, mandate, instrument_id, sort_order)
-            VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE upper(code) = upper($5)), $6)
+            INSERT INTO priority_area (code, name, description, mandate, instrument_id, sort_order,
+                                       name_fr, name_es)
+            VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE upper(code) = upper($5)), $6,
+                    $7, $8)
             ON CONFLICT DO NOTHING
             """,
             pa["code"],
@@ -167,15 +169,17 @@ async def _seed_priority_areas() -> None:
             pa.get("mandate", ""),
             pa.get("instrument"),
             order,
+            pa.get("name_fr", ""),
+            pa.get("name_es", ""),
         )
         await sql.executemany(
             """
-            INSERT INTO assistance_type (code, priority_area_id, name, sort_order)
-            SELECT $1, id, $3, $4 FROM priority_area WHERE upper(code) = upper($2)
+            INSERT INTO assistance_type (code, priority_area_id, name, sort_order, name_fr, name_es)
+            SELECT $1, id, $3, $4, $5, $6 FROM priority_area WHERE upper(code) = upper($2)
             ON CONFLICT DO NOTHING
             """,
             [
-                (t["code"], pa["code"], t["name"], n)
+                (t["code"], pa["code"], t["name"], n, t.get("name_fr", ""), t.get("name_es", ""))
                 for n, t in enumerate(pa["assistance_types"], 1)
             ],
         )

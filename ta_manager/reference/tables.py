@@ -85,6 +85,8 @@ class InstrumentStatus(Stamped, Table, tablename="instrument_status", db=DB):
 class PriorityArea(Stamped, Table, tablename="priority_area", db=DB):
     code = Text(unique=True)
     name = Text()
+    name_fr = Text(default="")  # blank: outputs in French show the English name
+    name_es = Text(default="")
     description = Text(default="")
     mandate = Text(default="")
     instrument_id = BigInt(null=True)
@@ -96,6 +98,8 @@ class AssistanceType(Stamped, Table, tablename="assistance_type", db=DB):
     code = Text(unique=True)
     priority_area_id = BigInt()
     name = Text()
+    name_fr = Text(default="")
+    name_es = Text(default="")
     description = Text(default="")
     sort_order = Integer(default=0)
     active = Boolean(default=True)
