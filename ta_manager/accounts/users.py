@@ -30,6 +30,7 @@ RESOURCE = "user"
 
 SELECT = (
     "SELECT u.id, u.email, u.display_name, u.role, u.active, u.donor_id, o.code AS donor,"
+    " u.language,"
     " u.session_epoch, u.last_login_at, u.version, u.created_at, u.updated_at,"
     " ARRAY(SELECT r.code::text FROM officer_assignment a JOIN region r ON r.id = a.region_id"
     " WHERE a.user_id = u.id ORDER BY 1) AS regions,"
@@ -50,6 +51,7 @@ class Account:
     donor_id: int | None = None
     donor: str | None = None
     session_epoch: int = 1
+    language: str | None = None  # preferred language; None: the browser's decides
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Account:
@@ -61,6 +63,7 @@ class Account:
             donor_id=row["donor_id"],
             donor=row["donor"],
             session_epoch=row["session_epoch"],
+            language=row.get("language"),
         )
 
 
@@ -70,6 +73,18 @@ def normal_email(email: str) -> str:
     if not at or not local or not domain or " " in value or len(value) > 320:
         raise InvalidInput.of("email", "is not an e-mail address", email)
     return value
+
+
+def check_language(language: str | None) -> str | None:
+    """A preferred language: en, fr or es; empty or None: no preference."""
+    from ta_manager.locale import LANGUAGES, normalise
+
+    if language is None or not language.strip():
+        return None
+    chosen = normalise(language)
+    if chosen is None:
+        raise InvalidInput.of("language", f"must be one of {', '.join(LANGUAGES)}", language)
+    return chosen
 
 
 def check_role(role: str) -> Role:
@@ -143,11 +158,13 @@ async def create_user(
     password: str | None = None,
     regions: Sequence[str] | None = None,
     projects: Sequence[str] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Create an account; without a password it can only use API tokens until one is set.
     An officer may be limited to `regions` and/or `projects` (codes)."""
     email = normal_email(email)
     role = check_role(role)
+    language = check_language(language)
     errors: list[FieldError] = []
     if role == DONOR and not donor:
         errors.append(FieldError("donor", "a donor user needs a donor organization"))
@@ -160,13 +177,14 @@ async def create_user(
         donor_id = await donor_id_of(donor) if donor else None
         try:
             user_id = await sql.fetchval(
-                "INSERT INTO app_user (email, display_name, role, donor_id, password_hash)"
-                " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO app_user (email, display_name, role, donor_id, password_hash,"
+                " language) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 email,
                 display_name.strip(),
                 role,
                 donor_id,
                 password_hash,
+                language,
             )
         except asyncpg.UniqueViolationError as exc:
             raise Conflict(
@@ -183,7 +201,8 @@ async def create_user(
 async def update_user(
     user_id: int, changes: Mapping[str, Any], version: int | None
 ) -> dict[str, Any]:
-    """Change display name, role, donor, active flag or password (send the version you read)."""
+    """Change display name, role, donor, active flag, language or password (send the version
+    you read)."""
     if version is None:
         raise VersionRequired()
     values = dict(changes)
@@ -201,6 +220,8 @@ async def update_user(
         row: dict[str, Any] = {}
         if "display_name" in values:
             row["display_name"] = str(values["display_name"] or "").strip()
+        if "language" in values:
+            row["language"] = check_language(values["language"])
         if "active" in values and values["active"] is not None:
             row["active"] = bool(values["active"])
         role = check_role(values["role"]) if values.get("role") else current["role"]
@@ -235,6 +256,12 @@ async def update_user(
             _audited(after, "(set)" if password_hash else None),
         )
         return after
+
+
+async def set_language(user_id: int, language: str | None) -> dict[str, Any]:
+    """A user's own choice of language (no version needed: nobody else edits it)."""
+    user = await get_user(user_id)
+    return await update_user(user_id, {"language": language}, user["version"])
 
 
 async def set_password(email_or_id: str | int, password: str) -> dict[str, Any]:
