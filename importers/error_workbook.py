@@ -32,7 +32,9 @@ LARGE = 20_000
 AUTHOR = "ta-manager import"
 
 
-def error_workbook(data: bytes, table: Table | None, problems: list[Problem]) -> bytes:
+def error_workbook(
+    data: bytes, table: Table | None, problems: list[Problem], *, lang: str = "en"
+) -> bytes:
     """An .xlsx: the uploaded workbook (or the CSV's rows) with bad cells marked."""
     marks = _marks(table, problems)
     if table is not None and table.source == "xlsx" and table.row_count > LARGE:

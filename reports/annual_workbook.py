@@ -211,7 +211,9 @@ def _rows(df: pl.DataFrame) -> Iterator[tuple[Any, ...]]:
     ).iter_rows()
 
 
-def write_annual(a: Annual, target: Path, progress: Progress | None = None) -> None:
+def write_annual(
+    a: Annual, target: Path, progress: Progress | None = None, *, lang: str = "en"
+) -> None:
     book = ReportWorkbook(target, "Annual activity report", a.filters, a.as_of, notes=NOTES)
     _summary(book, a)
     total = sum(df.height for _, _, df in a.by_priority_area)

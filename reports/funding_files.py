@@ -172,7 +172,9 @@ def _totals(f: Funding) -> Iterator[tuple[Any, ...]]:
         )
 
 
-def write_funding(f: Funding, target: Path, progress: Progress | None = None) -> None:
+def write_funding(
+    f: Funding, target: Path, progress: Progress | None = None, *, lang: str = "en"
+) -> None:
     title = "Donor funding export" + (f": {f.donor['name']}" if f.donor else "")
     book = ReportWorkbook(target, title, f.filters, f.as_of, notes=NOTES)
     book.table("Summary", TOTAL_COLUMNS, _totals(f))
@@ -254,7 +256,9 @@ def _ledger(f: Funding) -> pl.DataFrame:
     return ledger.with_columns(csv_text_column(c) for c in user_text)
 
 
-def write_funding_csv(f: Funding, target: Path, progress: Progress | None = None) -> None:
+def write_funding_csv(
+    f: Funding, target: Path, progress: Progress | None = None, *, lang: str = "en"
+) -> None:
     """One line per money movement (contribution, allocation, expenditure), exact amounts."""
     ledger = _ledger(f)
     ledger.select(LEDGER_HEADER).write_csv(target, date_format="%Y-%m-%d")

@@ -233,7 +233,9 @@ def _summary(book: ReportWorkbook, m: Matrix) -> None:
                 writers[c](ws, row, c, v)
 
 
-def write_matrix(m: Matrix, target: Path, progress: Progress | None = None) -> None:
+def write_matrix(
+    m: Matrix, target: Path, progress: Progress | None = None, *, lang: str = "en"
+) -> None:
     book = ReportWorkbook(
         target,
         "Needs-to-activity matrix",
