@@ -17,10 +17,12 @@ from litestar.response import Template
 from ta_manager.accounts.donor_view import reader_for
 from ta_manager.accounts.roles import EVERYONE
 from ta_manager.errors import NotFound
+from ta_manager.locale import current_language
 from ta_manager.needs.service import NeedService
 from ta_manager.projects.service import ProjectService
 from ta_manager.records.service import RecordService
 from ta_manager.reference import services as refsvc
+from ta_manager.reference.country_names import state_name
 from ta_manager.ui.pages import NEED_READERS, AnyRequest, may, render
 
 SUGGESTIONS = 12
@@ -36,7 +38,9 @@ class Picker:
 
 PICKERS: dict[str, Picker] = {
     "countries": Picker(
-        refsvc.CountryService(), lambda r: r["name"], lambda r: f"{r['iso3']} · {r['name']}"
+        refsvc.CountryService(),
+        lambda r: state_name(r, current_language.get()),
+        lambda r: f"{r['iso3']} · {state_name(r, current_language.get())}",
     ),
     "organizations": Picker(refsvc.OrganizationService(), lambda r: r["code"], lambda r: r["name"]),
     "projects": Picker(ProjectService(), lambda r: r["code"], lambda r: r["title"]),

@@ -14,6 +14,7 @@ from ta_manager.ui import (
     dashboard,
     funding,
     imports,
+    language,
     matrix,
     needs,
     pickers,
@@ -37,6 +38,7 @@ def ui_router() -> Router:
         *imports.ROUTES,
         *proposals.ROUTES,
         *admin.ROUTES,
+        *language.ROUTES,
     ]
     return Router(
         path="/",
