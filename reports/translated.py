@@ -20,6 +20,8 @@ _PAIRS: tuple[tuple[str, str, str], ...] = (
     ("iso3", "country_name", "states"),
     ("priority_area", "priority_area_name", "priority_areas"),
     ("assistance_type", "assistance_type_name", "assistance_types"),
+    ("region_code", "region_name", "regions"),
+    ("m49_region_code", "m49_region_name", "regions"),
 )
 
 
@@ -44,10 +46,9 @@ async def translate_matrix(m: Matrix, lang: str) -> Matrix:
     names = await reference_names(lang)
     by_code = (("code", "name", "priority_areas"),)
     summaries = dict(m.summaries)
-    if "priority area" in summaries:
-        summaries["priority area"] = relabel(
-            summaries["priority area"], names, (("key", "name", "priority_areas"),)
-        )
+    for key, which in (("priority area", "priority_areas"), ("region", "regions")):
+        if key in summaries:
+            summaries[key] = relabel(summaries[key], names, (("key", "name", which),))
     return dataclasses.replace(
         m,
         needs=relabel(m.needs, names),

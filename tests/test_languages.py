@@ -83,6 +83,8 @@ async def test_api_files_in_spanish(client: httpx.AsyncClient) -> None:
     body = r.json()
     names = {s["iso3"]: s["country_name"] for s in body["states"]}
     assert names["NER"] == "Níger"
+    regions = {s["iso3"]: s["region_name"] for s in body["states"]}
+    assert regions["NER"] == "África occidental"  # the UN's M49 name
     areas = {p["code"]: p["name"] for p in body["priority_areas"]}
     assert areas["PA3"] == "Cooperación internacional y autoridades centrales"
     r = await client.get("/api/v1/reports/matrix.xlsx", params={"region": "WCA", "lang": "es"})

@@ -8,13 +8,14 @@ language from the day it is made.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ta_manager.database import sql
 from ta_manager.reference.country_names import state_name
-from ta_manager.reference.un_states import LANGUAGES
+from ta_manager.reference.un_states import LANGUAGES, m49_area_names
 
 
 def translated(row: Mapping[str, Any], lang: str = "en", column: str = "name") -> str:
@@ -36,13 +37,15 @@ def translated_sql(alias: str, lang: str = "en", column: str = "name") -> str:
 
 @dataclass(frozen=True)
 class ReferenceNames:
-    """Code -> name in one language: States by ISO-3, priority areas and assistance types by
-    code (upper case)."""
+    """Code -> name in one language: States by ISO-3, priority areas, assistance types and
+    regions by code (upper case). M49 regions take the UN's names; groupings the project
+    defined (WCA...) keep theirs."""
 
     lang: str
     states: dict[str, str]
     priority_areas: dict[str, str]
     assistance_types: dict[str, str]
+    regions: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def state(self, iso3: str, default: str = "") -> str:
         return self.states.get(iso3.upper(), default)
@@ -62,9 +65,16 @@ async def reference_names(lang: str = "en") -> ReferenceNames:
     )
     areas = await sql.fetch("SELECT code, name, name_fr, name_es FROM priority_area")
     types = await sql.fetch("SELECT code, name, name_fr, name_es FROM assistance_type")
+    regions: dict[str, str] = {}
+    if lang != "en" and lang in LANGUAGES:
+        un_names = m49_area_names(lang)
+        for r in await sql.fetch("SELECT code, m49_code FROM region WHERE m49_code IS NOT NULL"):
+            if r["m49_code"] in un_names:
+                regions[str(r["code"]).upper()] = un_names[r["m49_code"]]
     return ReferenceNames(
         lang=lang,
         states={str(r["iso3"]).upper(): state_name(dict(r), lang) for r in countries},
         priority_areas={str(r["code"]).upper(): translated(r, lang) for r in areas},
         assistance_types={str(r["code"]).upper(): translated(r, lang) for r in types},
+        regions=regions,
     )
