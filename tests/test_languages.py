@@ -142,3 +142,16 @@ async def test_cli_lang(database: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     names = {s["iso3"]: s["country_name"] for s in json.loads(out.read_text())["states"]}
     assert names["BOL"] == "Bolivie (État plurinational de)"
+
+
+async def test_a_need_page_names_its_state_in_the_pages_language(app: Any, client: Any) -> None:
+    await build_fixture()
+    need_id = await sql.fetchval("SELECT id FROM assistance_request WHERE code = 'N-BEN-LEG'")
+    b = await browser(app, "officer")
+    try:
+        r = await b.get(f"/needs/{need_id}?lang=fr")
+        assert r.status_code == 200 and "Bénin (BEN)" in r.text
+        r = await b.get(f"/needs/{need_id}?lang=en")
+        assert "Benin (BEN)" in r.text
+    finally:
+        await b.aclose()
