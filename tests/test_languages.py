@@ -155,3 +155,21 @@ async def test_a_need_page_names_its_state_in_the_pages_language(app: Any, clien
         assert "Benin (BEN)" in r.text
     finally:
         await b.aclose()
+
+
+async def test_a_proposal_workbook_names_its_priority_areas_in_spanish(
+    client: httpx.AsyncClient,
+) -> None:
+    from ta_manager.cost_norms.seed import seed_example_norms
+
+    await seed_example_norms()
+    activity = {"title": "Model law", "priority_area": "PA2", "template": "tool_publication"}
+    body = {"title": "P", "start_year": 2009, "end_year": 2009, "activities": [activity]}
+    r = await client.post("/api/v1/proposals", json=body)
+    assert r.status_code == 201, r.text
+    x = await client.get(f"/api/v1/proposals/{r.json()['id']}.xlsx", params={"lang": "es"})
+    assert x.status_code == 200, x.text
+    book = openpyxl.load_workbook(io.BytesIO(x.content))
+    cells = {c for ws in book for row in ws.iter_rows(values_only=True) for c in row if c}
+    assert any("Respuestas de la justicia penal" in str(c) for c in cells)
+    assert not any("Criminal justice responses" in str(c) for c in cells)
