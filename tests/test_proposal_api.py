@@ -259,6 +259,22 @@ async def test_more_bad_input_is_named_and_nothing_saved(client: httpx.AsyncClie
     await assert_nothing_saved()
 
 
+async def test_proposal_countries_must_be_current_states(client: httpx.AsyncClient) -> None:
+    """A proposal plans future work: a former-name entry (Southern Sudan, XSS) is refused for
+    its countries, with the entry's explanation, while a current State is taken."""
+    former = {**WORKSHOP, "countries": ["SEN", "XSS"]}
+    r = await client.post(
+        BASE, json={"title": "T", "start_year": 2009, "end_year": 2011, "activities": [former]}
+    )
+    assert r.status_code == 422, r.text
+    (error,) = r.json()["errors"]
+    assert error["field"] == "activities[0].countries" and error["value"] == "XSS"
+    assert "former-name entry, not a current State" in error["reason"]
+    await assert_nothing_saved()
+    doc = await create(client, activities=[{**WORKSHOP, "countries": ["SEN", "SSD"]}])
+    assert doc["activities"][0]["countries"] == ["SEN", "SSD"]
+
+
 async def test_service_callers_get_named_errors_too() -> None:
     from ta_manager.errors import InvalidInput
     from ta_manager.proposals import drafting, service

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,7 @@ import pytest
 
 from ta_manager.activities.schemas import ActivityCreate
 from ta_manager.activities.service import ActivityService
+from ta_manager.database import sql
 from ta_manager.funding.schemas import ContributionCreate
 from ta_manager.funding.service import ContributionService
 from ta_manager.needs.schemas import NeedCreate
@@ -34,7 +36,10 @@ from ta_manager.needs.service import NeedService
 from ta_manager.reference.schemas import OrganizationCreate
 from ta_manager.reference.services import OrganizationService
 from tests.factories import activity_body, need_body
+from tests.job_worker import job_worker
 from tests.ui_session import PASSWORD, make_user
+
+__all__ = ["job_worker"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / ".tmp" / "screenshots"
@@ -292,3 +297,45 @@ async def test_a_donor_signs_in_and_downloads_its_funding_workbook(page: Page) -
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     cells = {str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for c in r}
     assert "C-NOR-1" in cells and "C-SWE-1" not in cells
+
+
+async def test_a_matrix_download_runs_as_a_job_with_progress(page: Page, job_worker: Any) -> None:
+    """From /matrix: the download starts a job; its progress shows on the page (the job is
+    held at its first query by a table lock this test keeps for a moment), then the link."""
+    await NeedService().create(
+        msgspec.convert(
+            need_body("N-BEN-JOB", priority_area="PA3", assistance_type="PA3-CAP"), NeedCreate
+        )
+    )
+    await sign_in(page, "secretariat")
+    await page.goto("/matrix?country=BEN")
+    locked, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_needs() -> None:
+        async with sql.transaction():
+            await sql.execute("LOCK TABLE assistance_request IN ACCESS EXCLUSIVE MODE")
+            locked.set()
+            await asyncio.wait_for(release.wait(), 30)
+
+    holder = asyncio.create_task(hold_needs())
+    await locked.wait()
+    try:
+        await page.get_by_role("button", name="Download as xlsx").click()
+        job = page.locator("#job-area .job")
+        await expect(job.locator(".job-state")).to_have_text("running")
+        await expect(job.locator("progress")).to_be_visible()
+        await expect(job.get_by_role("button", name="Cancel")).to_be_visible()
+        await shot(page, "matrix-job-running")
+    finally:
+        release.set()
+        await holder
+    link = job.get_by_role("link", name=re.compile(r"Download needs-matrix-.*\.xlsx"))
+    await expect(link).to_be_visible()
+    await shot(page, "matrix-job-done")
+    async with page.expect_download() as info:
+        await link.click()
+    download = await info.value
+    content = await asyncio.to_thread(Path(await download.path()).read_bytes)
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    cells = {str(c) for r in book["Needs"].iter_rows(values_only=True) for c in r}
+    assert "N-BEN-JOB" in cells

@@ -107,8 +107,17 @@ async def test_draft_edit_and_export_a_proposal(app, client) -> None:
     assert "7,000.00" in page.text
     stale = await b.post(path, {"version": version, "quantity": "8", "unit_cost": "1000"})
     assert stale.status_code == 409 and "version" in stale.text
-    export = re.search(r'href="(/api/v1/proposals/\d+\.xlsx)"', page.text)
-    assert export and (await b.client.get(export.group(1))).content[:2] == b"PK"
+    # Export: a job button; with no worker running it sends the browser to the file itself.
+    export = re.search(
+        r'name="kind" value="proposal">\s*<input type="hidden" name="params" value=\'([^\']+)\'',
+        page.text,
+    )
+    assert export
+    r = await b.post("/jobs", {"kind": "proposal", "params": export.group(1)})
+    assert r.status_code == 303 and re.fullmatch(
+        r"/api/v1/proposals/\d+\.xlsx\?lang=en", r.headers["location"]
+    )
+    assert (await b.client.get(r.headers["location"])).content[:2] == b"PK"
     await b.aclose()
 
 

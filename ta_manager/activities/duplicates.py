@@ -14,7 +14,9 @@ all States of the two), titles 10 x their similarity. Pairs already linked (same
 or one delivering the other) are left out.
 
 The API (GET /api/v1/activities/duplicates), the CLI (`ta-manager activities
-duplicates`) and the UI's review list all call `find_duplicates`.
+duplicates`) and the UI's review list (/activities/duplicates) all call `find_duplicates`;
+the review list answers a pair with `link_pair` (same event, or plan delivered),
+`mark_distinct` or activities/merging.py's `merge_activities`.
 """
 
 from __future__ import annotations
@@ -22,15 +24,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from ta_manager.activities.schemas import ActivityStatus
+from ta_manager.activities.service import ActivityService
 from ta_manager.database import sql
-from ta_manager.errors import FieldError, InvalidInput
+from ta_manager.errors import FieldError, InvalidInput, StaleVersion
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 
-PLANS = ("proposed", "planned", "approved")
-HELD = ("ongoing", "completed")
+PLANS: tuple[ActivityStatus, ...] = ("proposed", "planned", "approved")
+HELD: tuple[ActivityStatus, ...] = ("ongoing", "completed")
 DEFAULT_MIN_SCORE = 50
 
 _PAIRS = """
@@ -178,17 +182,88 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def mark_distinct(first: str, second: str) -> None:
-    """A reviewer's answer "not the same event": the pair is no longer offered."""
+async def mark_distinct(
+    first: str, second: str, versions: tuple[int | None, int | None] | None = None
+) -> None:
+    """A reviewer's answer "not the same event": the pair is no longer offered.
+
+    Recorded in the audit trail of both records (field `distinct_from`). `versions`: the
+    versions of the two records the reviewer saw; if either changed meanwhile, StaleVersion
+    (409) and nothing is written."""
     ids = await R.ACTIVITY.ids([first, second], "activities")
     if ids[0] == ids[1]:
         raise InvalidInput(
             "activities: name two different records", [FieldError("activities", "same record")]
         )
-    low, high = sorted(ids)
-    await sql.execute(
-        "INSERT INTO activity_distinct (activity_id, other_id) VALUES ($1, $2)"
-        " ON CONFLICT DO NOTHING",
-        low,
-        high,
-    )
+    service = ActivityService()
+    async with sql.transaction():
+        rows = {
+            r["id"]: r
+            for r in await sql.fetch(
+                "SELECT id, code, version FROM activity WHERE id = ANY($1::bigint[])"
+                " ORDER BY id FOR UPDATE",
+                ids,
+            )
+        }
+        for record_id, seen in zip(ids, versions or (None, None), strict=True):
+            if seen is not None and rows[record_id]["version"] != seen:
+                raise StaleVersion("activity", record_id, seen, rows[record_id]["version"])
+        low, high = sorted(ids)
+        added = await sql.fetchval(
+            "INSERT INTO activity_distinct (activity_id, other_id) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING RETURNING activity_id",
+            low,
+            high,
+        )
+        if added is None:
+            return
+        for record_id, other_id in ((low, high), (high, low)):
+            row = rows[record_id]
+            base = {"code": row["code"], "version": row["version"]}
+            await service.on_change(
+                "update",
+                record_id,
+                {**base, "distinct_from": None},
+                {**base, "distinct_from": rows[other_id]["code"]},
+            )
+
+
+LinkKind = Literal["same_event_as", "delivers"]
+
+
+async def link_pair(
+    first: str,
+    second: str,
+    how: LinkKind = "same_event_as",
+    versions: tuple[int | None, int | None] | None = None,
+) -> dict[str, Any]:
+    """A reviewer's answer "the same event": `same_event_as` links the first record to the
+    second; `delivers` makes the held record (ongoing, completed) deliver the plan
+    (proposed, planned, approved), whichever order they come in. `versions` as in
+    mark_distinct. Returns the record written (through the service: checked, audited)."""
+    ids = await R.ACTIVITY.ids([first, second], "activities")
+    if ids[0] == ids[1]:
+        raise InvalidInput(
+            "activities: name two different records", [FieldError("activities", "same record")]
+        )
+    service = ActivityService()
+    async with sql.transaction():
+        one, other = await service.get(ids[0]), await service.get(ids[1])
+        for record, seen in zip((one, other), versions or (None, None), strict=True):
+            if seen is not None and record["version"] != seen:
+                raise StaleVersion("activity", record["id"], seen, record["version"])
+        if how == "same_event_as":
+            links = [*one["same_event_as"], other["code"]]
+            return await service.update(one["id"], {"same_event_as": links}, one["version"])
+        if one["status"] in PLANS and other["status"] in HELD:
+            plan, held = one, other
+        elif other["status"] in PLANS and one["status"] in HELD:
+            plan, held = other, one
+        else:
+            raise InvalidInput.of(
+                "delivers",
+                "one record must be a plan (proposed, planned, approved) and the other held"
+                " (ongoing, completed)",
+                f"{one['code']} {one['status']}, {other['code']} {other['status']}",
+            )
+        return await service.update(held["id"], {"delivers": plan["code"]}, held["version"])

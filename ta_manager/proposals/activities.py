@@ -106,7 +106,9 @@ async def resolve(values: Mapping[str, Any], proposal: Mapping[str, Any]) -> dic
     await attempt(
         "venue_region_id", lambda: R.REGION.id(region, "venue_region") if region else _none()
     )
-    await attempt("country_ids", lambda: R.COUNTRY.ids(values.get("countries") or [], "countries"))
+    await attempt(
+        "country_ids", lambda: R.CURRENT_COUNTRY.ids(values.get("countries") or [], "countries")
+    )
     await attempt("need_ids", lambda: R.NEED.ids(values.get("needs") or [], "needs"))
     record = values.get("activity")
     await attempt("activity_id", lambda: R.ACTIVITY.id(record, "activity") if record else _none())

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 from litestar import Response, get, post
+from litestar.params import FromPath
 from litestar.response import Template
 
 from ta_manager.accounts import api_tokens, users
@@ -27,6 +28,7 @@ from ta_manager.ui import choices
 from ta_manager.ui.forms import Errors, Field, convert, errors_from, read_form, shown
 from ta_manager.ui.pages import AnyRequest, account_of, may, redirect, render
 from ta_manager.ui.records import int_or_none, save
+from ta_manager.ui.states import STATE_FIELDS
 
 USER_READERS = (ADMIN, SECRETARIAT)
 
@@ -42,10 +44,16 @@ class ReferenceKind:
     struct: type[msgspec.Struct]
     fields: list[Field]
     columns: tuple[str, ...]
+    listed_here: bool = True  # False: the list has a page of its own (`back`)
+    back: str = ""
 
     @property
     def editors(self) -> tuple[str, ...]:
         return tuple(resource_roles(self.api_path).write)
+
+    @property
+    def list_url(self) -> str:
+        return self.back or f"/admin#{self.key}"
 
 
 # A priority area's or assistance type's name in French and Spanish (docs/languages.md).
@@ -118,6 +126,17 @@ REFERENCE: dict[str, ReferenceKind] = {
             ],
             ("item", "unit", "unit_cost", "currency", "year", "region", "venue_region", "place"),
         ),
+        ReferenceKind(
+            "states",
+            N_("States and areas"),
+            "/countries",
+            refsvc.CountryService(),
+            ref.CountryCreate,
+            STATE_FIELDS,
+            ("iso3", "name", "status"),
+            listed_here=False,
+            back="/admin/states",
+        ),
     )
 }
 
@@ -165,7 +184,7 @@ async def _admin_page(
             "editable": account.role in k.editors,
         }
         for k in REFERENCE.values()
-        if may(request, (ADMIN, SECRETARIAT))
+        if k.listed_here and may(request, (ADMIN, SECRETARIAT))
     ]
     return render(
         request,
@@ -237,7 +256,7 @@ async def _user_form(
 
 
 @get("/admin/users/{user_id:int}", opt={"roles": ADMINS}, include_in_schema=False)
-async def edit_user(request: AnyRequest, user_id: int) -> Template:
+async def edit_user(request: AnyRequest, user_id: FromPath[int]) -> Template:
     user = await users.get_user(user_id)
     raw = shown(user, [*USER_FIELDS, ACTIVE])
     raw["password"] = ""
@@ -245,7 +264,7 @@ async def edit_user(request: AnyRequest, user_id: int) -> Template:
 
 
 @post("/admin/users/{user_id:int}", opt={"roles": ADMINS}, include_in_schema=False)
-async def update_user(request: AnyRequest, user_id: int) -> Response[Any]:
+async def update_user(request: AnyRequest, user_id: FromPath[int]) -> Response[Any]:
     user = await users.get_user(user_id)
     form = await request.form()
     errors: Errors = {}
@@ -291,12 +310,18 @@ async def create_token(request: AnyRequest) -> Response[Any]:
     include_in_schema=False,
     status_code=200,
 )
-async def revoke_token(request: AnyRequest, token_id: int) -> Response[Any]:
+async def revoke_token(request: AnyRequest, token_id: FromPath[int]) -> Response[Any]:
     await api_tokens.revoke_token(account_of(request).id, token_id)
     return redirect(request, "/admin?done=token#tokens")
 
 
 # ---------------------------------------------------------------------- reference data
+def _after(kind: ReferenceKind, done: str) -> str:
+    if kind.back:
+        return f"{kind.back}?done={done}"
+    return f"/admin?done={done}#{kind.key}"
+
+
 def _kind(request: AnyRequest, key: str) -> ReferenceKind:
     kind = REFERENCE.get(key)
     if kind is None:
@@ -334,7 +359,7 @@ async def _reference_form(
 
 
 @get("/admin/{key:str}/new", opt={"roles": (ADMIN, SECRETARIAT)}, include_in_schema=False)
-async def new_reference(request: AnyRequest, key: str) -> Template:
+async def new_reference(request: AnyRequest, key: FromPath[str]) -> Template:
     kind = _kind(request, key)
     return await _reference_form(request, kind, {"active": True}, {}, None)
 
@@ -345,12 +370,12 @@ async def new_reference(request: AnyRequest, key: str) -> Template:
     include_in_schema=False,
     status_code=200,
 )
-async def create_reference(request: AnyRequest, key: str) -> Response[Any]:
+async def create_reference(request: AnyRequest, key: FromPath[str]) -> Response[Any]:
     kind = _kind(request, key)
     saved = await save(request, kind.service, kind.struct, kind.fields)
     if saved.record is None:
         return await _reference_form(request, kind, saved.raw, saved.errors, None, saved.status)
-    return redirect(request, f"/admin?done=created#{key}")
+    return redirect(request, _after(kind, "created"))
 
 
 @get(
@@ -358,7 +383,9 @@ async def create_reference(request: AnyRequest, key: str) -> Response[Any]:
     opt={"roles": (ADMIN, SECRETARIAT)},
     include_in_schema=False,
 )
-async def edit_reference(request: AnyRequest, key: str, record_id: int) -> Template:
+async def edit_reference(
+    request: AnyRequest, key: FromPath[str], record_id: FromPath[int]
+) -> Template:
     kind = _kind(request, key)
     record = await kind.service.get(record_id)
     return await _reference_form(request, kind, shown(record, kind.fields), {}, record)
@@ -369,7 +396,9 @@ async def edit_reference(request: AnyRequest, key: str, record_id: int) -> Templ
     opt={"roles": (ADMIN, SECRETARIAT)},
     include_in_schema=False,
 )
-async def update_reference(request: AnyRequest, key: str, record_id: int) -> Response[Any]:
+async def update_reference(
+    request: AnyRequest, key: FromPath[str], record_id: FromPath[int]
+) -> Response[Any]:
     kind = _kind(request, key)
     record = await kind.service.get(record_id)
     saved = await save(request, kind.service, kind.struct, kind.fields, record_id)
@@ -384,7 +413,7 @@ async def update_reference(request: AnyRequest, key: str, record_id: int) -> Res
             saved.stale,
             saved.current_version,
         )
-    return redirect(request, f"/admin?done=saved#{key}")
+    return redirect(request, _after(kind, "saved"))
 
 
 ROUTES: list[Any] = [

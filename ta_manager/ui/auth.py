@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.security.jwt import Token
 
@@ -19,7 +20,7 @@ PUBLIC = {"public": True, "exclude_from_auth": True}
 
 
 @get("/login", opt=PUBLIC, include_in_schema=False, name="ui:login")
-async def login_page(request: AnyRequest, next: str | None = None) -> Template:
+async def login_page(request: AnyRequest, next: FromQuery[str | None] = None) -> Template:
     return render(request, "auth/login.html", next=safe_next(next), email="", error="")
 
 

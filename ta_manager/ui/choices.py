@@ -7,7 +7,7 @@ import typing
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ta_manager.activities.schemas import ActivityStatus, Profession, Scope
+from ta_manager.activities.schemas import ActivityCategory, ActivityStatus, Profession, Scope
 from ta_manager.cost_norms.schemas import CostItem, CostUnit
 from ta_manager.locale import N_, current_language
 from ta_manager.needs.schemas import NeedPriority, NeedSource, NeedStatus
@@ -15,12 +15,13 @@ from ta_manager.proposals.schemas import Category, Status, TemplateName
 from ta_manager.records.service import RecordService
 from ta_manager.reference import services as refsvc
 from ta_manager.reference.names import translated
-from ta_manager.reference.schemas import OrgRole
+from ta_manager.reference.schemas import CountryStatus, OrgRole
 
 Choice = tuple[str, str]  # (value, label shown)
 
 # Labels of fixed values, so they read as words and reach the catalogue.
 LABELS: dict[str, str] = {
+    "proposed": N_("proposed"),
     "planned": N_("planned"),
     "approved": N_("approved"),
     "ongoing": N_("ongoing"),
@@ -48,6 +49,7 @@ LABELS: dict[str, str] = {
     "other": N_("other"),
     "judge": N_("judges"),
     "prosecutor": N_("prosecutors"),
+    "investigator": N_("investigators"),
     "police": N_("police"),
     "central_authority": N_("central authorities"),
     "legislative_drafter": N_("legislative drafters"),
@@ -63,6 +65,17 @@ LABELS: dict[str, str] = {
     "officer": N_("programme officer"),
     "secretariat": N_("secretariat"),
     "viewer": N_("viewer"),
+    "technical_assistance": N_("technical assistance"),
+    "intergovernmental": N_("intergovernmental meeting"),
+    "participation": N_("participation in others' meetings"),
+    "coordination": N_("coordination"),
+    "member_state": N_("Member State"),
+    "observer_state": N_("observer State"),
+    "non_member_state": N_("non-member State"),
+    "territory": N_("territory"),
+    "former_name": N_("former name"),
+    "funding_gap": N_("funding gap"),
+    "resource_request": N_("resource request"),
     "draft": N_("draft"),
     "submitted": N_("submitted"),
     "endorsed": N_("endorsed"),
@@ -70,6 +83,8 @@ LABELS: dict[str, str] = {
 
 FIXED: dict[str, Any] = {
     "activity_status": ActivityStatus,
+    "activity_category": ActivityCategory,
+    "country_status": CountryStatus,
     "scope": Scope,
     "profession": Profession,
     "need_status": NeedStatus,

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from litestar import get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from reports.annual import AnnualFilters, build_annual
@@ -26,6 +27,7 @@ from ta_manager.activities.service import ActivityFilters, ActivityService
 from ta_manager.audit import service as audit
 from ta_manager.database import sql
 from ta_manager.needs.service import NeedFilters, NeedService
+from ta_manager.ui.funding import contribution_rows
 from ta_manager.ui.pages import AnyRequest, account_of, render
 
 RECENT = 8
@@ -76,7 +78,7 @@ async def secretariat_view(request: AnyRequest, year: int) -> dict[str, Any]:
         "needs_total": needs.height,
         "year": year,
         "figures": annual.figures,
-        "latest_year": latest.year if latest else None,
+        "latest_year": int(str(latest)[:4]) if latest else None,  # a partial date: "2008-06"
     }
 
 
@@ -85,7 +87,7 @@ async def donor_view(request: AnyRequest) -> dict[str, Any]:
     funding = await build_funding(account.donor_id)
     return {
         "totals": grand_total(funding),
-        "contributions": funding.contributions.to_dicts(),
+        "contributions": contribution_rows(funding.contributions),
         "bought": funding.activities.to_dicts(),
     }
 
@@ -98,7 +100,7 @@ async def viewer_view(request: AnyRequest) -> dict[str, Any]:
 
 
 @get("/", opt={"roles": EVERYONE}, include_in_schema=False)
-async def dashboard(request: AnyRequest, year: int | None = None) -> Template:
+async def dashboard(request: AnyRequest, year: FromQuery[int | None] = None) -> Template:
     role = account_of(request).role
     if role == OFFICER:
         view, data = "officer", await officer_view(request)

@@ -42,8 +42,13 @@ KINDS = (
     "pickers",
     "bool",
     "professions",
+    "partial_date",  # YYYY, YYYY-MM or YYYY-MM-DD, typed as text (the API's partial dates)
+    "sources",  # rows of {document, paragraph, footnote, quote}: records/sources.py
 )
 SEPARATORS = re.compile(r"[;\n\r]+")
+SOURCE_PARTS = ("document", "paragraph", "footnote", "quote")
+BLANK_SOURCE_ROWS = 2  # blank rows a form offers below the citations it has
+SOURCE_KEY = re.compile(r"^(?P<field>\w+)\.(?P<row>\d{1,3})\.(?P<part>\w+)$")
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,31 @@ def _money(raw: str, field: str, errors: Errors) -> Decimal | None:
     return value
 
 
+def read_sources(form: FormMultiDict, name: str, errors: Errors) -> list[dict[str, str]]:
+    """The citation rows of a sources editor (`sources.0.document`, `sources.0.paragraph`...),
+    in row order, blank rows left out; a row without its document symbol is a problem."""
+    rows: dict[int, dict[str, str]] = {}
+    for key in form:
+        m = SOURCE_KEY.match(key) if isinstance(key, str) else None
+        if m is None or m["field"] != name or m["part"] not in SOURCE_PARTS:
+            continue
+        value = form.get(key)
+        rows.setdefault(int(m["row"]), {})[m["part"]] = (
+            value.strip() if isinstance(value, str) else ""
+        )
+    out: list[dict[str, str]] = []
+    for number, row in sorted(rows.items()):
+        filled = {part: row.get(part, "") for part in SOURCE_PARTS}
+        if not any(filled.values()):
+            continue
+        if not filled["document"]:
+            errors.setdefault(name, []).append(
+                gettext("row %(n)s: give the document symbol, e.g. CTOC/COP/2008/16", n=number + 1)
+            )
+        out.append(filled)
+    return out
+
+
 async def read_form(
     form: FormMultiDict, fields: Iterable[Field], errors: Errors
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -144,6 +174,11 @@ async def read_form(
                         counts[key[len(prefix) :]] = number
             raw[f.name] = shown
             values[f.name] = counts
+            continue
+        if f.kind == "sources":
+            rows = read_sources(form, f.name, errors)
+            raw[f.name] = rows
+            values[f.name] = [r for r in rows if r["document"]]
             continue
         posted = form.get(f.name)
         text = posted if isinstance(posted, str) else ""
@@ -235,6 +270,8 @@ def shown(record: Mapping[str, Any], fields: Iterable[Field]) -> dict[str, Any]:
             out[f.name] = bool(value)
         elif f.kind == "professions":
             out[f.name] = {k: str(v) for k, v in (value or {}).items()}
+        elif f.kind == "sources":
+            out[f.name] = [{p: str(s.get(p) or "") for p in SOURCE_PARTS} for s in value or []]
         elif f.kind in ("list", "pickers"):
             out[f.name] = "; ".join(str(v) for v in value or [])
         elif value is None:

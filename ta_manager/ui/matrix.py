@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 from litestar import get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from reports.matrix import NO_TYPE, Matrix, MatrixFilters, build_matrix
@@ -46,6 +47,16 @@ def filter_query(request: AnyRequest) -> str:
     return urlencode(pairs)
 
 
+def filter_params(request: AnyRequest) -> dict[str, Any]:
+    """The page's filters as a matrix job's params (repeated names as lists)."""
+    out: dict[str, Any] = {}
+    for key in FILTER_KEYS:
+        values = [v.strip() for v in request.query_params.getall(key, []) if v.strip()]
+        if values:
+            out[key] = values if len(values) > 1 else values[0]
+    return out
+
+
 def grid(m: Matrix, by_type: bool) -> dict[str, Any]:
     """Rows of States with one cell per column, ready for the template."""
     cells = m.type_cells if by_type else m.area_cells
@@ -81,7 +92,7 @@ def grid(m: Matrix, by_type: bool) -> dict[str, Any]:
 
 
 @get("/matrix", opt={"roles": STAFF}, include_in_schema=False)
-async def matrix_page(request: AnyRequest, view: str = "areas") -> Template:
+async def matrix_page(request: AnyRequest, view: FromQuery[str] = "areas") -> Template:
     errors: Errors = {}
     filters = filters_from(request, MatrixFilters, errors)
     data: dict[str, Any] = {"columns": [], "rows": []}
@@ -103,6 +114,7 @@ async def matrix_page(request: AnyRequest, view: str = "areas") -> Template:
         legend=LEGEND,
         summary=summary,
         filter_query=filter_query(request),
+        matrix_params=filter_params(request),
         choices=await choices.load({"regions", "priority_areas", "instruments"}),
         **data,
     )
@@ -111,9 +123,9 @@ async def matrix_page(request: AnyRequest, view: str = "areas") -> Template:
 @get("/matrix/cell", opt={"roles": STAFF}, include_in_schema=False)
 async def matrix_cell(
     request: AnyRequest,
-    country: str,
-    priority_area: str | None = None,
-    assistance_type: str | None = None,
+    country: FromQuery[str],
+    priority_area: FromQuery[str | None] = None,
+    assistance_type: FromQuery[str | None] = None,
 ) -> Template:
     """The needs (with their status) and the activities behind one cell."""
     errors: Errors = {}

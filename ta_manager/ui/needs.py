@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Response, get, post
+from litestar.params import FromPath
 from litestar.response import Template
 
 from reports.matrix import MatrixFilters, build_matrix, need_activities
@@ -40,9 +41,15 @@ FIELDS: list[Field] = [
     Field("priority", N_("Priority"), "select", choices="need_priority", required=True),
     Field("source", N_("Source"), "select", choices="need_source", required=True),
     Field("source_reference", N_("Source reference"), help=N_("Document, paragraph, footnote")),
-    Field("stated_on", N_("Stated on"), "date"),
+    Field(
+        "stated_on",
+        N_("Stated on"),
+        "partial_date",
+        help=N_("A year (2008), a month (2008-05) or a day (2008-05-12)"),
+    ),
     Field("instruments", N_("Instruments"), "checkboxes", choices="instruments"),
     Field("description", N_("Description"), "textarea"),
+    Field("sources", N_("Sources"), "sources"),
 ]
 CHOICES = {f.choices for f in FIELDS if f.choices}
 FILTER_CHOICES = {"regions", "priority_areas", "need_status"}
@@ -51,6 +58,7 @@ NEW = {
     "priority": "medium",
     "source": "questionnaire",
     "instruments": [],
+    "sources": [],
 }
 
 
@@ -133,7 +141,7 @@ async def _links(request: AnyRequest, need: dict[str, Any], problem: Errors | No
 
 
 @get("/needs/{record_id:int}", opt={"roles": NEED_READERS}, include_in_schema=False)
-async def show_need(request: AnyRequest, record_id: int) -> Template:
+async def show_need(request: AnyRequest, record_id: FromPath[int]) -> Template:
     need = await SERVICE.get(record_id)
     history: list[dict[str, Any]] = []
     if may(request, STAFF):
@@ -168,7 +176,7 @@ async def _activity_id(request: AnyRequest) -> int:
 
 
 @post("/needs/{record_id:int}/confirm", opt={"roles": EDITORS}, include_in_schema=False)
-async def confirm_candidate(request: AnyRequest, record_id: int) -> Response[Any]:
+async def confirm_candidate(request: AnyRequest, record_id: FromPath[int]) -> Response[Any]:
     """ "This activity answers this need": the candidate becomes a real link."""
     try:
         await candidates.confirm(request.scope.get("user"), record_id, await _activity_id(request))
@@ -178,7 +186,7 @@ async def confirm_candidate(request: AnyRequest, record_id: int) -> Response[Any
 
 
 @post("/needs/{record_id:int}/reject", opt={"roles": EDITORS}, include_in_schema=False)
-async def reject_candidate(request: AnyRequest, record_id: int) -> Response[Any]:
+async def reject_candidate(request: AnyRequest, record_id: FromPath[int]) -> Response[Any]:
     """ "It does not": stored, so the candidate stops being offered."""
     form = await request.form()
     try:
@@ -194,7 +202,7 @@ async def reject_candidate(request: AnyRequest, record_id: int) -> Response[Any]
 
 
 @post("/needs/{record_id:int}/restore-candidate", opt={"roles": EDITORS}, include_in_schema=False)
-async def restore_candidate(request: AnyRequest, record_id: int) -> Response[Any]:
+async def restore_candidate(request: AnyRequest, record_id: FromPath[int]) -> Response[Any]:
     try:
         await candidates.undo_rejection(
             request.scope.get("user"), record_id, await _activity_id(request)
@@ -205,13 +213,13 @@ async def restore_candidate(request: AnyRequest, record_id: int) -> Response[Any
 
 
 @get("/needs/{record_id:int}/edit", opt={"roles": EDITORS}, include_in_schema=False)
-async def edit_need(request: AnyRequest, record_id: int) -> Template:
+async def edit_need(request: AnyRequest, record_id: FromPath[int]) -> Template:
     record = await SERVICE.get(record_id)
     return await _form(request, shown(record, FIELDS), {}, record)
 
 
 @post("/needs/{record_id:int}/edit", opt={"roles": EDITORS}, include_in_schema=False)
-async def update_need(request: AnyRequest, record_id: int) -> Response[Any]:
+async def update_need(request: AnyRequest, record_id: FromPath[int]) -> Response[Any]:
     record = await SERVICE.get(record_id)
     saved = await save(request, SERVICE, NeedCreate, FIELDS, record_id)
     if saved.record is None:
@@ -228,7 +236,7 @@ async def update_need(request: AnyRequest, record_id: int) -> Response[Any]:
 
 
 @post("/needs/{record_id:int}/archive", opt={"roles": EDITORS}, include_in_schema=False)
-async def archive_need(request: AnyRequest, record_id: int) -> Response[Any]:
+async def archive_need(request: AnyRequest, record_id: FromPath[int]) -> Response[Any]:
     await within_assignment(
         request.scope.get("user"), SERVICE.table, record_id, lambda: SERVICE.archive(record_id)
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Response, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from ta_manager.accounts.roles import EDITORS, STAFF
@@ -19,10 +20,12 @@ from ta_manager.proposals.schemas import (
     CostLineCreate,
     DraftRequest,
     ProposalUpdate,
+    ProposedActivityCreate,
     ProposedActivityUpdate,
     changes_of,
     convert,
 )
+from ta_manager.records.sources import format_all
 from ta_manager.ui import choices
 from ta_manager.ui.forms import Errors, Field, errors_from, read_form
 from ta_manager.ui.forms import convert as convert_form
@@ -41,6 +44,18 @@ DRAFT_FIELDS: list[Field] = [
     ),
     Field("include_partly_met", N_("Also needs that are partly met"), "bool"),
     Field("min_states_for_workshop", N_("States needed for a regional workshop"), "number"),
+    Field(
+        "activities",
+        N_("Proposed activity records to take"),
+        "pickers",
+        picker="proposed",
+        help=N_("Codes of activities of status 'proposed', separated by ';'"),
+    ),
+    Field(
+        "take_proposed",
+        N_("Also take every proposed activity record of these priority areas not yet taken"),
+        "bool",
+    ),
 ]
 HEADER_FIELDS: list[Field] = [
     Field("title", N_("Title"), required=True),
@@ -53,7 +68,7 @@ HEADER_FIELDS: list[Field] = [
 
 
 @get("/proposals", opt={"roles": STAFF}, include_in_schema=False)
-async def list_proposals(request: AnyRequest, offset: int = 0) -> Template:
+async def list_proposals(request: AnyRequest, offset: FromQuery[int] = 0) -> Template:
     listing = await service.listing(50, max(0, offset))
     return await _list(request, listing, {"currency": "USD", "min_states_for_workshop": "3"}, {})
 
@@ -117,12 +132,22 @@ async def _page(
         },
         errors=errors or {},
         where=where,
+        funding_needs=[funding_need_row(f) for f in doc["funding_needs"]],
         choices=await choices.load({"proposal_status", "line_category"}),
     )
 
 
+def funding_need_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A funding need record in the shape the funding report lists them (funding/needs.html)."""
+    return {
+        **record,
+        "stated": record.get("stated_on"),
+        "sources": format_all(record.get("sources")),
+    }
+
+
 @get("/proposals/{proposal_id:int}", opt={"roles": STAFF}, include_in_schema=False)
-async def show_proposal(request: AnyRequest, proposal_id: int) -> Template:
+async def show_proposal(request: AnyRequest, proposal_id: FromPath[int]) -> Template:
     return await _page(request, proposal_id)
 
 
@@ -141,7 +166,7 @@ async def _write(request: AnyRequest, proposal_id: int, where: str, write: Any) 
 
 
 @post("/proposals/{proposal_id:int}", opt={"roles": EDITORS}, include_in_schema=False)
-async def update_proposal(request: AnyRequest, proposal_id: int) -> Response[Any]:
+async def update_proposal(request: AnyRequest, proposal_id: FromPath[int]) -> Response[Any]:
     form = await request.form()
     errors: Errors = {}
     values, _ = await read_form(form, HEADER_FIELDS, errors)
@@ -177,7 +202,9 @@ def _numbers(form: FormMultiDict, prefix: str, errors: Errors, field: str) -> di
     opt={"roles": EDITORS},
     include_in_schema=False,
 )
-async def update_activity(request: AnyRequest, proposal_id: int, activity_id: int) -> Response[Any]:
+async def update_activity(
+    request: AnyRequest, proposal_id: FromPath[int], activity_id: FromPath[int]
+) -> Response[Any]:
     """Quantities (the template's parameters), phasing by year, title."""
     form = await request.form()
     errors: Errors = {}
@@ -210,7 +237,9 @@ async def update_activity(request: AnyRequest, proposal_id: int, activity_id: in
     opt={"roles": EDITORS},
     include_in_schema=False,
 )
-async def delete_activity(request: AnyRequest, proposal_id: int, activity_id: int) -> Response[Any]:
+async def delete_activity(
+    request: AnyRequest, proposal_id: FromPath[int], activity_id: FromPath[int]
+) -> Response[Any]:
     return await _write(
         request,
         proposal_id,
@@ -219,10 +248,32 @@ async def delete_activity(request: AnyRequest, proposal_id: int, activity_id: in
     )
 
 
+@post(
+    "/proposals/{proposal_id:int}/activities",
+    opt={"roles": EDITORS},
+    include_in_schema=False,
+)
+async def take_activity(request: AnyRequest, proposal_id: FromPath[int]) -> Response[Any]:
+    """Take an existing `proposed` activity record as a proposed activity (its title,
+    priority area, type, States, needs and year fill the rest)."""
+    form = await request.form()
+    code = str(form.get("activity") or "").strip()
+    if not code:
+        errors = {"activity": [gettext("give the code of a proposed activity record")]}
+        return await _page(request, proposal_id, errors, "take", 422)
+    return await _write(
+        request,
+        proposal_id,
+        "take",
+        lambda: service.add_activity(proposal_id, ProposedActivityCreate(activity=code)),
+    )
+
+
 LINE_FIELDS: list[Field] = [
     Field("category", N_("Category"), "select", choices="line_category", required=True),
     Field("description", N_("Description"), required=True),
     Field("quantity", N_("Quantity"), "money", required=True),
+    Field("quantity_high", N_("to (a range)"), "money"),
     Field("unit", N_("Unit")),
     Field("unit_cost", N_("Unit cost"), "money", required=True),
 ]
@@ -233,7 +284,9 @@ LINE_FIELDS: list[Field] = [
     opt={"roles": EDITORS},
     include_in_schema=False,
 )
-async def add_line(request: AnyRequest, proposal_id: int, activity_id: int) -> Response[Any]:
+async def add_line(
+    request: AnyRequest, proposal_id: FromPath[int], activity_id: FromPath[int]
+) -> Response[Any]:
     errors: Errors = {}
     values, _ = await read_form(await request.form(), LINE_FIELDS, errors)
     values = {k: v for k, v in values.items() if v is not None}
@@ -252,17 +305,22 @@ async def add_line(request: AnyRequest, proposal_id: int, activity_id: int) -> R
     include_in_schema=False,
 )
 async def update_line(
-    request: AnyRequest, proposal_id: int, activity_id: int, line_id: int
+    request: AnyRequest,
+    proposal_id: FromPath[int],
+    activity_id: FromPath[int],
+    line_id: FromPath[int],
 ) -> Response[Any]:
     """A line overridden by hand: its quantity and unit cost (send the line's version)."""
     form = await request.form()
     errors: Errors = {}
     changes: dict[str, Any] = {}
-    for key in ("quantity", "unit_cost"):
+    for key in ("quantity", "quantity_high", "unit_cost"):
         text = str(form.get(key) or "").strip().replace(",", "")
         try:
             if text:
                 changes[key] = Decimal(text)
+            elif key == "quantity_high" and key in form:
+                changes[key] = None  # the range removed
         except InvalidOperation:
             errors.setdefault(key, []).append(gettext("must be a number") + f" ({text})")
     where = f"activity-{activity_id}"
@@ -273,7 +331,7 @@ async def update_line(
             where,
             lambda: service.delete_line(proposal_id, activity_id, line_id),
         )
-    if errors or not changes:
+    if errors or not {k for k, v in changes.items() if v is not None}:
         errors = errors or {"line": [gettext("give a quantity and a unit cost")]}
         return await _page(request, proposal_id, errors, where, 422)
     return await _write(
@@ -291,6 +349,7 @@ ROUTES: list[Any] = [
     update_proposal,
     update_activity,
     delete_activity,
+    take_activity,
     add_line,
     update_line,
 ]

@@ -44,6 +44,11 @@ def filters_from(request: AnyRequest, filters_cls: type[Any], errors: Errors) ->
                 values[f.name] = dt.date.fromisoformat(raw[-1])
             except ValueError:
                 errors.setdefault(key, []).append(gettext("give a date as YYYY-MM-DD"))
+        elif hints[f.name] == bool | None:
+            if raw[-1] not in ("true", "false"):
+                errors.setdefault(key, []).append(gettext("must be true or false"))
+            else:
+                values[f.name] = raw[-1] == "true"
         elif hints[f.name] == int | None:
             try:
                 values[f.name] = int(raw[-1])
@@ -60,8 +65,11 @@ class Listing:
     errors: Errors
 
 
-async def listing(request: AnyRequest, service: RecordService, filters_cls: type[Any]) -> Listing:
-    """One page of records as the signed-in user may see them (a donor: its own)."""
+async def listing(
+    request: AnyRequest, service: RecordService, filters_cls: type[Any], *, shared: bool = False
+) -> Listing:
+    """One page of records as the signed-in user may see them (a donor: its own; `shared`
+    reference data such as States: everyone sees all)."""
     errors: Errors = {}
     filters = filters_from(request, filters_cls, errors)
     params = request.query_params
@@ -73,7 +81,8 @@ async def listing(request: AnyRequest, service: RecordService, filters_cls: type
     if errors:
         return Listing(empty, errors)
     try:
-        page = await reader_for(service, request.scope.get("user")).page(
+        reader = service if shared else reader_for(service, request.scope.get("user"))
+        page = await reader.page(
             filters,
             q=(params.get("q") or "").strip() or None,
             sort=params.get("sort") or None,
@@ -109,6 +118,10 @@ async def save(
     form = await request.form()
     errors: Errors = {}
     values, raw = await read_form(form, fields, errors)
+    more = form.get("_add_row")
+    if isinstance(more, str) and more in {f.name for f in fields if f.kind == "sources"}:
+        # "Add another source" without JavaScript: the same form, one more blank row.
+        return Saved(None, {**raw, "_add_row": more}, {}, status=200)
     version_text = str(form.get("version") or "")
     data = convert(values, struct, errors)
     if data is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import get
 from litestar.response import Template
@@ -33,6 +32,19 @@ FIGURES = (
     N_("Regional or wider activities"),
 )
 KEYS = ("year", "from", "to", "region", "country", "priority_area", "instrument", "type")
+
+
+def job_params(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """The page's filters as a job's params (the report URL's names; a year is a number)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key == "year":
+            out[key] = int(value) if value.isdigit() else value
+        elif key in out:
+            out[key] = [*(out[key] if isinstance(out[key], list) else [out[key]]), value]
+        else:
+            out[key] = value
+    return out
 
 
 @get("/reports", opt={"roles": STAFF}, include_in_schema=False)
@@ -88,7 +100,7 @@ async def reports_page(request: AnyRequest) -> Template:
         charts=charts,
         errors=errors,
         year=filters.year,
-        report_query=urlencode(pairs),
+        annual_params=job_params(pairs),
         choices=await choices.load({"regions", "priority_areas"}),
     )
 

@@ -12,14 +12,18 @@ from ta_manager.ui import (
     admin,
     auth,
     dashboard,
+    duplicates,
     funding,
     imports,
+    jobs,
     language,
     matrix,
     needs,
     pickers,
     proposals,
     reports,
+    sources,
+    states,
 )
 from ta_manager.ui.pages import EXCEPTION_HANDLERS, before_request
 from ta_manager.ui.templating import STATIC
@@ -29,15 +33,19 @@ def ui_router() -> Router:
     pages: list[Any] = [
         *auth.ROUTES,
         *dashboard.ROUTES,
+        *duplicates.ROUTES,
         *activities.ROUTES,
         *needs.ROUTES,
         *pickers.ROUTES,
         *matrix.ROUTES,
         *reports.ROUTES,
         *funding.ROUTES,
+        *jobs.ROUTES,
         *imports.ROUTES,
         *proposals.ROUTES,
+        *states.ROUTES,
         *admin.ROUTES,
+        *sources.ROUTES,
         *language.ROUTES,
     ]
     return Router(

@@ -12,10 +12,12 @@ from urllib.parse import urlencode
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from ta_manager.locale import RequestTranslations, current_language, gettext
+from ta_manager.records.partial_dates import NotADate, PartialDate
+from ta_manager.records.sources import format_one
 from ta_manager.reference.un_states import by_iso3
 from ta_manager.ui.choices import LABELS
 
@@ -45,6 +47,45 @@ def day(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return format_datetime(value, format="medium", locale=current_language.get())
     return format_date(value, format="medium", locale=current_language.get())
+
+
+def partial(value: Any) -> str:
+    """A partial date as given, in words of the request's language: 2008 -> '2008',
+    2008-05 -> 'May 2008', 2008-05-12 -> 'May 12, 2008'."""
+    if value in (None, ""):
+        return "—"
+    try:
+        found = PartialDate.parse(str(value))
+    except NotADate:
+        return str(value)
+    lang = current_language.get()
+    if found.precision == "year":
+        return found.text
+    if found.precision == "month":
+        return format_date(found.first, format="LLLL y", locale=lang)
+    return format_date(found.first, format="medium", locale=lang)
+
+
+def dates(record: Any) -> str:
+    """An activity's dates as the reports give them: the actual ones when there are any,
+    else the planned ones; 'May 2008', '2004 to ongoing', 'undated'."""
+    held = record.get("actual_start") or record.get("actual_end")
+    start = record.get("actual_start" if held else "planned_start")
+    end = record.get("actual_end" if held else "planned_end")
+    if not start and not end:
+        return gettext("undated")
+    if not end:
+        if record.get("status") == "ongoing":
+            return gettext("%(start)s to ongoing", start=partial(start))
+        return partial(start)
+    if not start or start == end:
+        return partial(end)
+    return gettext("%(start)s to %(end)s", start=partial(start), end=partial(end))
+
+
+def citation(source: Any) -> str:
+    """One source as documents cite it: 'CTOC/COP/2008/16 para 9 fn 17'."""
+    return format_one(source) if isinstance(source, dict) else str(source)
 
 
 def plain(value: Any) -> str:
@@ -103,7 +144,16 @@ def environment() -> Environment:
     )
     env.install_gettext_translations(RequestTranslations(), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
-        number=number, money=money, day=day, label=label, plain=plain, state=state, states=states
+        number=number,
+        money=money,
+        day=day,
+        label=label,
+        plain=plain,
+        partial=partial,
+        dates=dates,
+        citation=citation,
+        state=state,
+        states=states,
     )
     env.globals.update(query=query)
     return env
