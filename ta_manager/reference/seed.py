@@ -157,10 +157,8 @@ async def _seed_priority_areas() -> None:
     for order, pa in enumerate(reference_data()["priority_area"], start=1):
         await sql.execute(
             """
-            INSERT INTO priority_area (code, name, description, mandate, instrument_id, sort_order,
-                                       name_fr, name_es)
-            VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE upper(code) = upper($5)), $6,
-                    $7, $8)
+            INSERT INTO priority_area (code, name, description, mandate, instrument_id, sort_order)
+            VALUES ($1, $2, $3, $4, (SELECT id FROM instrument WHERE upper(code) = upper($5)), $6)
             ON CONFLICT DO NOTHING
             """,
             pa["code"],
@@ -169,19 +167,44 @@ async def _seed_priority_areas() -> None:
             pa.get("mandate", ""),
             pa.get("instrument"),
             order,
-            pa.get("name_fr", ""),
-            pa.get("name_es", ""),
         )
         await sql.executemany(
             """
-            INSERT INTO assistance_type (code, priority_area_id, name, sort_order, name_fr, name_es)
-            SELECT $1, id, $3, $4, $5, $6 FROM priority_area WHERE upper(code) = upper($2)
+            INSERT INTO assistance_type (code, priority_area_id, name, sort_order)
+            SELECT $1, id, $3, $4 FROM priority_area WHERE upper(code) = upper($2)
             ON CONFLICT DO NOTHING
             """,
             [
-                (t["code"], pa["code"], t["name"], n, t.get("name_fr", ""), t.get("name_es", ""))
+                (t["code"], pa["code"], t["name"], n)
                 for n, t in enumerate(pa["assistance_types"], 1)
             ],
+        )
+    await _seed_translated_names()
+
+
+async def _seed_translated_names() -> None:
+    """French and Spanish names of the seeded priority areas and assistance types, filled
+    only where blank and only on rows whose English name is still the seeded one (a row the
+    secretariat renamed keeps its own). Skipped on a schema older than the names' migration
+    (the seed also runs between migration steps in tests of old data)."""
+    has_names = await sql.fetchval(
+        "SELECT count(*) = 2 FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name IN ('priority_area', 'assistance_type') AND column_name = 'name_fr'"
+    )
+    if not has_names:
+        return
+    areas = reference_data()["priority_area"]
+    for table, rows in (
+        ("priority_area", areas),
+        ("assistance_type", [t for pa in areas for t in pa["assistance_types"]]),
+    ):
+        await sql.executemany(
+            f"""
+            UPDATE {table} SET name_fr = CASE WHEN name_fr = '' THEN $3 ELSE name_fr END,
+                               name_es = CASE WHEN name_es = '' THEN $4 ELSE name_es END
+            WHERE upper(code) = upper($1) AND name = $2 AND (name_fr = '' OR name_es = '')
+            """,
+            [(r["code"], r["name"], r.get("name_fr", ""), r.get("name_es", "")) for r in rows],
         )
 
 
