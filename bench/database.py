@@ -18,7 +18,10 @@ from ta_manager.reference.seed import seed_reference
 
 @asynccontextmanager
 async def bench_database(keep: bool = False) -> AsyncIterator[str]:
-    data_dir = Path(platformdirs.user_cache_dir("ta-manager")) / "bench-postgres"
+    data_dir = Path(
+        os.environ.get("TA_BENCH_DATA_DIR")
+        or Path(platformdirs.user_cache_dir("ta-manager")) / "bench-postgres"
+    )
     server = os.environ.get("DATABASE_URL") or await asyncio.to_thread(
         embedded.start_server, data_dir
     )

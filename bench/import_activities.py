@@ -113,8 +113,18 @@ async def measure_write_floor(dsn: str, path: Path) -> dict[str, Any]:
     await _connect(dsn)
     tables = {}
     for table in WRITTEN:
-        rows = await sql.fetch(f"SELECT * FROM {table} ORDER BY id")
-        tables[table] = ([*rows[0].keys()], [tuple(r) for r in rows])
+        columns = [
+            r[0]
+            for r in await sql.fetch(
+                "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::regclass"
+                " AND attnum > 0 AND NOT attisdropped AND attgenerated = ''"
+                " AND atttypid <> 'jsonb'::regtype ORDER BY attnum",
+                table,
+            )
+        ]  # generated columns (starts_on, ends_on) are computed, never copied; jsonb
+        # (sources, '[]' for these rows) is left to its default: COPY has no binary jsonb
+        rows = await sql.fetch(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
+        tables[table] = (columns, [tuple(r) for r in rows])
     seconds = 0.0
     try:
         async with sql.transaction():
@@ -156,6 +166,20 @@ async def measure_reject(dsn: str, path: Path) -> dict[str, Any]:
     }
 
 
+async def measure_import_without_audit(dsn: str, path: Path) -> dict[str, Any]:
+    """The same import with the audit trail switched off (its snapshot and records): the
+    import as it was before "Imports write one audit record per created or changed row"."""
+    import importers.service
+    import importers.staging
+
+    async def nothing(*args: Any) -> int:
+        return 0
+
+    importers.service.record_rows = nothing  # type: ignore[assignment]
+    importers.staging.snapshot_rows = nothing  # type: ignore[assignment]
+    return await measure_import(dsn, path)
+
+
 async def measure_import(dsn: str, path: Path) -> dict[str, Any]:
     from importers.service import import_file
 
@@ -186,8 +210,20 @@ def _phases(result: dict[str, Any]) -> str:
     )
 
 
+def _phase(result: dict[str, Any], name: str) -> float:
+    """Seconds of one step (from its start to the next step's, or to the end)."""
+    marks = sorted(result["phases"].items(), key=lambda kv: kv[1])
+    ends = [t for _, t in marks[1:]] + [result["seconds"]]
+    return next(end - start for (step, start), end in zip(marks, ends, strict=True) if step == name)
+
+
 def _child(mode: str, dsn: str, path: Path) -> None:
-    modes = {"floor": measure_floor, "write": measure_write_floor, "reject": measure_reject}
+    modes = {
+        "floor": measure_floor,
+        "write": measure_write_floor,
+        "reject": measure_reject,
+        "noaudit": measure_import_without_audit,
+    }
     work = modes.get(mode, measure_import)
     result = asyncio.run(work(dsn, path))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -202,6 +238,8 @@ def _run(mode: str, dsn: str, path: Path) -> dict[str, Any]:
         text=True,
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    shown = {k: v for k, v in result.items() if k != "problems"}
+    print(f"{mode}: {json.dumps(shown)}", file=sys.stderr, flush=True)
     return result
 
 
@@ -223,7 +261,10 @@ async def main(n: int) -> None:
                 ["code", "name", "roles"],
                 [(f"P-{i:03d}", f"Partner {i}", ["partner"]) for i in range(PARTNERS)],
             )
+            load_before = os.getloadavg()
             floor = await asyncio.to_thread(_run, "floor", dsn, path)
+            bare = await asyncio.to_thread(_run, "noaudit", dsn, path)
+            await sql.execute("TRUNCATE activity CASCADE")
             first = await asyncio.to_thread(_run, "import", dsn, path)
             write = await asyncio.to_thread(_run, "write", dsn, path)
             links = await sql.fetchval("SELECT count(*) FROM activity_country")
@@ -232,9 +273,21 @@ async def main(n: int) -> None:
             await sql.execute("TRUNCATE activity CASCADE")
             refused = await asyncio.to_thread(_run, "reject", dsn, bad)
             left = await sql.fetchval("SELECT count(*) FROM activity")
+            load_after = os.getloadavg()
     ratio = first["seconds"] / floor["seconds"]
     print(f"generated {n:,} rows ({size_mb:.1f} MB) in {made:.1f} s")
+    print(
+        f"load average (1/5/15 min) before {'/'.join(f'{x:.1f}' for x in load_before)},"
+        f" after {'/'.join(f'{x:.1f}' for x in load_after)} on {os.cpu_count()} cores"
+    )
     print(f"import phases: {_phases(first)}")
+    print(f"import phases without the audit trail: {_phases(bare)}")
+    merge, merge_bare = _phase(first, "merge"), _phase(bare, "merge")
+    print(
+        f"audit trail: import {first['seconds']:.1f} s against {bare['seconds']:.1f} s without"
+        f" (x{first['seconds'] / bare['seconds']:.2f}); merge phase {merge:.1f} s against"
+        f" {merge_bare:.1f} s (x{merge / merge_bare:.2f}); target: within 10 % (x1.10)"
+    )
     print(f"re-import phases: {_phases(again)}")
     print("| run | rows | time | vs floor | peak memory |")
     print("|---|---|---|---|---|")
@@ -254,6 +307,11 @@ async def main(n: int) -> None:
         f" activity-State and {partners:,} activity-partner links | {first['seconds']:.1f} s |"
         f" {ratio:.1f} ({first['seconds'] / write_floor:.1f} x real-table floor) |"
         f" {first['peak_mb']:.0f} MB |"
+    )
+    print(
+        f"| the same import without the audit trail (as before the per-row audit) |"
+        f" {bare['new']:,} new activities | {bare['seconds']:.1f} s |"
+        f" {bare['seconds'] / floor['seconds']:.1f} | {bare['peak_mb']:.0f} MB |"
     )
     print(
         f"| the same rows with one bad date, into an empty database | refused:"

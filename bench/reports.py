@@ -10,9 +10,14 @@ is its own.
 For each report:
 - report: the whole export (queries, polars, writing the file), wall time and peak RSS;
 - floor: COPY-out of exactly the queries the report ran (captured while it ran) plus a raw
-  constant-memory xlsxwriter write of exactly the cells of the report's file (read back
-  untimed with calamine), or a plain csv.writer write of the same lines for CSV.
-Prints a markdown table for docs/benchmarks.md.
+  write of exactly the cells of the report's file (read back untimed with calamine) with
+  the fastest writer measured (bench/writers.py: rvgsrust-xlsxwriter when installed,
+  `--floor-writer xlsxwriter` for the old floor), or a plain csv.writer write for CSV.
+
+`--scale 100000 --scale 300000` runs the cases at both sizes and prints how each case's
+time grows against its output (cells written): the matrix for one region must grow no
+faster than its output (time ratio <= 1.2 x the output ratio). Prints markdown tables for
+docs/benchmarks.md, with the machine's load.
 """
 
 from __future__ import annotations
@@ -117,7 +122,9 @@ async def _copy_out(dsn: str, queries: list[tuple[str, tuple[Any, ...]]]) -> tup
         await conn.close()
 
 
-def _raw_xlsx(sheets: list[tuple[str, list[list[Any]]]], target: Path) -> float:
+def _raw_xlsx(sheets: list[tuple[str, list[list[Any]]]], target: Path, writer: str) -> float:
+    if writer == "rvgsrust-xlsxwriter":
+        return _raw_rvgsrust(sheets, target)
     import xlsxwriter
 
     started = time.perf_counter()
@@ -139,6 +146,36 @@ def _raw_xlsx(sheets: list[tuple[str, list[list[Any]]]], target: Path) -> float:
     return time.perf_counter() - started
 
 
+def _raw_rvgsrust(sheets: list[tuple[str, list[list[Any]]]], target: Path) -> float:
+    import rvgsrust_xlsxwriter as rx
+
+    started = time.perf_counter()
+    book = rx.Workbook(str(target))
+    date_format = book.add_format().set_num_format("yyyy-mm-dd")
+    for name, rows in sheets:
+        ws = book.add_worksheet(name, constant_memory=True)
+        for r, values in enumerate(rows):
+            for c, v in enumerate(values):
+                if v is None or v == "":
+                    continue
+                if isinstance(v, dt.date):
+                    ws.write(r, c, v, date_format)
+                else:
+                    ws.write(r, c, v)
+    book.close()
+    return time.perf_counter() - started
+
+
+def floor_writer(asked: str | None) -> str:
+    """The writer of the floor: the one asked for, else the fastest measured if installed."""
+    import importlib.util
+
+    if asked:
+        return asked
+    fastest = importlib.util.find_spec("rvgsrust_xlsxwriter") is not None
+    return "rvgsrust-xlsxwriter" if fastest else "xlsxwriter"
+
+
 def _raw_csv(lines: list[list[str]], target: Path) -> float:
     started = time.perf_counter()
     with target.open("w", newline="", encoding="utf-8") as fh:
@@ -148,7 +185,7 @@ def _raw_csv(lines: list[list[str]], target: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_floor(dsn: str, report_file: Path, queries_file: Path) -> dict[str, Any]:
+def run_floor(dsn: str, report_file: Path, queries_file: Path, writer: str) -> dict[str, Any]:
     queries = pickle.loads(queries_file.read_bytes())
     copy_seconds, copied = asyncio.run(_copy_out(dsn, queries))
     target = report_file.with_name("floor" + report_file.suffix)
@@ -156,13 +193,16 @@ def run_floor(dsn: str, report_file: Path, queries_file: Path) -> dict[str, Any]
         with report_file.open(encoding="utf-8", newline="") as fh:
             lines = list(csv.reader(fh))
         write_seconds = _raw_csv(lines, target)
+        cells = sum(len(line) for line in lines)
     else:
         from python_calamine import CalamineWorkbook
 
         book = CalamineWorkbook.from_path(str(report_file))
         sheets = [(n, book.get_sheet_by_name(n).to_python()) for n in book.sheet_names]
-        write_seconds = _raw_xlsx(sheets, target)
+        write_seconds = _raw_xlsx(sheets, target, writer)
+        cells = sum(1 for _, rows in sheets for row in rows for v in row if v not in (None, ""))
     return {
+        "cells": cells,
         "seconds": copy_seconds + write_seconds,
         "copy_seconds": copy_seconds,
         "write_seconds": write_seconds,
@@ -197,10 +237,12 @@ def compare_writer(writer: str, n: int, target: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
-def _child(mode: str, dsn: str, case: str, workdir: Path) -> dict[str, Any]:
+def _child(
+    mode: str, dsn: str, case: str, workdir: Path, writer: str = "xlsxwriter"
+) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "bench.reports", "--child", mode, "--case", case,
-         "--dsn", dsn, "--workdir", str(workdir)],
+         "--dsn", dsn, "--workdir", str(workdir), "--floor-writer", writer],
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     if done.returncode != 0:
@@ -233,8 +275,12 @@ def _ensure_data(scale: int, seed: int) -> str:
         server = embedded.start_server(data_dir)
     dsn = embedded.with_database(server, f"ta_bench_reports_s{scale}_{seed}")
     asyncio.run(embedded.ensure_database(server, urlsplit(dsn).path.lstrip("/")))
-    if asyncio.run(_activities(dsn)) >= scale:
-        return dsn  # loaded by an earlier run
+    if asyncio.run(_activities(dsn)) >= scale:  # loaded by an earlier run: migrate only
+        subprocess.run(
+            [sys.executable, "-m", "ta_manager.cli.main", "migrate"],
+            env={**os.environ, "DATABASE_URL": dsn}, cwd=ROOT, check=True,
+        )  # fmt: skip
+        return dsn
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "ta_manager.cli.main", "demo", "--scale", str(scale),
@@ -245,9 +291,14 @@ def _ensure_data(scale: int, seed: int) -> str:
     return dsn
 
 
+def _load(values: tuple[float, float, float]) -> str:
+    return "/".join(f"{x:.1f}" for x in values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--scale", type=int, action="append", help="100000 unless given")
+    parser.add_argument("--floor-writer", choices=["xlsxwriter", "rvgsrust-xlsxwriter"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", action="append", help="case name(s) to run")
     parser.add_argument("--child", choices=["report", "floor", "openpyxl", "xlsxwriter"])
@@ -276,24 +327,41 @@ def main() -> None:
             queries.write_bytes(pickle.dumps(captured))
             result["bytes"] = report_file.stat().st_size
         else:
-            result = run_floor(a.dsn, report_file, queries)
+            result = run_floor(a.dsn, report_file, queries, a.floor_writer or "xlsxwriter")
         print(json.dumps(result))
         return
-    dsn = _ensure_data(a.scale, a.seed)
-    print(f"| report (scale {a.scale:,}) | report s | floor s (COPY + raw write) | ratio "
-          "| peak MB | file MB |")  # fmt: skip
-    print("|---|---|---|---|---|---|")
-    with tempfile.TemporaryDirectory(prefix="ta-bench-") as tmp:
+    scales = a.scale or [100_000]
+    writer = floor_writer(a.floor_writer)
+    results: dict[tuple[int, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+    for scale in scales:
+        dsn = _ensure_data(scale, a.seed)
+        load = os.getloadavg()
+        print(f"\n| report (scale {scale:,}) | report s | floor s (COPY + raw write with"
+              f" {writer}) | ratio | peak MB | file MB | cells |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|")
+        with tempfile.TemporaryDirectory(prefix="ta-bench-") as tmp:
+            for case in a.only or list(CASES):
+                report = _child("report", dsn, case, Path(tmp))
+                floor = _child("floor", dsn, case, Path(tmp), writer)
+                results[scale, case] = report, floor
+                print(
+                    f"| {case} | {report['seconds']:.1f} | {floor['seconds']:.1f} "
+                    f"({floor['copy_seconds']:.1f} + {floor['write_seconds']:.1f}) "
+                    f"| {report['seconds'] / floor['seconds']:.2f} | {report['peak_mb']:.0f} "
+                    f"| {report['bytes'] / 1e6:.1f} | {floor['cells']:,} |",
+                    flush=True,
+                )
+        print(f"\nload average (1/5/15 min): {_load(load)} before, {_load(os.getloadavg())}"
+              f" after, on {os.cpu_count()} cores")  # fmt: skip
+    if len(scales) > 1:
+        low, high = min(scales), max(scales)
+        print(f"\n| report, {low:,} -> {high:,} activities | time ratio | output ratio (cells)"
+              " | time / output (target <= 1.2) |")  # fmt: skip
+        print("|---|---|---|---|")
         for case in a.only or list(CASES):
-            report = _child("report", dsn, case, Path(tmp))
-            floor = _child("floor", dsn, case, Path(tmp))
-            print(
-                f"| {case} | {report['seconds']:.1f} | {floor['seconds']:.1f} "
-                f"({floor['copy_seconds']:.1f} + {floor['write_seconds']:.1f}) "
-                f"| {report['seconds'] / floor['seconds']:.2f} | {report['peak_mb']:.0f} "
-                f"| {report['bytes'] / 1e6:.1f} |",
-                flush=True,
-            )
+            (r1, f1), (r2, f2) = results[low, case], results[high, case]
+            t, o = r2["seconds"] / r1["seconds"], f2["cells"] / f1["cells"]
+            print(f"| {case} | x{t:.2f} | x{o:.2f} | {t / o:.2f} |")
 
 
 if __name__ == "__main__":

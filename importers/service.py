@@ -28,6 +28,7 @@ from ta_manager.activities.links import delivery_cycles, same_event_cycles
 from ta_manager.audit.actor import SYSTEM, Actor, acting_as, command_line_actor, current_actor
 from ta_manager.audit.bulk import record_rows
 from ta_manager.database import sql
+from ta_manager.database.statistics import analyze_if_large
 from ta_manager.errors import DomainError
 from ta_manager.records.references import Reference, StateReference
 from ta_manager.records.service import translate_database_error
@@ -156,13 +157,15 @@ async def _write(
             if kind.name == "activities":
                 await _check_activity_links(parsed, written, problems)
             # One audit record per written row, in this transaction (merge took the snapshot).
-            for action in ("update", "create"):
-                ids_written = written["updated" if action == "update" else "created"]
+            for action, ids_written in (("update", written.updated), ("create", written.created)):
                 await record_rows(kind.service.resource, kind.service.table, action, ids_written)
         except asyncpg.PostgresError as exc:
             raise _database_problem(parsed, exc) from exc
-        summary.created_ids = written["created"]
-        summary.updated_ids = written["updated"]
+        # A large import changes the row counts the planner works from: analyse what it wrote
+        # (not the audit trail: append-only, read by its indexes, left to autovacuum).
+        await analyze_if_large(sum(written.rows.values()), written.tables())
+        summary.created_ids = written.created
+        summary.updated_ids = written.updated
         if progress:
             progress("merge", len(parsed), len(parsed))
         return summary
@@ -221,12 +224,12 @@ async def _unknown(ref: Reference, missing: list[str]) -> dict[str, str]:
 
 
 async def _check_activity_links(
-    parsed: Parsed, written: dict[str, list[int]], problems: Problems
+    parsed: Parsed, written: staging.Written, problems: Problems
 ) -> None:
     """Same-event links and deliveries that now form a cycle (rows of the file may close one
     together): the rows are named and the whole import rolls back."""
     fields = {c.name for c in parsed.columns}
-    ids = written["created"] + written["updated"]
+    ids = written.created + written.updated
     if not ids or not fields & {"same_event_as", "delivers"}:
         return
     rows = await staging.existing_ids()

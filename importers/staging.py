@@ -22,6 +22,24 @@ GROUPS = "import_groups"
 
 
 @dataclass
+class Written:
+    """What `merge` wrote: record ids by action, and the rows written per table."""
+
+    created: list[int]
+    updated: list[int]
+    rows: dict[str, int]
+
+    def tables(self) -> list[str]:
+        """The tables it wrote rows to."""
+        return [t for t, n in self.rows.items() if n]
+
+
+def _count(status: str) -> int:
+    """Rows of an INSERT/UPDATE/DELETE command status ("INSERT 0 12" -> 12)."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+@dataclass
 class RowChange:
     number: int
     target_id: int | None
@@ -197,29 +215,35 @@ async def _mark_group_changes(groups: Sequence[Column]) -> None:
     )
 
 
-async def _merge_groups(groups: Sequence[Column]) -> None:
+async def _merge_groups(groups: Sequence[Column]) -> dict[str, int]:
     """For new rows and rows whose counts changed: the file's counts replace the stored ones
-    of the columns the file has (a blank cell removes that count)."""
+    of the columns the file has (a blank cell removes that count). Returns rows written."""
     g, names, keys = _group_of(groups)
-    await sql.execute(
+    deleted = await sql.execute(
         f"DELETE FROM {g.table} x USING {ROWS} s WHERE x.{g.owner} = s.target_id"
         f" AND NOT s.is_new AND s.changed && $1::text[] AND x.{g.key_column} = ANY($2::text[])",
         names,
         keys,
     )
-    await sql.execute(
+    inserted = await sql.execute(
         f"INSERT INTO {g.table} ({g.owner}, {g.key_column}, {g.value_column})"
         f" SELECT s.target_id, f.key, f.value FROM {GROUPS} f JOIN {ROWS} s"
         " ON s.row_no = f.row_no WHERE s.is_new OR s.changed && $1::text[]",
         names,
     )
+    return {g.table: _count(deleted) + _count(inserted)}
 
 
 async def merge(
     kind: Kind, columns: list[Column], links: list[Column], groups: Sequence[Column] = ()
-) -> dict[str, list[int]]:
-    """Write new and changed rows; unchanged rows are not touched. Returns ids by action."""
+) -> Written:
+    """Write new and changed rows; unchanged rows are not touched."""
     table = kind.service.table
+    rows: dict[str, int] = {}
+
+    def wrote(name: str, status: str) -> None:
+        rows[name] = rows.get(name, 0) + _count(status)
+
     names = [c.db_column for c in columns]
     sets = ", ".join(f"{n} = s.{n}" for n in names)
     changing = await sql.fetch(
@@ -242,7 +266,7 @@ async def merge(
     for column in links:
         link = column.link
         assert link is not None
-        await sql.execute(
+        status = await sql.execute(
             f"""
             DELETE FROM {link.table} x USING {ROWS} s
             WHERE x.{link.owner} = s.target_id AND NOT s.is_new AND $1 = ANY(s.changed)
@@ -251,9 +275,10 @@ async def merge(
             """,
             column.name,
         )
+        wrote(link.table, status)
         # New records have no links yet and staged links are distinct per row: a plain
         # INSERT. Changed records keep the links they had: ON CONFLICT skips those.
-        await sql.execute(
+        status = await sql.execute(
             f"""
             INSERT INTO {link.table} ({link.owner}, {link.target})
             SELECT s.target_id, l.target FROM {LINKS} l JOIN {ROWS} s ON s.row_no = l.row_no
@@ -261,7 +286,8 @@ async def merge(
             """,
             column.name,
         )
-        await sql.execute(
+        wrote(link.table, status)
+        status = await sql.execute(
             f"""
             INSERT INTO {link.table} ({link.owner}, {link.target})
             SELECT s.target_id, l.target FROM {LINKS} l JOIN {ROWS} s ON s.row_no = l.row_no
@@ -270,6 +296,8 @@ async def merge(
             """,
             column.name,
         )
+        wrote(link.table, status)
     if groups:
-        await _merge_groups(groups)
-    return {"created": [r["id"] for r in created], "updated": [r["id"] for r in updated]}
+        rows.update(await _merge_groups(groups))
+    rows[table] = len(created) + len(updated)
+    return Written([r["id"] for r in created], [r["id"] for r in updated], rows)

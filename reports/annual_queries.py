@@ -41,11 +41,14 @@ ACTIVITY_SCHEMA: dict[str, Any] = {
     "delivers": pl.String,
     "sources": pl.String,
 }
+# Each query starts from the chosen activities (`chosen`, the report's selection) and reads
+# only their links, so a year's report costs what that year holds, not the whole tables.
 LINKS: dict[str, tuple[str, dict[str, Any]]] = {
     "states": (
         """SELECT l.activity_id, c.id AS country_id, c.name AS country,
                   coalesce(r.code, '') AS region_code, coalesce(r.name, '(no region)') AS region
-           FROM activity_country l JOIN country c ON c.id = l.country_id
+           FROM chosen JOIN activity_country l ON l.activity_id = chosen.id
+           JOIN country c ON c.id = l.country_id
            LEFT JOIN region r ON r.id = c.region_id""",
         {
             "activity_id": pl.Int64,
@@ -57,28 +60,33 @@ LINKS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "areas": (
         """SELECT l.activity_id, p.code, p.name, p.sort_order::bigint AS sort_order
-           FROM activity_priority_area l JOIN priority_area p ON p.id = l.priority_area_id""",
+           FROM chosen JOIN activity_priority_area l ON l.activity_id = chosen.id
+           JOIN priority_area p ON p.id = l.priority_area_id""",
         {"activity_id": pl.Int64, "code": pl.String, "name": pl.String, "sort_order": pl.Int64},
     ),
     "instruments": (
         """SELECT l.activity_id, i.code, i.short_name AS name
-           FROM activity_instrument l JOIN instrument i ON i.id = l.instrument_id""",
+           FROM chosen JOIN activity_instrument l ON l.activity_id = chosen.id
+           JOIN instrument i ON i.id = l.instrument_id""",
         {"activity_id": pl.Int64, "code": pl.String, "name": pl.String},
     ),
     "partners": (
         """SELECT l.activity_id, o.code, o.name
-           FROM activity_partner l JOIN organization o ON o.id = l.organization_id""",
+           FROM chosen JOIN activity_partner l ON l.activity_id = chosen.id
+           JOIN organization o ON o.id = l.organization_id""",
         {"activity_id": pl.Int64, "code": pl.String, "name": pl.String},
     ),
     # Funders: donors named on the activity (with or without amounts), and donors of
     # allocations to the activity itself or to its project, one row per (activity, donor).
     "funders": (
         """SELECT ad.activity_id, o.code, o.name
-             FROM activity_donor ad JOIN organization o ON o.id = ad.organization_id
+             FROM chosen JOIN activity_donor ad ON ad.activity_id = chosen.id
+             JOIN organization o ON o.id = ad.organization_id
            UNION
            SELECT al.activity_id, o.code, o.name
-             FROM allocation al JOIN contribution c ON c.id = al.contribution_id
-             JOIN organization o ON o.id = c.donor_id WHERE al.activity_id IS NOT NULL
+             FROM chosen JOIN allocation al ON al.activity_id = chosen.id
+             JOIN contribution c ON c.id = al.contribution_id
+             JOIN organization o ON o.id = c.donor_id
            UNION
            SELECT a.id, o.code, o.name
              FROM chosen JOIN activity a ON a.id = chosen.id
@@ -92,7 +100,7 @@ LINKS: dict[str, tuple[str, dict[str, Any]]] = {
 
 def _chosen(where: Where) -> str:
     return (
-        "WITH chosen AS (SELECT a.id FROM activity a"
+        "WITH chosen AS MATERIALIZED (SELECT a.id FROM activity a"
         f" WHERE a.archived_at IS NULL AND {conditions(where)}) "
     )
 
@@ -125,12 +133,7 @@ async def read_activities(where: Where) -> tuple[pl.DataFrame, dict[str, pl.Data
     )
     links = {}
     for name, (query, schema) in LINKS.items():
-        links[name] = await frame(
-            _chosen(where)
-            + f"SELECT q.* FROM ({query}) q JOIN chosen ON chosen.id = q.activity_id",
-            where.args,
-            schema,
-        )
+        links[name] = await frame(_chosen(where) + query, where.args, schema)
     return activities, links
 
 

@@ -101,7 +101,7 @@ ACTIVITY_COLUMNS = [
 
 
 def _summary(book: ReportWorkbook, a: Annual) -> None:
-    ws = book.add_sheet("Summary")
+    ws = book.add_sheet("Summary", small=True)  # charts beside its tables
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 40)
     ws.set_column(2, 5, 14)

@@ -225,9 +225,20 @@ ACTIVITIES: tuple[str, dict[str, Any]] = (
                 JOIN organization o ON o.id = c.donor_id
                WHERE {DONOR} AND c.earmarked_project_id IS NOT NULL) x
         GROUP BY x.project_id
+    ), funded AS MATERIALIZED (
+        SELECT a.id FROM activity a
+        LEFT JOIN direct ON direct.activity_id = a.id
+        LEFT JOIN by_project ON by_project.project_id = a.project_id
+        LEFT JOIN named ON named.activity_id = a.id
+        LEFT JOIN named_project ON named_project.project_id = a.project_id
+        WHERE a.archived_at IS NULL
+          AND (direct.activity_id IS NOT NULL OR by_project.project_id IS NOT NULL
+               OR named.activity_id IS NOT NULL OR named_project.project_id IS NOT NULL)
     ), states AS (
+        -- the beneficiary States of the funded activities only
         SELECT ac.activity_id, string_agg(co.name, ', ' ORDER BY co.name) AS names
-        FROM activity_country ac JOIN country co ON co.id = ac.country_id GROUP BY 1
+        FROM funded JOIN activity_country ac ON ac.activity_id = funded.id
+        JOIN country co ON co.id = ac.country_id GROUP BY 1
     )
     SELECT a.code, a.title, ty.name AS type, a.status, {_S} AS starts_on, {_E} AS ends_on,
            activity_dates(a) AS dates,
@@ -250,7 +261,7 @@ ACTIVITIES: tuple[str, dict[str, Any]] = (
            a.participants_female::bigint, a.participants_male::bigint,
            coalesce(direct.allocated_usd, 0) AS allocated_usd,
            sources_text(a.sources) AS sources
-    FROM activity a
+    FROM funded JOIN activity a ON a.id = funded.id
     JOIN activity_type ty ON ty.id = a.activity_type_id
     LEFT JOIN project p ON p.id = a.project_id
     LEFT JOIN direct ON direct.activity_id = a.id
@@ -258,9 +269,6 @@ ACTIVITIES: tuple[str, dict[str, Any]] = (
     LEFT JOIN named ON named.activity_id = a.id
     LEFT JOIN named_project ON named_project.project_id = a.project_id
     LEFT JOIN states ON states.activity_id = a.id
-    WHERE a.archived_at IS NULL
-      AND (direct.activity_id IS NOT NULL OR by_project.project_id IS NOT NULL
-           OR named.activity_id IS NOT NULL OR named_project.project_id IS NOT NULL)
     ORDER BY starts_on NULLS LAST, a.code""",
     {
         "code": pl.String,

@@ -14,17 +14,17 @@ from typing import Any
 
 import polars as pl
 
-from reports.counting import not_delivered
-from reports.coverage import COVERAGE_SCHEMA, LINKED, activity_period_where, need_coverage
+from reports.coverage import COVERAGE_SCHEMA, activity_period_where, need_coverage
 from reports.frames import conditions, frame
+from reports.matrix_queries import ANSWERS, CANDIDATES
 from reports.regional import regional_activities
 from reports.snapshot import filters_used, snapshot
-from ta_manager.activities.service import END, START, ActivityFilters
+from ta_manager.activities.service import ActivityFilters
+from ta_manager.database import sql
 from ta_manager.needs.service import NeedFilters
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, split_values
 
-CANDIDATES_SHOWN = 5
 NO_TYPE = " (type not stated)"
 
 
@@ -90,61 +90,12 @@ ACTIVITY_SCHEMA: dict[str, Any] = {
     "group_id": pl.Int64,
 }
 
-_ACTIVITY_COLUMNS = f"""
-    a.id AS activity_id, a.code AS activity_code, a.title, ty.code AS type,
-    {START.replace("t.", "a.")} AS starts_on, {END.replace("t.", "a.")} AS ends_on,
-    a.status AS activity_status, a.scope
-"""
-
-# The activities answering each need: a link to a delivered plan shows (and counts) its
-# delivery; records of one event share a group_id and count once (reports/counting.py).
-_ANSWERS = f"""
-SELECT DISTINCT ON (an.assistance_request_id, a.id)
-       an.assistance_request_id AS need_id, 'answers' AS relation, {_ACTIVITY_COLUMNS},
-       NULL::bigint AS candidates_total, coalesce(eg.group_id, a.id) AS group_id
-FROM {LINKED}
-JOIN activity_type ty ON ty.id = a.activity_type_id
-WHERE a.archived_at IS NULL AND a.status NOT IN ('cancelled', 'proposed') AND {{where}}
-"""
-
-# Same State (as a beneficiary, so regional activities that included it count), not yet
-# linked, and: when the need names an assistance type, an activity of that type, whatever
-# priority areas it is filed under; otherwise an activity of the need's priority area;
-# and not rejected by an officer (ta_manager/needs/candidates.py).
-_CANDIDATES = f"""
-SELECT * FROM (
-    SELECT n.id AS need_id, 'candidate' AS relation, {_ACTIVITY_COLUMNS},
-           count(*) OVER (PARTITION BY n.id) AS candidates_total,
-           row_number() OVER (PARTITION BY n.id
-                              ORDER BY {START.replace("t.", "a.")} DESC NULLS LAST, a.code) AS rank,
-           a.id AS group_id
-    FROM assistance_request n
-    JOIN activity_country ac ON ac.country_id = n.country_id
-    JOIN activity a ON a.id = ac.activity_id
-    JOIN activity_type ty ON ty.id = a.activity_type_id
-    WHERE a.archived_at IS NULL AND a.status <> 'cancelled'
-      AND CASE WHEN n.assistance_type_id IS NULL
-               THEN EXISTS (SELECT 1 FROM activity_priority_area ap
-                            WHERE ap.activity_id = a.id
-                              AND ap.priority_area_id = n.priority_area_id)
-               ELSE EXISTS (SELECT 1 FROM activity_assistance_type aat
-                            WHERE aat.activity_id = a.id
-                              AND aat.assistance_type_id = n.assistance_type_id) END
-      AND NOT EXISTS (SELECT 1 FROM activity_need l
-                      WHERE l.activity_id = a.id AND l.assistance_request_id = n.id)
-      AND {not_delivered("a")}
-      AND NOT EXISTS (SELECT 1 FROM candidate_rejection cr
-                      WHERE cr.activity_id = a.id AND cr.assistance_request_id = n.id)
-      AND {{where}}
-) c WHERE rank <= {CANDIDATES_SHOWN}
-"""
-
 
 async def need_activities(need_id: int) -> pl.DataFrame:
     """The answering and candidate activities of one need (ACTIVITY_SCHEMA; the need page)."""
     f = MatrixFilters()
-    answers = await _activities([need_id], f, "an.assistance_request_id", _ANSWERS)
-    candidates = await _activities([need_id], f, "n.id", _CANDIDATES)
+    answers = await _activities([need_id], f, ANSWERS)
+    candidates = await _activities([need_id], f, CANDIDATES)
     return pl.concat([answers, candidates]).sort("relation", "starts_on", "activity_code")
 
 
@@ -157,13 +108,21 @@ STATE_SCHEMA: dict[str, Any] = {
 }
 
 
-async def _activities(
-    need_ids: list[int], f: MatrixFilters, alias_need: str, template: str
-) -> pl.DataFrame:
-    where = Where()
-    where.add(f"{alias_need} = ANY({{}})", need_ids)
-    period = await activity_period_where(where, f.activity_from, f.activity_to, "a")
-    query = template.format(where=f"{conditions(where)} AND {conditions(period)}")
+async def _activities(need_ids: list[int], f: MatrixFilters, template: str) -> pl.DataFrame:
+    """The answering or candidate activities (`template`) of the needs, in f's period."""
+    needs = Where()
+    needs.args.append(need_ids)  # $1 of the templates
+    if template is CANDIDATES:  # $2: the needs' States, where the candidates are
+        needs.args.append(
+            await sql.fetchval(
+                "SELECT array_agg(DISTINCT country_id) FROM assistance_request"
+                " WHERE id = ANY($1::bigint[])",
+                need_ids,
+            )
+            or []
+        )
+    period = await activity_period_where(needs, f.activity_from, f.activity_to, "a")
+    query = template.format(where=conditions(period))
     return await frame(query, period.args, ACTIVITY_SCHEMA)
 
 
@@ -331,8 +290,8 @@ async def build_matrix(f: MatrixFilters) -> Matrix:
 async def _build(f: MatrixFilters, as_of: dt.datetime) -> Matrix:
     needs = await need_coverage(f.need_filters(), f.activity_from, f.activity_to)
     ids = needs["need_id"].to_list()
-    answers = await _activities(ids, f, "an.assistance_request_id", _ANSWERS)
-    candidates = await _activities(ids, f, "n.id", _CANDIDATES)
+    answers = await _activities(ids, f, ANSWERS)
+    candidates = await _activities(ids, f, CANDIDATES)
     activities = pl.concat([answers, candidates])
     answering = _codes(activities, "answers", "answered_by").drop("answered_by_total")
     candidate = _codes(activities, "candidate", "candidates").drop("candidates_detail")

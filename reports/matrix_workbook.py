@@ -8,7 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from reports.matrix import CANDIDATES_SHOWN, Matrix
+from reports.matrix import Matrix
+from reports.matrix_queries import CANDIDATES_SHOWN
 from reports.workbook import Column, Progress, ReportWorkbook
 
 LEGEND = [
@@ -102,7 +103,7 @@ SUMMARY_COLUMNS = [
 def _grid(
     book: ReportWorkbook, name: str, m: Matrix, columns: pl.DataFrame, cells: pl.DataFrame
 ) -> None:
-    ws = book.add_sheet(name)
+    ws = book.add_sheet(name, small=True)
     keys = columns["key"].to_list() if "key" in columns.columns else columns["code"].to_list()
     labels = [f"{k}\n{n}" for k, n in zip(keys, columns["name"], strict=True)]
     headers = [Column("Region", width=22), Column("State", width=24), Column("ISO-3", width=6)]

@@ -9,13 +9,14 @@ is a candidate for, come from the matrix.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import polars as pl
 
-from reports.counting import group_id, group_join, not_delivered
-from reports.frames import conditions, frame
-from ta_manager.activities.service import END, START, ActivityFilters, add_activity_filters
+from reports.frames import chained, conditions, frame
+from reports.matrix_queries import REGIONAL
+from ta_manager.activities.service import ActivityFilters, add_activity_filters
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, split_values
 
@@ -37,47 +38,33 @@ SCHEMA: dict[str, Any] = {
     "participants_total": pl.Int64,
 }
 
-_QUERY = f"""
-SELECT coalesce(sr.code, r.code, '') AS region_code,
-       coalesce(sr.name, r.name, '(no region)') AS region_name,
-       a.id AS activity_id, a.code AS activity_code, a.title, ty.code AS type, a.scope,
-       {START.replace("t.", "a.")} AS starts_on, {END.replace("t.", "a.")} AS ends_on,
-       a.status AS activity_status,
-       (SELECT string_agg(pa.code, ', ' ORDER BY pa.sort_order, pa.code)
-          FROM activity_priority_area ap JOIN priority_area pa ON pa.id = ap.priority_area_id
-         WHERE ap.activity_id = a.id) AS priority_areas,
-       string_agg(c.name, ', ' ORDER BY c.name) AS states,
-       count(*) AS state_count, {group_id("a")} AS group_id,
-       a.participants_total::bigint AS participants_total
-FROM activity a
-{group_join("a")}
-JOIN activity_type ty ON ty.id = a.activity_type_id
-JOIN activity_country ac ON ac.activity_id = a.id
-JOIN country c ON c.id = ac.country_id
-LEFT JOIN region sr ON sr.id = c.sub_region_id
-LEFT JOIN region r ON r.id = c.region_id
-WHERE a.archived_at IS NULL AND a.status NOT IN ('cancelled', 'proposed')
-  AND a.scope <> 'national' AND {not_delivered("a")} AND {{where}}
-GROUP BY r.code, r.name, sr.code, sr.name, a.id, ty.code, eg.group_id
-ORDER BY coalesce(r.code, ''), 1, starts_on NULLS LAST, a.code
-"""
+
+async def regional_rows(activity_filters: ActivityFilters) -> pl.DataFrame:
+    """The query's rows (SCHEMA): one per (sub-region, activity record)."""
+    # Only the beneficiary States the filters ask for are shown, and the query starts from
+    # them: an activity is listed in the region iff it reached one of those States, so the
+    # activity filters on country and region are implied.
+    states = Where()
+    if v := split_values(activity_filters.country):
+        states.add("c.id = ANY({})", await R.COUNTRY.ids(v, "country"))
+    if v := split_values(activity_filters.region):
+        states.add(
+            "c.id IN (SELECT country_id FROM region_member WHERE region_id = ANY({}))",
+            await R.REGION.ids(v, "region"),
+        )
+    where = chained(states)
+    await add_activity_filters(
+        where, dataclasses.replace(activity_filters, country=None, region=None), "a"
+    )
+    query = REGIONAL.format(states=conditions(states), where=conditions(where))
+    return await frame(query, where.args, SCHEMA)
 
 
 async def regional_activities(
     activity_filters: ActivityFilters, need_links: pl.DataFrame, needs: pl.DataFrame
 ) -> pl.DataFrame:
     """Rows per (sub-region, activity); `need_links` are the matrix's answers/candidates."""
-    where = Where()
-    await add_activity_filters(where, activity_filters, "a")
-    # Only the beneficiary States the filters ask for are shown.
-    if v := split_values(activity_filters.country):
-        where.add("c.id = ANY({})", await R.COUNTRY.ids(v, "country"))
-    if v := split_values(activity_filters.region):
-        where.add(
-            "c.id IN (SELECT country_id FROM region_member WHERE region_id = ANY({}))",
-            await R.REGION.ids(v, "region"),
-        )
-    rows = await frame(_QUERY.format(where=conditions(where)), where.args, SCHEMA)
+    rows = await regional_rows(activity_filters)
     # Records of one event are listed once per region: the one with the most participants.
     rows = (
         rows.with_row_index("_order")

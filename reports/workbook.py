@@ -1,16 +1,19 @@
 """Writing report workbooks: shared styles, an About sheet, tables and safe cells.
 
-Written with xlsxwriter in constant-memory mode (rows stream to disk as they are written;
-docs/benchmarks.md shows it about twice as fast as openpyxl's write-only mode). Every table
-sheet has a frozen, bold header, an autofilter, typed columns (dates, numbers, money) and a
-width chosen per column. User text is always written as text: text starting with a formula
-trigger (ta_manager.spreadsheet_text: `=`, `+`, `-`, `@`, TAB, CR) gets a quote prefix and
-is never evaluated as a formula.
+Written in constant-memory mode (rows stream to disk as they are written) with
+rvgsrust-xlsxwriter, the binding of rust_xlsxwriter (reports/rust_workbook.py: 5-7 times
+faster than xlsxwriter on the reports' real cells, docs/benchmarks.md), or with xlsxwriter
+when TA_REPORT_WRITER=xlsxwriter; the report modules make xlsxwriter's calls either way.
+Every table sheet has a frozen, bold header, an autofilter, typed columns (dates, numbers,
+money) and a width chosen per column. User text is always written as text: text starting
+with a formula trigger (ta_manager.spreadsheet_text: `=`, `+`, `-`, `@`, TAB, CR) gets a
+quote prefix and is never evaluated as a formula.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,13 +23,21 @@ from typing import Any, Literal
 
 import xlsxwriter
 
+from ta_manager.settings import get_settings
 from ta_manager.spreadsheet_text import FORMULA_TRIGGERS, starts_formula
+
+# rvgsrust-xlsxwriter ships wheels for Linux x86-64, macOS arm64 and Windows x86-64 only
+# (requirements.lock installs it there); elsewhere the reports are written with xlsxwriter.
+RUST_WRITER = importlib.util.find_spec("rvgsrust_xlsxwriter") is not None
 
 Kind = Literal["text", "int", "number", "money", "rate", "date", "percent"]
 # Called as progress(step, done, total) while a report is built; total may grow.
 Progress = Callable[[str, int, int], None]
 
 FORMULA_CHARS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
+# Excel keeps at most 32,767 characters in a cell: longer text is cut there (xlsxwriter
+# alone would leave such a cell empty).
+MAX_TEXT = 32_767
 NUMBER_FORMATS: dict[str, str] = {
     "int": "#,##0",
     "number": "#,##0.##",
@@ -83,7 +94,13 @@ class ReportWorkbook:
         as_of: dt.datetime,
         notes: Sequence[str] = (),
     ) -> None:
-        self.book = xlsxwriter.Workbook(
+        self.writer = get_settings().report_writer if RUST_WRITER else "xlsxwriter"
+        opened: Any = xlsxwriter.Workbook
+        if self.writer == "rust":
+            from reports import rust_workbook
+
+            opened = rust_workbook.Workbook
+        self.book = opened(
             str(target),
             {
                 "constant_memory": True,
@@ -111,9 +128,15 @@ class ReportWorkbook:
         self._about(title, filters, as_of, notes)
 
     # ------------------------------------------------------------------ sheets
-    def add_sheet(self, name: str) -> Any:
+    def add_sheet(self, name: str, small: bool = False) -> Any:
+        """A new sheet. `small`: a sheet of a few hundred rows with outline levels (rows
+        that group under a title) or charts placed beside rows already written: the Rust
+        writer does both only on a sheet held in memory (its constant-memory rows carry no
+        outline level and take nothing above the last row written)."""
         name = sheet_name(name, self.names)
         self.names.append(name)
+        if small and self.writer == "rust":
+            return self.book.add_worksheet(name, in_memory=True)
         return self.book.add_worksheet(name)
 
     def _about(
@@ -152,7 +175,7 @@ class ReportWorkbook:
 
     # ------------------------------------------------------------------ cells
     def text(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
-        s = "" if value is None else str(value)
+        s = "" if value is None else str(value)[:MAX_TEXT]
         if starts_formula(s):
             ws.write_string(row, col, s, self.quoted)
         else:
@@ -167,7 +190,7 @@ class ReportWorkbook:
             def write_text(ws: Any, r: int, c: int, v: Any) -> None:
                 if v is None or v == "":
                     return
-                text = v if isinstance(v, str) else str(v)
+                text = (v if isinstance(v, str) else str(v))[:MAX_TEXT]
                 if text[0] in FORMULA_CHARS:
                     ws.write_string(r, c, text, quoted)
                 else:
@@ -213,8 +236,10 @@ class ReportWorkbook:
         write_row = ws.write_row
         n = 0
         for n, values in enumerate(rows, start=1):
-            if any(v.__class__ is str and v[:1] in FORMULA_CHARS for v in values):
-                for c, write in enumerate(writers):  # quote-prefix the text that needs it
+            if any(
+                v.__class__ is str and (v[:1] in FORMULA_CHARS or len(v) > MAX_TEXT) for v in values
+            ):
+                for c, write in enumerate(writers):  # quote-prefix (or cut) the text
                     write(ws, n, c, values[c])
             else:
                 write_row(n, 0, values)  # types: str, numbers, Decimal, dates, None

@@ -60,6 +60,13 @@ def _bool(name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
 def _networks(name: str) -> tuple[Network, ...]:
     """Comma-separated addresses or CIDR ranges, e.g. `10.0.0.5, 192.168.0.0/24, ::1`."""
     out = []
@@ -114,6 +121,10 @@ class Settings:
     iati_lang: str = "en"
     iati_publish_activities: bool = True
     iati_default_sector: str = ""
+    # Memory each sort or hash of a report's queries may use before spilling to disk.
+    report_work_mem_mb: int = 64
+    # Report workbooks: "rust" (rvgsrust-xlsxwriter) or "xlsxwriter" (docs/benchmarks.md).
+    report_writer: str = "rust"
 
     @property
     def embedded(self) -> bool:
@@ -169,6 +180,8 @@ class Settings:
             iati_lang=(os.environ.get("TA_IATI_LANG") or "en").strip().lower(),
             iati_publish_activities=_bool("TA_IATI_PUBLISH_ACTIVITIES", True),
             iati_default_sector=(os.environ.get("TA_IATI_DEFAULT_SECTOR") or "").strip(),
+            report_work_mem_mb=_between("TA_REPORT_WORK_MEM_MB", 64, 1, 4096),
+            report_writer=_choice("TA_REPORT_WRITER", "rust", ("rust", "xlsxwriter")),
         )
 
 

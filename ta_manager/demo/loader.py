@@ -15,6 +15,7 @@ from ta_manager.activities.schemas import ActivityCreate
 from ta_manager.activities.service import ActivityService
 from ta_manager.cost_norms.seed import seed_example_norms
 from ta_manager.database import sql
+from ta_manager.database.statistics import analyze_all
 from ta_manager.funding.schemas import (
     AllocationCreate,
     ContributionCreate,
@@ -127,6 +128,7 @@ async def load_demo() -> dict[str, int]:
             InstrumentStatusService(),
             InstrumentStatusCreate,
         )
+        await analyze_all()  # the first report is planned on the new row counts
     return counts
 
 

@@ -2,7 +2,9 @@
 
 For N activities: N/10 needs, 3 beneficiary States and 2 partners per activity, N/2
 contributions with one allocation and one expenditure each, N/100 projects. Rows go in
-with COPY, generated lazily so memory stays flat.
+with COPY, generated lazily so memory stays flat; every table written is analysed at the
+end (ta_manager.database.statistics), so the first report after a load is planned on the
+new row counts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ta_manager.database import sql
+from ta_manager.database.statistics import analyze
 
 CURRENCIES = ("USD", "EUR", "GBP", "NOK", "CAD", "SEK")
 BASE_RATE = {"EUR": 1.35, "GBP": 1.7, "NOK": 0.17, "CAD": 0.95, "SEK": 0.15}
@@ -51,6 +54,12 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
     n_projects = max(1, scale // 100)
     n_contributions = max(1, scale // 2)
 
+    written: list[str] = []  # every table written, analysed at the end
+
+    async def copy(table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]]) -> None:
+        written.append(table)
+        await _copy(table, columns, rows)
+
     async with sql.transaction():
         countries = await _ids("SELECT id FROM country WHERE un_member ORDER BY id")
         instruments = await _ids("SELECT id FROM instrument ORDER BY id")
@@ -66,7 +75,7 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
         org0 = await _next_id("organization")
         donors = list(range(org0, org0 + 40))
         partners = list(range(org0 + 40, org0 + 140))
-        await _copy(
+        await copy(
             "organization",
             ("id", "code", "name", "roles"),
             (
@@ -97,7 +106,7 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
                     "USD",
                 )
 
-        await _copy(
+        await copy(
             "project",
             ("id", "code", "title", "starts_on", "ends_on", "budget", "currency"),
             project_rows(),
@@ -124,7 +133,7 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
                     "Synthetic need",
                 )
 
-        await _copy(
+        await copy(
             "assistance_request",
             (
                 "id",
@@ -138,7 +147,7 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
             ),
             need_rows(),
         )
-        await _copy(
+        await copy(
             "assistance_request_instrument",
             ("assistance_request_id", "instrument_id"),
             ((i, rng.choice(instruments)) for i in range(need0, need0 + n_needs)),
@@ -199,7 +208,7 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
                     cost if done else None,
                 )
 
-        await _copy(
+        await copy(
             "activity",
             (
                 "id",
@@ -230,10 +239,10 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
             "activity_need": "assistance_request_id",
         }
         for table, rows in links.items():
-            await _copy(table, ("activity_id", link_columns[table]), iter(rows))
+            await copy(table, ("activity_id", link_columns[table]), iter(rows))
 
         # Exchange rates (monthly), contributions, allocations, expenditure.
-        await _copy(
+        await copy(
             "exchange_rate",
             ("currency", "valid_on", "rate_to_usd", "source"),
             (
@@ -274,17 +283,17 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
                     pledged + dt.timedelta(days=30) if received else None,
                 )
 
-        await _copy(
+        await copy(
             "contribution",
             ("id", "code", "donor_id", "amount", "currency", "status", "pledged_on", "received_on"),
             contribution_rows(),
         )
-        await _copy(
+        await copy(
             "allocation",
             ("id", "contribution_id", "project_id", "amount", "allocated_on"),
             iter(allocations),
         )
-        await _copy(
+        await copy(
             "expenditure", ("allocation_id", "amount", "spent_on", "category"), iter(expenditures)
         )
         await _sync_identity(
@@ -300,6 +309,7 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
                 *links,
             ]
         )
+        await analyze(written)
     return {
         "activities": scale,
         "needs": n_needs,
