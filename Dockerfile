@@ -1,7 +1,8 @@
 FROM python:3.11-slim
 WORKDIR /srv
 COPY requirements.lock pyproject.toml README.md ./
-RUN pip install --no-cache-dir -r requirements.lock
+# Runtime dependencies only (requirements-dev.lock adds the test and lint tools).
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY ta_manager ta_manager
 COPY migrations migrations
 COPY importers importers

@@ -6,9 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint typecheck unit conformance fuzz bench lock clean messages
 
-$(STAMP): requirements.lock pyproject.toml
+# Runtime and development tools are locked apart, with hashes (requirements.lock: what the
+# service runs on, all the Docker image installs; requirements-dev.lock: that plus the test,
+# lint and type tools, at the same versions). A checkout installs both.
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
@@ -47,9 +51,13 @@ messages: $(STAMP)
 	$(BIN)/pybabel update -i ta_manager/locale/messages.pot -d ta_manager/locale \
 		--no-fuzzy-matching --ignore-obsolete
 
-# Re-pin after changing dependencies in pyproject.toml.
+# Re-pin after changing dependencies in pyproject.toml (pinned versions stay unless
+# UPGRADE=--upgrade): the runtime lock first, then the dev lock constrained to it.
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^ta-manager' > requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 $(UPGRADE) \
+		-o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --extra dev --generate-hashes --python-version 3.11 \
+		$(UPGRADE) -c requirements.lock -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -38,7 +38,7 @@ def import_command(
 ) -> None:
     """Import a workbook (.xlsx) or CSV file of KIND, all-or-nothing (KIND iati: an IATI
     2.03 activity file, .xml)."""
-    from tqdm import tqdm
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     if kind == "iati":
         from ta_manager.iati.cli import import_iati_file
@@ -51,16 +51,12 @@ def import_command(
     from ta_manager.cli.runtime import run_with_database
 
     data = file.read_bytes()
-    bar = tqdm(total=0, unit="", desc="reading", leave=False, disable=not _on_terminal())
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    bar = Progress(*columns, transient=True, disable=not _on_terminal())
+    task = bar.add_task("reading", total=None)
 
     def progress(step: str, done: int, total: int) -> None:
-        if bar.disable:
-            return
-        if bar.total != total:
-            bar.reset(total=total)
-        bar.set_description(step)
-        bar.n = done
-        bar.refresh()
+        bar.update(task, description=step, completed=done, total=total or None)
 
     async def work() -> ImportSummary | ImportRejected:
         try:
@@ -75,8 +71,8 @@ def import_command(
         except ImportRejected as exc:
             return exc
 
-    outcome = run_with_database(work)
-    bar.close()
+    with bar:
+        outcome = run_with_database(work)
     if isinstance(outcome, ImportRejected):
         click.echo(f"{file.name}: rejected, nothing was written.", err=True)
         for p in outcome.problems[:SHOWN_PROBLEMS]:

@@ -1,9 +1,18 @@
-"""Every Piccolo table, for the Piccolo app registry and for tests that reset data."""
+"""Every Piccolo table, for the Piccolo app registry, the schema drift test and tests that
+reset data. A table added to a migration is added here too (tests/test_schema_drift.py
+fails until it is)."""
 
 from __future__ import annotations
 
 from piccolo.table import Table
 
+from ta_manager.accounts.tables import (
+    ApiToken,
+    AppUser,
+    LoginFailure,
+    OfficerAssignment,
+    RevokedToken,
+)
 from ta_manager.activities.tables import (
     Activity,
     ActivityAssistanceType,
@@ -19,6 +28,7 @@ from ta_manager.activities.tables import (
     ActivitySameEvent,
     ActivitySector,
 )
+from ta_manager.audit.tables import AuditRecord
 from ta_manager.cost_norms.tables import CostNorm
 from ta_manager.files.tables import StoredFile, StoredFileChunk
 from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
@@ -35,6 +45,14 @@ from ta_manager.projects.tables import (
     ProjectDonor,
     ProjectPriorityArea,
     ProjectSector,
+)
+from ta_manager.proposals.tables import (
+    CostLine,
+    Proposal,
+    ProposedActivity,
+    ProposedActivityCountry,
+    ProposedActivityNeed,
+    ProposedActivityYear,
 )
 from ta_manager.reference.tables import (
     ActivityType,
@@ -62,6 +80,12 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ActivityType,
     Sector,
     Organization,
+    AppUser,
+    ApiToken,
+    RevokedToken,
+    LoginFailure,
+    OfficerAssignment,
+    AuditRecord,
     Project,
     ProjectDonor,
     ProjectPriorityArea,
@@ -89,8 +113,16 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Expenditure,
     FundingNeed,
     CostNorm,
+    Proposal,
+    ProposedActivity,
+    ProposedActivityNeed,
+    ProposedActivityCountry,
+    ProposedActivityYear,
+    CostLine,
     StoredFile,
     StoredFileChunk,
     Job,
     JobWorker,
 )
+
+BY_NAME: dict[str, type[Table]] = {t._meta.tablename: t for t in ALL_TABLES}

@@ -38,6 +38,20 @@ async def test_need_filters(client: httpx.AsyncClient) -> None:
     assert await _codes(client, "needs", instrument="TIP") == {"N-COL"}
     assert await _codes(client, "needs", source="letter") == {"N-COL"}
     assert await _codes(client, "needs", status="open", **{"from": "2008-01-01"}) == {"N-BEN"}
+    # A codelist filter takes several values, comma-separated or repeated, as every filter.
+    await create(client, "needs", need_body("N-MET", country="TCD", status="met"))
+    assert await _codes(client, "needs", status="open,met") == {"N-BEN", "N-COL", "N-MET"}
+    r = await client.get("/api/v1/needs", params=[("status", "met"), ("status", "withdrawn")])
+    assert {i["code"] for i in r.json()["items"]} == {"N-MET"}
+    assert await _codes(client, "needs", status="met") == {"N-MET"}
+    r = await client.get("/api/v1/needs", params={"status": "open,closed"})
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"] == [
+        {
+            "field": "status",
+            "reason": "unknown value 'closed'; choose from open, in_progress, met, withdrawn",
+        }
+    ]
     r = await client.get("/api/v1/needs", params={"region": "Middle Earth"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "region"
 

@@ -11,14 +11,48 @@ import hashlib
 import secrets
 from typing import Any
 
-from ta_manager.accounts.users import SELECT, Account
+from piccolo.querystring import QueryString
+
+from ta_manager.accounts.account import Account
+from ta_manager.accounts.tables import ApiToken
 from ta_manager.audit.trail import record_change
 from ta_manager.database import sql
+from ta_manager.database.prepared import Param, Prepared
 from ta_manager.errors import InvalidInput, NotFound
 
 PREFIX = "tam_"
 RESOURCE = "api token"
-COLUMNS = "id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at"
+# What a token's owner sees of it (never the hash).
+LISTED = (
+    ApiToken.id,
+    ApiToken.user_id,
+    ApiToken.name,
+    ApiToken.prefix,
+    ApiToken.created_at,
+    ApiToken.expires_at,
+    ApiToken.last_used_at,
+    ApiToken.revoked_at,
+)
+# Every request with a token reads this: built once (ta_manager/database/prepared.py).
+_LIVE_TOKEN = Prepared(
+    lambda: ApiToken.select(
+        ApiToken.id.as_alias("token_id"),
+        ApiToken.last_used_at,
+        ApiToken.user_id.id.as_alias("id"),
+        ApiToken.user_id.email.as_alias("email"),
+        ApiToken.user_id.display_name.as_alias("display_name"),
+        ApiToken.user_id.role.as_alias("role"),
+        ApiToken.user_id.donor_id.as_alias("donor_id"),
+        ApiToken.user_id.donor_id.code.as_alias("donor"),
+        ApiToken.user_id.session_epoch.as_alias("session_epoch"),
+        ApiToken.user_id.language.as_alias("language"),
+    ).where(
+        (ApiToken.token_hash == Param("hash"))
+        & ApiToken.revoked_at.is_null()
+        & ApiToken.user_id.active.eq(True)
+        & (ApiToken.expires_at.is_null() | (ApiToken.expires_at > QueryString("now()")))
+    )
+)
 
 
 def digest(token: str) -> str:
@@ -41,60 +75,55 @@ async def create_token(
     secret = PREFIX + secrets.token_urlsafe(32)
     expires_at = dt.datetime.combine(expires_on, dt.time.min, tzinfo=dt.UTC) if expires_on else None
     async with sql.transaction():
-        row = await sql.fetchrow(
-            f"INSERT INTO api_token (user_id, name, prefix, token_hash, expires_at)"
-            f" VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}",
-            user_id,
-            name,
-            secret[: len(PREFIX) + 6],
-            digest(secret),
-            expires_at,
-        )
-        token = dict(row) if row else {}
+        rows = await ApiToken.insert(
+            ApiToken(
+                user_id=user_id,
+                name=name,
+                prefix=secret[: len(PREFIX) + 6],
+                token_hash=digest(secret),
+                expires_at=expires_at,
+                created_at=QueryString("now()"),
+            )
+        ).returning(*LISTED)
+        token = dict(rows[0])
         await record_change(RESOURCE, "create", token["id"], None, token)
     return token, secret
 
 
 async def list_tokens(user_id: int) -> list[dict[str, Any]]:
-    rows = await sql.fetch(
-        f"SELECT {COLUMNS} FROM api_token WHERE user_id = $1 ORDER BY id", user_id
-    )
+    rows = await ApiToken.select(*LISTED).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
     return [dict(r) for r in rows]
 
 
 async def revoke_token(user_id: int, token_id: int) -> None:
     """Revoke one of the user's own tokens; someone else's token does not exist for them."""
     async with sql.transaction():
-        before = await sql.fetchrow(
-            f"SELECT {COLUMNS} FROM api_token WHERE id = $1 AND user_id = $2 FOR UPDATE",
-            token_id,
-            user_id,
+        before = await (
+            ApiToken.select(*LISTED)
+            .where((ApiToken.id == token_id) & (ApiToken.user_id == user_id))
+            .lock_rows("UPDATE")
+            .first()
         )
         if before is None:
             raise NotFound(RESOURCE, token_id)
         if before["revoked_at"] is not None:
             return
-        after = await sql.fetchrow(
-            f"UPDATE api_token SET revoked_at = now() WHERE id = $1 RETURNING {COLUMNS}",
-            token_id,
+        after = await (
+            ApiToken.update({ApiToken.revoked_at: QueryString("now()")})
+            .where(ApiToken.id == token_id)
+            .returning(*LISTED)
         )
-        await record_change(RESOURCE, "update", token_id, dict(before), dict(after or {}))
+        await record_change(RESOURCE, "update", token_id, dict(before), dict(after[0]))
 
 
 async def account_for_token(secret: str) -> tuple[Account, int] | None:
     """The active account a live token belongs to, and the token's id."""
-    row = await sql.fetchrow(
-        f"SELECT x.*, t.id AS token_id, t.last_used_at FROM api_token t"
-        f" JOIN ({SELECT} WHERE u.active) x ON x.id = t.user_id"
-        " WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
-        " AND (t.expires_at IS NULL OR t.expires_at > now())",
-        digest(secret),
-    )
+    row = await _LIVE_TOKEN.fetchrow(hash=digest(secret))
     if row is None:
         return None
     last = row["last_used_at"]
     if last is None or last < dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1):
-        await sql.execute(
-            "UPDATE api_token SET last_used_at = now() WHERE id = $1", row["token_id"]
+        await ApiToken.update({ApiToken.last_used_at: QueryString("now()")}).where(
+            ApiToken.id == row["token_id"]
         )
     return Account.of(row), int(row["token_id"])

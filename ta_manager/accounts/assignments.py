@@ -9,15 +9,14 @@ write, in one transaction, so nothing can be moved out of (or created outside) t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from ta_manager.accounts.account import Account
 from ta_manager.accounts.roles import OFFICER
+from ta_manager.accounts.tables import OfficerAssignment
 from ta_manager.database import sql
 from ta_manager.errors import DomainError, InvalidInput
 from ta_manager.records import references as R
-
-if TYPE_CHECKING:
-    from ta_manager.accounts.users import Account
 
 T = TypeVar("T")
 
@@ -45,9 +44,9 @@ class OutsideAssignment(DomainError):
 
 
 async def assignments(user_id: int) -> tuple[list[int], list[int]]:
-    rows = await sql.fetch(
-        "SELECT region_id, project_id FROM officer_assignment WHERE user_id = $1", user_id
-    )
+    rows = await OfficerAssignment.select(
+        OfficerAssignment.region_id, OfficerAssignment.project_id
+    ).where(OfficerAssignment.user_id == user_id)
     regions = [r["region_id"] for r in rows if r["region_id"] is not None]
     projects = [r["project_id"] for r in rows if r["project_id"] is not None]
     return regions, projects
@@ -60,20 +59,23 @@ async def set_assignments(
     if role != OFFICER and (regions or projects):
         raise InvalidInput.of("regions", "only officers are limited to regions or projects")
     if role != OFFICER:
-        await sql.execute("DELETE FROM officer_assignment WHERE user_id = $1", user_id)
+        await OfficerAssignment.delete().where(OfficerAssignment.user_id == user_id)
         return
-    for kind, codes, ref in (("region", regions, R.REGION), ("project", projects, R.PROJECT)):
+    kinds = (
+        (OfficerAssignment.region_id, regions, R.REGION, "regions"),
+        (OfficerAssignment.project_id, projects, R.PROJECT, "projects"),
+    )
+    for column, codes, ref, field in kinds:
         if codes is None:
             continue
-        ids = await ref.ids(list(dict.fromkeys(codes)), f"{kind}s")
-        await sql.execute(
-            f"DELETE FROM officer_assignment WHERE user_id = $1 AND {kind}_id IS NOT NULL", user_id
+        ids = await ref.ids(list(dict.fromkeys(codes)), field)
+        await OfficerAssignment.delete().where(
+            (OfficerAssignment.user_id == user_id) & column.is_not_null()
         )
-        await sql.execute(
-            f"INSERT INTO officer_assignment (user_id, {kind}_id) SELECT $1, unnest($2::bigint[])",
-            user_id,
-            ids,
-        )
+        if ids:
+            await OfficerAssignment.insert(
+                *(OfficerAssignment({OfficerAssignment.user_id: user_id, column: i}) for i in ids)
+            )
 
 
 async def _check(table: str, record_id: int, regions: list[int], projects: list[int]) -> None:

@@ -14,6 +14,7 @@ A record outside this view answers 404, exactly as a record that does not exist.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -22,7 +23,7 @@ from ta_manager.accounts.users import Account
 from ta_manager.database import sql
 from ta_manager.errors import NotFound
 from ta_manager.records.filters import Where
-from ta_manager.records.service import Page, RecordService
+from ta_manager.records.service import Page, RecordService, Total
 
 # `{}` is the donor organization's id.
 _OWN_ALLOCATIONS = (
@@ -65,6 +66,8 @@ class RecordReader(Protocol):
         limit: int = 50,
         offset: int = 0,
         include_archived: bool = False,
+        cursor: str | None = None,
+        total: Total = "estimated",
     ) -> Page: ...
 
     async def get(self, record_id: int) -> dict[str, Any]: ...
@@ -120,6 +123,8 @@ class DonorView:
         limit: int = 50,
         offset: int = 0,
         include_archived: bool = False,
+        cursor: str | None = None,
+        total: Total = "estimated",
     ) -> Page:
         page = await self.scoped.page(
             NO_FILTERS if filters is None else filters,
@@ -128,9 +133,10 @@ class DonorView:
             limit=limit,
             offset=offset,
             include_archived=include_archived,
+            cursor=cursor,
+            total=total,
         )
-        items = await redact(page.items, self.donor_id)
-        return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
+        return dataclasses.replace(page, items=await redact(page.items, self.donor_id))
 
     async def get(self, record_id: int) -> dict[str, Any]:
         where = Where()

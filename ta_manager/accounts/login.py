@@ -21,10 +21,15 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
+
 from ta_manager.accounts import users
 from ta_manager.accounts.passwords import verify_password
+from ta_manager.accounts.tables import AppUser, LoginFailure, RevokedToken
 from ta_manager.accounts.users import Account
 from ta_manager.database import sql
+from ta_manager.database.prepared import Param, Prepared
 from ta_manager.errors import DomainError
 
 
@@ -53,6 +58,40 @@ class LoginLimits:
     window_seconds: int = 900
 
 
+# Every request with a JSON web token reads this: built once (database/prepared.py).
+_SESSION = Prepared(
+    lambda: AppUser.select(
+        AppUser.id,
+        AppUser.email,
+        AppUser.display_name,
+        AppUser.role,
+        AppUser.donor_id,
+        AppUser.donor_id.code.as_alias("donor"),
+        AppUser.session_epoch,
+        AppUser.language,
+    ).where(
+        (AppUser.id == Param("id"))
+        & AppUser.active.eq(True)
+        & WhereRaw("NOT EXISTS (SELECT 1 FROM revoked_token r WHERE r.jti = {})", Param("jti"))
+    )
+)
+
+
+def window(limits: LoginLimits) -> float:
+    return float(limits.window_seconds)
+
+
+async def _failure(email: str, address: str, counts_for_account: bool = True) -> None:
+    await LoginFailure.insert(
+        LoginFailure(
+            email=email.lower(),
+            address=address,
+            counts_for_account=counts_for_account,
+            at=QueryString("now()"),
+        )
+    )
+
+
 async def check_throttle(email: str, address: str, limits: LoginLimits) -> None:
     """429 while the address or the account is locked; a refusal for a locked account is
     recorded against the address."""
@@ -78,11 +117,7 @@ async def check_throttle(email: str, address: str, limits: LoginLimits) -> None:
     if not locks:
         return
     if row["address_locked_by"] is None:  # only the account is locked: the address pays
-        await sql.execute(
-            "INSERT INTO login_failure (email, address, counts_for_account) VALUES ($1, $2, false)",
-            email.lower(),
-            address,
-        )
+        await _failure(email, address, counts_for_account=False)
     remaining = (max(locks) - row["now"]).total_seconds()
     raise TooManyAttempts(max(1, math.ceil(remaining)))
 
@@ -96,19 +131,14 @@ async def authenticate(
     row = await users.credentials(email)
     ok = await verify_password(row["password_hash"] if row else None, password)
     if row is None or not ok or not row["active"]:
-        await sql.execute(
-            "INSERT INTO login_failure (email, address) VALUES ($1, $2)", email.lower(), address
-        )
+        await _failure(email, address)
         # failures older than the window no longer count; drop them so the table stays small
-        await sql.execute(
-            "DELETE FROM login_failure WHERE at < now() - make_interval(secs => $1)",
-            float(limits.window_seconds),
+        await LoginFailure.delete().where(
+            LoginFailure.at < QueryString("now() - make_interval(secs => {})", window(limits))
         )
         raise WrongCredentials()
-    await sql.execute(
-        "UPDATE login_failure SET counts_for_account = false"
-        " WHERE lower(email) = lower($1) AND counts_for_account",
-        email,
+    await LoginFailure.update({LoginFailure.counts_for_account: False}).where(
+        WhereRaw("lower(email) = lower({})", email) & LoginFailure.counts_for_account.eq(True)
     )
     await users.note_login(row["id"])
     return Account.of(row)
@@ -116,24 +146,17 @@ async def authenticate(
 
 async def revoke_session(jti: str, user_id: int, expires_at: dt.datetime) -> None:
     """Put a JSON web token on the deny list until it would have expired anyway."""
-    await sql.execute(
-        "INSERT INTO revoked_token (jti, user_id, expires_at) VALUES ($1, $2, $3)"
-        " ON CONFLICT (jti) DO NOTHING",
-        jti,
-        user_id,
-        expires_at,
-    )
-    await sql.execute("DELETE FROM revoked_token WHERE expires_at < now()")
+    await RevokedToken.insert(
+        RevokedToken(
+            jti=jti, user_id=user_id, expires_at=expires_at, revoked_at=QueryString("now()")
+        )
+    ).on_conflict(target=RevokedToken.jti, action="DO NOTHING")
+    await RevokedToken.delete().where(RevokedToken.expires_at < QueryString("now()"))
 
 
 async def session_account(user_id: int, jti: str | None, epoch: object) -> Account | None:
     """The account of a JSON web token, or None if it is revoked, stale or the user inactive."""
-    row = await sql.fetchrow(
-        f"{users.SELECT} WHERE u.id = $1 AND u.active"
-        " AND NOT EXISTS (SELECT 1 FROM revoked_token r WHERE r.jti = $2)",
-        user_id,
-        jti or "",
-    )
+    row = await _SESSION.fetchrow(id=user_id, jti=jti or "")
     if row is None or row["session_epoch"] != epoch:
         return None
     return Account.of(row)

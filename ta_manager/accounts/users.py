@@ -7,16 +7,20 @@ only as Argon2 hashes; a new password ends every session of the user (session_ep
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+from piccolo.query import WhereRaw
+from piccolo.querystring import QueryString
 
 from ta_manager.accounts import passwords
+from ta_manager.accounts.account import Account as Account  # re-exported: where it was
 from ta_manager.accounts.assignments import set_assignments
 from ta_manager.accounts.roles import DONOR, ROLES, Role
+from ta_manager.accounts.tables import AppUser, OfficerAssignment
 from ta_manager.audit.trail import record_change
 from ta_manager.database import sql
+from ta_manager.database.prepared import Param, Prepared
 from ta_manager.errors import (
     Conflict,
     FieldError,
@@ -25,46 +29,39 @@ from ta_manager.errors import (
     StaleVersion,
     VersionRequired,
 )
+from ta_manager.reference.tables import Organization
 
 RESOURCE = "user"
 
-SELECT = (
-    "SELECT u.id, u.email, u.display_name, u.role, u.active, u.donor_id, o.code AS donor,"
-    " u.language,"
-    " u.session_epoch, u.last_login_at, u.version, u.created_at, u.updated_at,"
-    " ARRAY(SELECT r.code::text FROM officer_assignment a JOIN region r ON r.id = a.region_id"
-    " WHERE a.user_id = u.id ORDER BY 1) AS regions,"
-    " ARRAY(SELECT p.code::text FROM officer_assignment a JOIN project p ON p.id = a.project_id"
-    " WHERE a.user_id = u.id ORDER BY 1) AS projects"
-    " FROM app_user u LEFT JOIN organization o ON o.id = u.donor_id"
+# The read shape of a user (without its assignments, see `_with_assignments`).
+USER = (
+    AppUser.id,
+    AppUser.email,
+    AppUser.display_name,
+    AppUser.role,
+    AppUser.active,
+    AppUser.donor_id,
+    AppUser.donor_id.code.as_alias("donor"),
+    AppUser.session_epoch,
+    AppUser.language,
+    AppUser.last_login_at,
+    AppUser.version,
+    AppUser.created_at,
+    AppUser.updated_at,
 )
-
-
-@dataclass(frozen=True)
-class Account:
-    """The authenticated user of a request (`request.user`)."""
-
-    id: int
-    email: str
-    display_name: str
-    role: Role
-    donor_id: int | None = None
-    donor: str | None = None
-    session_epoch: int = 1
-    language: str | None = None  # preferred language; None: the browser's decides
-
-    @classmethod
-    def of(cls, row: Mapping[str, Any]) -> Account:
-        return cls(
-            id=row["id"],
-            email=row["email"],
-            display_name=row["display_name"],
-            role=row["role"],
-            donor_id=row["donor_id"],
-            donor=row["donor"],
-            session_epoch=row["session_epoch"],
-            language=row.get("language"),
-        )
+_BY_ID = Prepared(lambda: AppUser.select(*USER).where(AppUser.id == Param("id")))
+_BY_EMAIL = Prepared(
+    lambda: AppUser.select(*USER, AppUser.password_hash).where(
+        WhereRaw("lower(app_user.email) = lower({})", Param("email"))
+    )
+)
+_ASSIGNMENTS = Prepared(
+    lambda: OfficerAssignment.select(
+        OfficerAssignment.user_id,
+        OfficerAssignment.region_id.code.as_alias("region"),
+        OfficerAssignment.project_id.code.as_alias("project"),
+    ).where(WhereRaw("officer_assignment.user_id = ANY({}::bigint[])", Param("ids")))
+)
 
 
 def normal_email(email: str) -> str:
@@ -93,9 +90,29 @@ def check_role(role: str) -> Role:
     return role
 
 
+async def _with_assignments(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Users with the codes of their assigned regions and projects, sorted."""
+    users = [dict(r) for r in rows]
+    if not users:
+        return users
+    regions: dict[int, list[str]] = {}
+    projects: dict[int, list[str]] = {}
+    for a in await _ASSIGNMENTS.fetch(ids=[u["id"] for u in users]):
+        if a["region"] is not None:
+            regions.setdefault(a["user_id"], []).append(a["region"])
+        if a["project"] is not None:
+            projects.setdefault(a["user_id"], []).append(a["project"])
+    for u in users:
+        u["regions"] = sorted(regions.get(u["id"], []))
+        u["projects"] = sorted(projects.get(u["id"], []))
+    return users
+
+
 async def donor_id_of(code: str) -> int:
-    row = await sql.fetchrow(
-        "SELECT id, roles FROM organization WHERE upper(code) = upper($1)", code.strip()
+    row = await (
+        Organization.select(Organization.id, Organization.roles)
+        .where(WhereRaw("upper(code) = upper({})", code.strip()))
+        .first()
     )
     if row is None:
         raise InvalidInput.of("donor", "unknown organization", code)
@@ -105,41 +122,42 @@ async def donor_id_of(code: str) -> int:
 
 
 async def get_user(user_id: int) -> dict[str, Any]:
-    row = await sql.fetchrow(f"{SELECT} WHERE u.id = $1", user_id)
+    row = await _BY_ID.fetchrow(id=user_id)
     if row is None:
         raise NotFound(RESOURCE, user_id)
-    return dict(row)
+    return (await _with_assignments([row]))[0]
 
 
 async def find_user(email_or_id: str | int) -> dict[str, Any]:
     if isinstance(email_or_id, int):
         return await get_user(email_or_id)
-    row = await sql.fetchrow(f"{SELECT} WHERE lower(u.email) = lower($1)", email_or_id.strip())
+    row = await _BY_EMAIL.fetchrow(email=email_or_id.strip())
     if row is None:
         raise NotFound(RESOURCE, email_or_id)
-    return dict(row)
+    user = (await _with_assignments([row]))[0]
+    user.pop("password_hash")
+    return user
 
 
 async def credentials(email: str) -> dict[str, Any] | None:
     """The row login checks: account, password hash, active flag."""
-    row = await sql.fetchrow(
-        f"SELECT x.*, h.password_hash FROM ({SELECT} WHERE lower(u.email) = lower($1)) x"
-        " JOIN app_user h ON h.id = x.id",
-        email.strip(),
-    )
-    return None if row is None else dict(row)
+    row = await _BY_EMAIL.fetchrow(email=email.strip())
+    return None if row is None else (await _with_assignments([row]))[0]
 
 
 async def count_users() -> int:
-    return int(await sql.fetchval("SELECT count(*) FROM app_user"))
+    return int(await AppUser.count())
 
 
 async def list_users(limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     total = await count_users()
-    rows = await sql.fetch(
-        f"{SELECT} ORDER BY lower(u.email) LIMIT {int(limit)} OFFSET {int(offset)}"
+    rows = await (
+        AppUser.select(*USER)
+        .order_by(QueryString("lower(app_user.email)"))
+        .limit(int(limit))
+        .offset(int(offset))
     )
-    return [dict(r) for r in rows], total
+    return await _with_assignments(rows), total
 
 
 def _audited(row: Mapping[str, Any], password_hash: str | None = None) -> dict[str, Any]:
@@ -176,16 +194,19 @@ async def create_user(
     async with sql.transaction():
         donor_id = await donor_id_of(donor) if donor else None
         try:
-            user_id = await sql.fetchval(
-                "INSERT INTO app_user (email, display_name, role, donor_id, password_hash,"
-                " language) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                email,
-                display_name.strip(),
-                role,
-                donor_id,
-                password_hash,
-                language,
-            )
+            inserted = await AppUser.insert(
+                AppUser(
+                    email=email,
+                    display_name=display_name.strip(),
+                    role=role,
+                    donor_id=donor_id,
+                    password_hash=password_hash,
+                    language=language,
+                    created_at=QueryString("now()"),
+                    updated_at=QueryString("now()"),
+                )
+            ).returning(AppUser.id)
+            user_id = int(inserted[0]["id"])
         except asyncpg.UniqueViolationError as exc:
             raise Conflict(
                 f"a user with e-mail {email} already exists",
@@ -209,8 +230,11 @@ async def update_user(
     password = values.pop("password", None)
     password_hash = await passwords.hash_password(password) if password is not None else None
     async with sql.transaction():
-        current = await sql.fetchrow(
-            "SELECT version, role, donor_id FROM app_user WHERE id = $1 FOR UPDATE", user_id
+        current = await (
+            AppUser.select(AppUser.version, AppUser.role, AppUser.donor_id)
+            .where(AppUser.id == user_id)
+            .lock_rows("UPDATE")
+            .first()
         )
         if current is None:
             raise NotFound(RESOURCE, user_id)
@@ -240,13 +264,11 @@ async def update_user(
             row["password_hash"] = password_hash
         if "regions" in values or "projects" in values or "role" in values:
             await set_assignments(user_id, role, values.get("regions"), values.get("projects"))
-        sets = [f"{name} = ${i}" for i, name in enumerate(row, start=2)]
-        sets.append("version = version + 1")
+        sets: dict[Any, Any] = {getattr(AppUser, name): value for name, value in row.items()}
+        sets[AppUser.version] = AppUser.version + 1
         if password_hash is not None or row.get("active") is False:
-            sets.append("session_epoch = session_epoch + 1")
-        await sql.execute(
-            f"UPDATE app_user SET {', '.join(sets)} WHERE id = $1", user_id, *row.values()
-        )
+            sets[AppUser.session_epoch] = AppUser.session_epoch + 1
+        await AppUser.update(sets).where(AppUser.id == user_id)
         after = await get_user(user_id)
         await record_change(
             RESOURCE,
@@ -271,7 +293,6 @@ async def set_password(email_or_id: str | int, password: str) -> dict[str, Any]:
 
 async def note_login(user_id: int) -> None:
     """Bookkeeping only: not a change of the record, so neither versioned nor audited."""
-    await sql.execute(
-        "UPDATE app_user SET last_login_at = now(), updated_at = updated_at WHERE id = $1",
-        user_id,
-    )
+    await AppUser.update(
+        {AppUser.last_login_at: QueryString("now()"), AppUser.updated_at: AppUser.updated_at}
+    ).where(AppUser.id == user_id)

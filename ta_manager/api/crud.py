@@ -7,7 +7,7 @@ donor user reads through its donor view (only its own money, no other donor's na
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
@@ -26,9 +26,25 @@ from ta_manager.records.service import RecordService
 BIGINT_MAX = 2**63 - 1
 RecordId = Annotated[int, PathParameter(ge=1, le=BIGINT_MAX, description="The record's id")]
 Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="Page size (max 1000)")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip (or use a cursor)")]
 IncludeArchived = Annotated[bool, QueryParameter(description="Also archived records")]
 Hard = Annotated[bool, QueryParameter(description="Delete for good instead of archiving")]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=2000,
+        description="A page's next_cursor or prev_cursor: the page after (or before) it, at"
+        " the same cost at any depth; with the same sort, and no offset",
+    ),
+]
+TotalKind = Annotated[
+    Literal["estimated", "exact"],
+    QueryParameter(
+        description="'exact' counts the matching rows; 'estimated' (default) counts them only"
+        " when few match or the page reaches the end, else gives the planner's estimate"
+        " (total_exact false)",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -104,12 +120,27 @@ def crud_controller(res: Resource) -> type[Controller]:
         limit: Limit = 50,
         offset: Offset = 0,
         include_archived: IncludeArchived = False,
+        cursor: Cursor = None,
+        total: TotalKind = "estimated",
     ) -> page_t:  # type: ignore[valid-type]
         page = await reader_for(service, request.scope.get("user")).page(
-            filters, q=q, sort=sort, limit=limit, offset=offset, include_archived=include_archived
+            filters,
+            q=q,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+            include_archived=include_archived,
+            cursor=cursor,
+            total=total,
         )
         return page_t(
-            items=[to_read(r) for r in page.items], total=page.total, limit=limit, offset=offset
+            items=[to_read(r) for r in page.items],
+            total=page.total,
+            limit=limit,
+            offset=offset,
+            total_exact=page.total_exact,
+            next_cursor=page.next_cursor,
+            prev_cursor=page.prev_cursor,
         )
 
     @get(

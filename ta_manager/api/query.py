@@ -16,25 +16,51 @@ import dataclasses
 import inspect
 from collections.abc import Callable
 from functools import cache
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 from litestar import Request
 from litestar.constants import RESERVED_KWARGS
 from litestar.exceptions import ValidationException
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import BodyKwarg, ParameterKwarg, QueryParameter
 from litestar.utils.signature import ParsedSignature
+
+from ta_manager.records.filters import split_values
 
 ALIASES = {"date_from": "from", "date_to": "to"}
 
 
+def _codelist(annotation: Any) -> tuple[str, ...]:
+    """The allowed values of a `list[Literal[...]] | None` filter, else ()."""
+    for arm in get_args(annotation) or (annotation,):
+        if get_origin(arm) is list:
+            (item,) = get_args(arm)
+            if get_origin(item) is Literal:
+                return tuple(str(v) for v in get_args(item))
+    return ()
+
+
 def filter_provider(filters_cls: type[Any]) -> Callable[..., Any]:
-    """A dependency provider taking each field of `filters_cls` as a query parameter."""
+    """A dependency provider taking each field of `filters_cls` as a query parameter.
+
+    A codelist filter (`list[Literal[...]]`, such as `status`) is read as text and checked
+    after splitting, so `?status=ongoing,planned` works like `?status=ongoing&status=planned`
+    (docs/api.md); the document still lists the allowed values."""
     hints = get_type_hints(filters_cls)
     params = []
+    codelists: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     for f in dataclasses.fields(filters_cls):
         alias = f.metadata.get("query") or ALIASES.get(f.name)
-        annotation = Annotated[hints[f.name], QueryParameter(name=alias)]  # type: ignore[name-defined,valid-type]
+        allowed = _codelist(hints[f.name])
+        annotation: Any
+        if allowed:
+            codelists[f.name] = (alias or f.name, f.name, allowed)
+            items = Schema(type=OpenAPIType.STRING, enum=list(allowed))
+            kwarg = QueryParameter(name=alias, schema_extra={"items": items})
+            annotation = Annotated[list[str] | None, kwarg]
+        else:
+            annotation = Annotated[hints[f.name], QueryParameter(name=alias)]
         params.append(
             inspect.Parameter(
                 f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
@@ -42,6 +68,17 @@ def filter_provider(filters_cls: type[Any]) -> Callable[..., Any]:
         )
 
     def provide(**kwargs: Any) -> Any:
+        for name, (key, _, allowed) in codelists.items():
+            if kwargs.get(name) is None:
+                continue
+            values = split_values(kwargs[name])
+            wrong = [v for v in values if v not in allowed]
+            if wrong:
+                reason = f"unknown value {wrong[0]!r}; choose from {', '.join(allowed)}"
+                raise ValidationException(
+                    detail=f"{key}: {reason}", extra=[{"key": key, "message": reason}]
+                )
+            kwargs[name] = values or None
         return filters_cls(**kwargs)
 
     provide.__signature__ = inspect.Signature(params, return_annotation=filters_cls)  # type: ignore[attr-defined]

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
+from piccolo.custom_types import Combinable
 
+from ta_manager.audit.tables import AuditRecord
 from ta_manager.audit.trail import as_of
-from ta_manager.database import sql
 from ta_manager.errors import InvalidInput, NotFound
-from ta_manager.records.filters import Where
 
 
 @dataclass(frozen=True)
@@ -38,38 +39,42 @@ def instant(field: str, raw: str) -> dt.datetime:
     raise InvalidInput.of(field, "give an ISO date or date-time", raw)
 
 
-def _record_condition(where: Where, record: str) -> None:
+def _record_condition(record: str) -> list[Combinable]:
     resource, sep, key = record.strip().rpartition(":")
     key = key.strip()
     if not key:
         raise InvalidInput.of("record", "give an id, a code, or resource:id", record)
+    out: list[Combinable] = []
     if sep:
-        where.add("t.resource = {}", resource.strip().replace("-", " "))
+        out.append(AuditRecord.resource == resource.strip().replace("-", " "))
+    code = WhereRaw("upper(record_code) = upper({})", key)  # the upper(record_code) index
     if key.isdigit():
-        where.add("(t.record_id = {} OR upper(t.record_code) = upper({}))", int(key), key)
+        out.append((AuditRecord.record_id == int(key)) | code)
     else:
-        where.add("upper(t.record_code) = upper({})", key)
+        out.append(code)
+    return out
 
 
-def where_for(f: AuditFilters) -> Where:
-    where = Where()
+def conditions(f: AuditFilters) -> list[Combinable]:
+    """The filters as Piccolo conditions, all of which a record meets."""
+    out: list[Combinable] = []
     if f.record:
-        _record_condition(where, f.record)
+        out += _record_condition(f.record)
     if f.resource:
-        where.add("t.resource = {}", f.resource.strip().replace("-", " "))
+        out.append(AuditRecord.resource == f.resource.strip().replace("-", " "))
     if f.user:
         who = f.user.strip()
         if who.isdigit():
-            where.add("t.user_id = {}", int(who))
+            out.append(AuditRecord.user_id == int(who))
         else:
-            where.add("lower(t.user_email) = lower({})", who)
+            out.append(WhereRaw("lower(user_email) = lower({})", who))
     if f.action:
-        where.add("t.action = {}", f.action.strip())
+        out.append(AuditRecord.action == f.action.strip())
     if f.since:
-        where.add("t.at >= {}", instant("since", f.since))
+        out.append(AuditRecord.at >= instant("since", f.since))
     if f.until:
-        where.add("t.at < {}", instant("until", f.until))
-    return where
+        out.append(AuditRecord.at < instant("until", f.until))
+    return out
 
 
 def _row(record: Any) -> dict[str, Any]:
@@ -80,19 +85,23 @@ def _row(record: Any) -> dict[str, Any]:
 
 
 async def page(f: AuditFilters, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
-    where = where_for(f)
-    cond = where.sql()
-    total = await sql.fetchval(f"SELECT count(*) FROM audit_record t {cond}", *where.args)
-    rows = await sql.fetch(
-        f"SELECT t.* FROM audit_record t {cond} ORDER BY t.at DESC, t.id DESC"
-        f" LIMIT {int(limit)} OFFSET {int(offset)}",
-        *where.args,
+    """The newest records first."""
+    where = conditions(f)
+    count = AuditRecord.count()
+    rows = (
+        AuditRecord.select()
+        .order_by(AuditRecord.at, AuditRecord.id, ascending=False)
+        .limit(int(limit))
+        .offset(int(offset))
     )
-    return [_row(r) for r in rows], total
+    for condition in where:
+        count = count.where(condition)
+        rows = rows.where(condition)
+    return [_row(r) for r in await rows], int(await count)
 
 
 async def get(record_id: int) -> dict[str, Any]:
-    row = await sql.fetchrow("SELECT * FROM audit_record WHERE id = $1", record_id)
+    row = await AuditRecord.select().where(AuditRecord.id == record_id).first()
     if row is None:
         raise NotFound("audit record", record_id)
     return _row(row)

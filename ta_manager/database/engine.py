@@ -26,7 +26,12 @@ DB = LateConfiguredEngine(config={"dsn": "postgresql:///unconfigured"}, extensio
 
 
 def configure(dsn: str) -> None:
-    DB.config = {"dsn": dsn, "server_settings": {"application_name": "ta-manager"}}
+    from ta_manager.settings import planner_settings
+
+    DB.config = {
+        "dsn": dsn,
+        "server_settings": {"application_name": "ta-manager", **planner_settings()},
+    }
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:

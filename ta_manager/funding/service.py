@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ta_manager.database import sql
+from piccolo.query.functions.aggregate import Sum
+
+from ta_manager.activities.tables import Activity
 from ta_manager.errors import FieldError
+from ta_manager.funding import queries
 from ta_manager.funding.schemas import ContributionStatus
+from ta_manager.funding.tables import Allocation, Contribution, ExchangeRate, Expenditure
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes, split_values
 from ta_manager.records.partial_dates import end_before_start
 from ta_manager.records.service import RecordService, RefField
+from ta_manager.reference.tables import Organization
 
 CONTRIBUTION_DATES = ("pledged_on", "received_on", "period_from", "period_to")
 
@@ -57,7 +62,16 @@ class ExpenditureFilters:
 async def rate_exists(currency: str) -> bool:
     if currency == "USD":
         return True
-    return bool(await sql.fetchval("SELECT 1 FROM exchange_rate WHERE currency = $1", currency))
+    return bool(await ExchangeRate.exists().where(ExchangeRate.currency == currency))
+
+
+async def _sum(column: Any, *conditions: Any) -> Decimal:
+    """coalesce(sum(column), 0) over the rows meeting every condition."""
+    query = column._meta.table.select(Sum(column).as_alias("total"))
+    for condition in conditions:
+        query = query.where(condition)
+    row = await query.first()
+    return Decimal(row["total"] or 0) if row else Decimal(0)
 
 
 class ExchangeRateService(RecordService):
@@ -99,30 +113,12 @@ class ContributionService(RecordService):
     )
     archivable = True
     search_columns = ("code", "description")
+    search_indexed = True
     sortable = ("code", "amount", "pledged_on", "received_on", "dated_on", "status", "currency")
     default_sort = "code"
 
-    def extra_select(self) -> list[str]:
-        return [
-            "coalesce((SELECT sum(a.amount) FROM allocation a WHERE a.contribution_id = t.id), 0)"
-            " AS allocated",
-            "coalesce((SELECT sum(e.amount) FROM expenditure e JOIN allocation a"
-            " ON a.id = e.allocation_id WHERE a.contribution_id = t.id), 0) AS spent",
-            "t.amount - coalesce((SELECT sum(a.amount) FROM allocation a"
-            " WHERE a.contribution_id = t.id), 0) AS unallocated",
-            "r.rate AS rate_to_usd",
-            "r.valid_on AS rate_date",
-            "round(t.amount * r.rate, 2) AS amount_usd",
-            "(t.amount IS NOT NULL AND r.rate IS NULL) AS no_rate",
-        ]
-
-    def select_sql(self) -> str:
-        # The money's date (received, else pledged, else the period's start) picks the rate.
-        base = super().select_sql()
-        return base + " LEFT JOIN LATERAL usd_rate(t.currency, t.dated_on) r ON true"
-
-    def defaults(self) -> dict[str, Any]:
-        return {"status": "pledged", "earmarking": "none", "cumulative": False}
+    async def extras(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        return await queries.by_id(queries.CONTRIBUTION_MONEY, ids)
 
     async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
         errors: list[FieldError] = []
@@ -162,16 +158,15 @@ class ContributionService(RecordService):
             errors.append(FieldError("earmarked_project", "set earmarking to 'project'"))
         donor = record.get("donor_id")
         if donor is not None:
-            roles = await sql.fetchval("SELECT roles FROM organization WHERE id = $1", donor)
-            if roles is not None and "donor" not in roles:
+            found = await (
+                Organization.select(Organization.roles).where(Organization.id == donor).first()
+            )
+            if found is not None and "donor" not in found["roles"]:
                 errors.append(FieldError("donor", "organization does not have the 'donor' role"))
         # A currency without any exchange rate is accepted: the amount is kept and shown
         # unconverted ("no rate"), and never summed into USD.
         if record_id is not None:
-            allocated = await sql.fetchval(
-                "SELECT coalesce(sum(amount), 0) FROM allocation WHERE contribution_id = $1",
-                record_id,
-            )
+            allocated = await _sum(Allocation.amount, Allocation.contribution_id == record_id)
             amount = record.get("amount")
             if amount is None and allocated > 0:
                 errors.append(
@@ -213,13 +208,11 @@ class AllocationService(RecordService):
     default_sort = "allocated_on"
     code_column = None
 
-    def extra_select(self) -> list[str]:
-        return [
-            "coalesce((SELECT sum(e.amount) FROM expenditure e WHERE e.allocation_id = t.id), 0)"
-            " AS spent",
-            "(SELECT c.currency::text FROM contribution c WHERE c.id = t.contribution_id)"
-            " AS currency",
-        ]
+    def read_columns(self) -> list[Any]:
+        return [*super().read_columns(), Allocation.contribution_id.currency.as_alias("currency")]
+
+    async def extras(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        return await queries.by_id(queries.ALLOCATION_SPENT, ids)
 
     async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
         errors: list[FieldError] = []
@@ -229,8 +222,11 @@ class AllocationService(RecordService):
         if contribution_id is None or record.get("amount") is None:
             return errors
         # Lock the contribution so that concurrent allocations cannot together exceed it.
-        row = await sql.fetchrow(
-            "SELECT amount FROM contribution WHERE id = $1 FOR UPDATE", contribution_id
+        row = await (
+            Contribution.select(Contribution.amount)
+            .where(Contribution.id == contribution_id)
+            .lock_rows("UPDATE")
+            .first()
         )
         if row is not None and row["amount"] is None:
             errors.append(
@@ -240,11 +236,10 @@ class AllocationService(RecordService):
                 )
             )
             return errors
-        others = await sql.fetchval(
-            "SELECT coalesce(sum(amount), 0) FROM allocation WHERE contribution_id = $1"
-            " AND id IS DISTINCT FROM $2",
-            contribution_id,
-            record_id,
+        others = await _sum(
+            Allocation.amount,
+            Allocation.contribution_id == contribution_id,
+            *([Allocation.id != record_id] if record_id is not None else []),
         )
         if row is not None and others + Decimal(record["amount"]) > row["amount"]:
             errors.append(
@@ -256,10 +251,7 @@ class AllocationService(RecordService):
                 )
             )
         if record_id is not None:
-            spent = await sql.fetchval(
-                "SELECT coalesce(sum(amount), 0) FROM expenditure WHERE allocation_id = $1",
-                record_id,
-            )
+            spent = await _sum(Expenditure.amount, Expenditure.allocation_id == record_id)
             if Decimal(record["amount"]) < spent:
                 errors.append(FieldError("amount", f"is below the {spent} already spent"))
         return errors
@@ -292,26 +284,25 @@ class ExpenditureService(RecordService):
     default_sort = "spent_on"
     code_column = None
 
-    def extra_select(self) -> list[str]:
-        return [
-            "(SELECT c.currency::text FROM allocation a JOIN contribution c"
-            " ON c.id = a.contribution_id WHERE a.id = t.allocation_id) AS currency"
-        ]
+    def read_columns(self) -> list[Any]:
+        currency = Expenditure.allocation_id.contribution_id.currency
+        return [*super().read_columns(), currency.as_alias("currency")]
 
     async def check(self, record: dict[str, Any], record_id: int | None) -> list[FieldError]:
         allocation_id = record.get("allocation_id")
-        allocation = await sql.fetchrow(
-            "SELECT amount, project_id, activity_id FROM allocation WHERE id = $1 FOR UPDATE",
-            allocation_id,
+        allocation = await (
+            Allocation.select(Allocation.amount, Allocation.project_id, Allocation.activity_id)
+            .where(Allocation.id == allocation_id)
+            .lock_rows("UPDATE")
+            .first()
         )
         if allocation is None:
             return [FieldError("allocation_id", "unknown allocation", allocation_id)]
         errors: list[FieldError] = []
-        others = await sql.fetchval(
-            "SELECT coalesce(sum(amount), 0) FROM expenditure WHERE allocation_id = $1"
-            " AND id IS DISTINCT FROM $2",
-            allocation_id,
-            record_id,
+        others = await _sum(
+            Expenditure.amount,
+            Expenditure.allocation_id == allocation_id,
+            *([Expenditure.id != record_id] if record_id is not None else []),
         )
         amount = Decimal(record.get("amount") or 0)
         if others + amount > allocation["amount"]:
@@ -328,9 +319,10 @@ class ExpenditureService(RecordService):
             if allocation["activity_id"] is not None and activity_id != allocation["activity_id"]:
                 errors.append(FieldError("activity", "is not the activity of the allocation"))
             if allocation["project_id"] is not None:
-                project = await sql.fetchval(
-                    "SELECT project_id FROM activity WHERE id = $1", activity_id
+                found = await (
+                    Activity.select(Activity.project_id).where(Activity.id == activity_id).first()
                 )
+                project = found["project_id"] if found else None
                 if project != allocation["project_id"]:
                     errors.append(
                         FieldError("activity", "does not belong to the allocation's project")
@@ -339,12 +331,7 @@ class ExpenditureService(RecordService):
 
     async def after_write(self, record_id: int, values: Mapping[str, Any]) -> None:
         # Spending from an activity's allocation is spending on that activity.
-        await sql.execute(
-            "UPDATE expenditure e SET activity_id = a.activity_id FROM allocation a"
-            " WHERE e.id = $1 AND a.id = e.allocation_id AND e.activity_id IS NULL"
-            " AND a.activity_id IS NOT NULL",
-            record_id,
-        )
+        await queries.spent_on_activity(record_id)
 
     async def filter(self, where: Where, f: ExpenditureFilters) -> None:
         if f.allocation is not None:

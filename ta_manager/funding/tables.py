@@ -1,29 +1,47 @@
+"""Donors' money: exchange rates, contributions, allocations, expenditure.
+
+The schema of record is the SQL in migrations/; these tables describe it, checked by
+tests/test_schema_drift.py.
+"""
+
 from __future__ import annotations
 
-from piccolo.columns import JSONB, BigInt, Boolean, Date, Numeric, Text, Varchar
+from piccolo.columns import Boolean, Date, Numeric, Text
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
-from ta_manager.database.columns import Archivable, Stamped
+from ta_manager.activities.tables import Activity
+from ta_manager.database.columns import (
+    Archivable,
+    Char,
+    GeneratedDate,
+    Jsonb,
+    Stamped,
+    foreign_key,
+)
 from ta_manager.database.engine import DB
+from ta_manager.projects.tables import Project
+from ta_manager.reference.tables import Organization, PriorityArea
 
 
 class ExchangeRate(Stamped, Table, tablename="exchange_rate", db=DB):
     """USD value of one unit of `currency` on `valid_on` (amount_usd = amount * rate_to_usd)."""
 
-    currency = Varchar(length=3)
-    valid_on = Date()
-    rate_to_usd = Numeric(digits=(20, 10))
+    currency = Char(3, default=None)
+    valid_on = Date(default=None)
+    rate_to_usd = Numeric(digits=(20, 10), default=None)
     source = Text(default="")
+    exchange_rate_currency_valid_on_key = Unique(["currency", "valid_on"])
 
 
 class Contribution(Stamped, Archivable, Table, tablename="contribution", db=DB):
     """`amount` NULL: support stated, not quantified. Dates are partial; `dated_on` and
-    `dated_until` are computed by PostgreSQL (GENERATED ALWAYS, never written)."""
+    `dated_until` are computed by PostgreSQL: the interval the money is dated in."""
 
-    code = Text(unique=True)
-    donor_id = BigInt()
+    code = Text(unique=True, default=None)
+    donor_id = foreign_key(Organization, index=True)
     amount = Numeric(digits=(18, 2), null=True, default=None)
-    currency = Varchar(length=3, null=True, default=None)
+    currency = Char(3, null=True, default=None)
     status = Text(default="pledged")
     pledged_on = Date(null=True, default=None)
     pledged_on_precision = Text(default="day")
@@ -34,32 +52,32 @@ class Contribution(Stamped, Archivable, Table, tablename="contribution", db=DB):
     period_from_precision = Text(default="day")
     period_to = Date(null=True, default=None)
     period_to_precision = Text(default="day")
-    dated_on = Date(null=True, default=None)
-    dated_until = Date(null=True, default=None)
-    earmarking = Text(default="none")
-    earmarked_priority_area_id = BigInt(null=True)
-    earmarked_project_id = BigInt(null=True)
+    dated_on = GeneratedDate(null=True, index=True)
+    dated_until = GeneratedDate(null=True)
+    earmarking = Text(default="none")  # none | priority_area | project
+    earmarked_priority_area_id = foreign_key(PriorityArea, null=True)
+    earmarked_project_id = foreign_key(Project, null=True, index=True)
     description = Text(default="")
-    sources = JSONB(default=[])
+    sources = Jsonb(default=[])  # GIN index with jsonb_path_ops: in the migration
 
 
 class Allocation(Stamped, Table, tablename="allocation", db=DB):
     """Part of a contribution assigned to a project or an activity, in its currency."""
 
-    contribution_id = BigInt()
-    project_id = BigInt(null=True)
-    activity_id = BigInt(null=True)
-    amount = Numeric(digits=(18, 2))
-    allocated_on = Date()
+    contribution_id = foreign_key(Contribution, index=True)
+    project_id = foreign_key(Project, null=True, index=True)
+    activity_id = foreign_key(Activity, null=True, index=True)
+    amount = Numeric(digits=(18, 2), default=None)
+    allocated_on = Date(default=None)
     notes = Text(default="")
 
 
 class Expenditure(Stamped, Table, tablename="expenditure", db=DB):
     """Money spent from an allocation, in the contribution's currency."""
 
-    allocation_id = BigInt()
-    activity_id = BigInt(null=True)
-    amount = Numeric(digits=(18, 2))
-    spent_on = Date()
+    allocation_id = foreign_key(Allocation, index=True)
+    activity_id = foreign_key(Activity, null=True, index=True)
+    amount = Numeric(digits=(18, 2), default=None)
+    spent_on = Date(default=None)
     category = Text(default="operating_costs")
     description = Text(default="")

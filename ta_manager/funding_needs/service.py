@@ -50,6 +50,7 @@ class FundingNeedService(RecordService):
     )
     archivable = True
     search_columns = ("code", "title", "description")
+    search_indexed = True
     sortable = ("code", "title", "stated_on", "amount", "status", "created_at", "updated_at")
     default_sort = "code"
 

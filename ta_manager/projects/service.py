@@ -57,6 +57,7 @@ class ProjectService(RecordService):
     )
     archivable = True
     search_columns = ("code", "title")
+    search_indexed = True
     sortable = ("code", "title", "starts_on", "ends_on", "status", "budget")
     default_sort = "code"
 

@@ -7,6 +7,7 @@ Edits carry the `version` that was read (optimistic concurrency), like every rec
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ta_manager.audit.trail import record_bulk, record_change
@@ -20,7 +21,7 @@ from ta_manager.proposals.coverage import needs_without_proposal
 from ta_manager.proposals.funding import funding_of
 from ta_manager.proposals.norms import NormBook, load_norm_book
 from ta_manager.proposals.schemas import plain
-from ta_manager.proposals.totals import money, present, proposal_totals
+from ta_manager.proposals.totals import money, present, proposal_totals, totals_of
 
 RESOURCE = "proposal"
 ACTIVITY = "proposed activity"
@@ -115,7 +116,7 @@ async def update(
 async def delete(proposal_id: int) -> None:
     async with sql.transaction():
         before = await _row(proposal_id, lock=True)
-        await sql.execute("DELETE FROM proposal WHERE id = $1", proposal_id)
+        await store.delete_proposal(proposal_id)
         await record_change(RESOURCE, "delete", proposal_id, before, None)
 
 
@@ -268,16 +269,39 @@ async def update_activity(
 async def delete_activity(proposal_id: int, activity_id: int) -> None:
     async with sql.transaction():
         before = await _activity_of(proposal_id, activity_id, lock=True)
-        await sql.execute("DELETE FROM proposed_activity WHERE id = $1", activity_id)
+        await store.delete_activity(activity_id)
         await record_change(ACTIVITY, "delete", activity_id, before, None)
 
 
 async def activity_document(proposal_id: int, activity_id: int) -> dict[str, Any]:
-    doc = await document(proposal_id)
-    for a in doc["activities"]:
-        if a["id"] == activity_id:
-            return {**a, "proposal_totals": doc["totals"]}
-    raise NotFound("proposed activity", activity_id)
+    """What an activity or line write changed: the activity with its lines and figures, and
+    the proposal's totals. The totals come from each activity's direct cost as the database
+    sums it (one aggregate, not every line of the proposal); the needs left without a
+    proposal (coverage over every need) and the funding needs are only in `document`."""
+    proposal = await _row(proposal_id)
+    activities = await store.activities_of(proposal_id)
+    found = next((a for a in activities if a["id"] == activity_id), None)
+    if found is None:
+        raise NotFound("proposed activity", activity_id)
+    lines = await store.lines_of([activity_id])
+    sums = await store.direct_totals(proposal_id)
+    years = list(range(proposal["start_year"], proposal["end_year"] + 1))
+    areas = sorted({a["priority_area"] for a in activities})
+    secured, _ = await funding_of(proposal, areas)
+    direct = {i: s["direct"] for i, s in sums.items()}
+    totals = totals_of(years, proposal["psc_rate"], activities, direct, secured)
+    figs = totals.pop("activities")[activity_id]
+    doc: dict[str, Any] = {
+        **found,
+        "phasing": {str(y): share for y, share in found["phasing"].items()},
+        "lines": [_line(ln) for ln in lines],
+        "total": money(figs["direct"]),
+        "by_year": present(figs["by_year"]),
+        "uncosted_lines": sum(1 for ln in lines if ln["missing_norm"]),
+    }
+    if any(s["ranged"] for s in sums.values()):
+        doc["total_high"] = money(sums.get(activity_id, {}).get("high", Decimal(0)))
+    return {**doc, "proposal_totals": present(totals)}
 
 
 # ---------------------------------------------------------------------- cost lines
@@ -332,5 +356,5 @@ async def update_line(
 async def delete_line(proposal_id: int, activity_id: int, line_id: int) -> None:
     async with sql.transaction():
         before = await _line_of(proposal_id, activity_id, line_id)
-        await sql.execute("DELETE FROM cost_line WHERE id = $1", line_id)
+        await store.delete_line(line_id)
         await record_change(LINE, "delete", line_id, before, None)

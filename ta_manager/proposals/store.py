@@ -1,4 +1,5 @@
-"""SQL of proposals: reading a proposal whole, and writing its parts.
+"""Reading and writing proposals: headers and cost lines with Piccolo's query builder, the
+activities (with their States, needs and phasing) and bulk line writes as SQL.
 
 Callers own the transaction; every function joins the current one.
 """
@@ -10,8 +11,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.querystring import QueryString
+
 from ta_manager.database import sql
+from ta_manager.database.prepared import Param, Prepared
 from ta_manager.proposals.parameters import plain_parameters
+from ta_manager.proposals.tables import CostLine, Proposal, ProposedActivity
 from ta_manager.proposals.templates import Line
 
 PROPOSAL_COLUMNS = (
@@ -25,57 +31,74 @@ PROPOSAL_COLUMNS = (
 )
 
 
+HEADER = (
+    Proposal.id,
+    Proposal.title,
+    Proposal.description,
+    Proposal.start_year,
+    Proposal.end_year,
+    Proposal.currency,
+    Proposal.psc_rate,
+    Proposal.status,
+    Proposal.drafted_with,
+    Proposal.version,
+    Proposal.created_at,
+    Proposal.updated_at,
+)
+# A proposal in the list of proposals.
+LISTED = tuple(c for c in HEADER if c._meta.name not in ("description", "drafted_with"))
+_HEADER = Prepared(lambda: Proposal.select(*HEADER).where(Proposal.id == Param("id")))
+_HEADER_LOCKED = Prepared(
+    lambda: Proposal.select(*HEADER).where(Proposal.id == Param("id")).lock_rows("UPDATE")
+)
+
+
 async def insert_proposal(values: dict[str, Any], drafted_with: dict[str, Any] | None) -> int:
-    names = [c for c in PROPOSAL_COLUMNS if c in values]
-    args = [values[c] for c in names]
-    marks = [f"${i}" for i in range(1, len(names) + 1)] + [f"${len(names) + 1}::text::jsonb"]
-    names.append("drafted_with")
-    args.append(json.dumps(drafted_with) if drafted_with is not None else None)
-    return int(
-        await sql.fetchval(
-            f"INSERT INTO proposal ({', '.join(names)}) VALUES ({', '.join(marks)}) RETURNING id",
-            *args,
-        )
-    )
+    given = {c: values[c] for c in PROPOSAL_COLUMNS if c in values}
+    row = Proposal(**given, drafted_with=drafted_with)
+    for stamp in ("created_at", "updated_at"):
+        setattr(row, stamp, QueryString("now()"))
+    inserted = await Proposal.insert(row).returning(Proposal.id)
+    return int(inserted[0]["id"])
 
 
 async def proposal_row(proposal_id: int, lock: bool = False) -> dict[str, Any] | None:
-    row = await sql.fetchrow(
-        "SELECT id, title, description, start_year, end_year, currency::text AS currency,"
-        " psc_rate, status, drafted_with::text AS drafted_with, version, created_at, updated_at"
-        f" FROM proposal WHERE id = $1{' FOR UPDATE' if lock else ''}",
-        proposal_id,
-    )
-    if row is None:
-        return None
-    out = dict(row)
-    if out["drafted_with"] is not None:
-        out["drafted_with"] = json.loads(out["drafted_with"])
-    return out
+    row = await (_HEADER_LOCKED if lock else _HEADER).fetchrow(id=proposal_id)
+    return None if row is None else dict(row)
 
 
 async def update_proposal(proposal_id: int, values: dict[str, Any]) -> None:
-    names = [c for c in PROPOSAL_COLUMNS if c in values]
-    sets = [f"{c} = ${i}" for i, c in enumerate(names, start=2)]
-    sets.append("version = version + 1")
-    await sql.execute(
-        f"UPDATE proposal SET {', '.join(sets)} WHERE id = $1",
-        proposal_id,
-        *(values[c] for c in names),
-    )
+    sets: dict[Any, Any] = {
+        getattr(Proposal, c): values[c] for c in PROPOSAL_COLUMNS if c in values
+    }
+    sets[Proposal.version] = Proposal.version + 1
+    await Proposal.update(sets).where(Proposal.id == proposal_id)
+
+
+async def delete_proposal(proposal_id: int) -> None:
+    """Its activities, their links and lines go with it (ON DELETE CASCADE)."""
+    await Proposal.delete().where(Proposal.id == proposal_id)
 
 
 async def list_proposals(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    total = await sql.fetchval("SELECT count(*) FROM proposal")
-    rows = await sql.fetch(
-        "SELECT p.id, p.title, p.start_year, p.end_year, p.currency::text AS currency,"
-        " p.psc_rate, p.status, p.version, p.created_at, p.updated_at,"
-        " (SELECT count(*) FROM proposed_activity a WHERE a.proposal_id = p.id) AS activities"
-        " FROM proposal p ORDER BY p.id DESC LIMIT $1 OFFSET $2",
-        limit,
-        offset,
+    total = await Proposal.count()
+    rows = await (
+        Proposal.select(
+            *(c for c in HEADER if c not in (Proposal.description, Proposal.drafted_with))
+        )
+        .order_by(Proposal.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
     )
-    return [dict(r) for r in rows], int(total)
+    counts = {
+        r["proposal_id"]: r["activities"]
+        for r in await ProposedActivity.select(
+            ProposedActivity.proposal_id, Count().as_alias("activities")
+        )
+        .where(ProposedActivity.proposal_id.is_in([r["id"] for r in rows] or [0]))
+        .group_by(ProposedActivity.proposal_id)
+    }
+    return [{**r, "activities": counts.get(r["id"], 0)} for r in rows], int(total)
 
 
 ACTIVITY_SQL = """
@@ -97,13 +120,27 @@ SELECT a.id, a.proposal_id, a.title, a.description, a.template, a.parameters::te
   LEFT JOIN region vr ON vr.id = a.venue_region_id
 """
 
-LINE_SQL = """
-SELECT l.id, l.proposed_activity_id AS activity_id, l.category, l.item, l.description,
-       l.quantity, l.quantity_high, l.unit, l.unit_cost, l.currency::text AS currency, l.amount,
-       l.amount_high, l.cost_norm_id, l.norm_reference, l.missing_norm, l.template_key,
-       l.overridden, l.sort_order, l.version
-  FROM cost_line l
-"""
+LINE = (
+    CostLine.id,
+    CostLine.proposed_activity_id.as_alias("activity_id"),
+    CostLine.category,
+    CostLine.item,
+    CostLine.description,
+    CostLine.quantity,
+    CostLine.quantity_high,
+    CostLine.unit,
+    CostLine.unit_cost,
+    CostLine.currency,
+    CostLine.amount,
+    CostLine.amount_high,
+    CostLine.cost_norm_id,
+    CostLine.norm_reference,
+    CostLine.missing_norm,
+    CostLine.template_key,
+    CostLine.overridden,
+    CostLine.sort_order,
+    CostLine.version,
+)
 
 
 def _activity(row: Any) -> dict[str, Any]:
@@ -130,18 +167,48 @@ async def activity(activity_id: int, lock: bool = False) -> dict[str, Any] | Non
     return _activity(row) if row else None
 
 
+async def delete_activity(activity_id: int) -> None:
+    await ProposedActivity.delete().where(ProposedActivity.id == activity_id)
+
+
 async def lines_of(activity_ids: Sequence[int]) -> list[dict[str, Any]]:
-    rows = await sql.fetch(
-        LINE_SQL + " WHERE l.proposed_activity_id = ANY($1::bigint[])"
-        " ORDER BY l.proposed_activity_id, l.sort_order, l.id",
-        list(activity_ids),
+    if not activity_ids:
+        return []
+    rows = await (
+        CostLine.select(*LINE)
+        .where(CostLine.proposed_activity_id.is_in(list(activity_ids)))
+        .order_by(CostLine.proposed_activity_id, CostLine.sort_order, CostLine.id)
     )
     return [dict(r) for r in rows]
 
 
 async def line(line_id: int, lock: bool = False) -> dict[str, Any] | None:
-    row = await sql.fetchrow(LINE_SQL + f" WHERE l.id = $1{' FOR UPDATE' if lock else ''}", line_id)
+    query = CostLine.select(*LINE).where(CostLine.id == line_id)
+    row = await (query.lock_rows("UPDATE") if lock else query).first()
     return dict(row) if row else None
+
+
+async def direct_totals(proposal_id: int) -> dict[int, dict[str, Any]]:
+    """Per activity of the proposal: its direct cost (costed lines), costed at the high end
+    of ranges, and whether it has ranges. One aggregate, not every line."""
+    rows = await (
+        CostLine.select(
+            CostLine.proposed_activity_id.as_alias("activity_id"),
+            Sum(CostLine.amount).as_alias("direct"),
+            Sum(CostLine.amount_high).as_alias("high"),
+            Count(CostLine.quantity_high).as_alias("ranged"),
+        )
+        .where(CostLine.proposed_activity_id.proposal_id == proposal_id)
+        .group_by(CostLine.proposed_activity_id)
+    )
+    return {
+        r["activity_id"]: {
+            "direct": Decimal(r["direct"] or 0),
+            "high": Decimal(r["high"] or 0),
+            "ranged": r["ranged"] > 0,
+        }
+        for r in rows
+    }
 
 
 async def insert_activity(proposal_id: int, v: dict[str, Any]) -> int:
@@ -270,15 +337,16 @@ async def update_line(line_id: int, values: dict[str, Any]) -> None:
         for c in ("category", "description", "quantity", "quantity_high", "unit", "unit_cost")
         if c in values
     ]
-    sets = [f"{c} = ${i}" for i, c in enumerate(names, start=2)]
+    sets: dict[Any, Any] = {getattr(CostLine, c): values[c] for c in names}
     if "unit_cost" in values and values["unit_cost"] is not None:
-        sets.append("missing_norm = ''")  # a unit cost given by hand costs the line
-    sets += ["overridden = true", "version = version + 1"]
-    await sql.execute(
-        f"UPDATE cost_line SET {', '.join(sets)} WHERE id = $1",
-        line_id,
-        *(values[c] for c in names),
-    )
+        sets[CostLine.missing_norm] = ""  # a unit cost given by hand costs the line
+    sets[CostLine.overridden] = True
+    sets[CostLine.version] = CostLine.version + 1
+    await CostLine.update(sets).where(CostLine.id == line_id)
+
+
+async def delete_line(line_id: int) -> None:
+    await CostLine.delete().where(CostLine.id == line_id)
 
 
 async def norms_used(proposal_id: int) -> list[dict[str, Any]]:

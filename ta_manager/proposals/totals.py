@@ -54,12 +54,26 @@ def proposal_totals(
     `secured` maps (priority area code, year) to funding already secured; when given,
     every block also carries `secured` and `gap` (= total with PSC - secured).
     """
+    direct_costs = {
+        a["id"]: activity_total(lines_by_activity.get(a["id"], []), high) for a in activities
+    }
+    return totals_of(years, psc_rate, activities, direct_costs, secured)
+
+
+def totals_of(
+    years: Sequence[int],
+    psc_rate: Decimal,
+    activities: Sequence[Mapping[str, Any]],
+    direct_costs: Mapping[int, Decimal],
+    secured: Mapping[tuple[str, int], Decimal] | None = None,
+) -> dict[str, Any]:
+    """`proposal_totals` from each activity's direct cost (e.g. summed by the database)."""
     rate = Decimal(psc_rate)
     per_activity: dict[int, dict[str, Any]] = {}
     direct: dict[tuple[str, int], Decimal] = {}
     areas: dict[str, str] = {}
     for a in activities:
-        total = activity_total(lines_by_activity.get(a["id"], []), high)
+        total = direct_costs.get(a["id"], ZERO)
         by_year = activity_by_year(total, a["phasing"])
         per_activity[a["id"]] = {"direct": total, "by_year": by_year}
         areas.setdefault(a["priority_area"], a.get("priority_area_name", ""))

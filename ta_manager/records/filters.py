@@ -39,6 +39,12 @@ class Where:
         if date_to:
             self.add(f"{start} <= {{}}", date_to)
 
+    def copy(self) -> Where:
+        other = Where()
+        other.conditions = list(self.conditions)
+        other.args = list(self.args)
+        return other
+
     def sql(self) -> str:
         return ("WHERE " + " AND ".join(self.conditions)) if self.conditions else ""
 

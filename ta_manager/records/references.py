@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-from ta_manager.database import sql
+from piccolo.query import WhereRaw
+
+from ta_manager.database.prepared import Param, Prepared
 from ta_manager.errors import FieldError, InvalidInput
 
 
@@ -29,11 +33,32 @@ class Reference:
     label: str
     code_column: str = "code"
     normalise: Callable[[str], str] = _strip
-    # Extra SQL expressions (over the row) that also identify it, e.g. ISO-2 or the name.
+    # Other columns that also identify a row, compared case-insensitively (e.g. its name).
     aliases: tuple[str, ...] = field(default_factory=tuple)
 
-    def code_sql(self, id_expr: str) -> str:
-        return f"(SELECT {self.code_column} FROM {self.table} WHERE id = {id_expr})"
+    @property
+    def model(self) -> Any:
+        from ta_manager.tables import BY_NAME
+
+        return BY_NAME[self.table]
+
+    def matching(self, values: Iterable[str]) -> WhereRaw:
+        """Rows whose code is one of `values`, case-insensitively (the upper(code) index)."""
+        return WhereRaw(
+            f'upper("{self.code_column}"::text) = ANY({{}}::text[])',
+            sorted({str(v).strip().upper() for v in values}),
+        )
+
+    @cached_property
+    def _lookup(self) -> Prepared:
+        model = self.model
+        columns = (self.code_column, *self.aliases)
+        condition = " OR ".join(f'upper("{c}"::text) = ANY({{}}::text[])' for c in columns)
+        return Prepared(
+            lambda: model.select(model.id, *(getattr(model, c) for c in columns)).where(
+                WhereRaw(condition, *([Param("values")] * len(columns)))
+            )
+        )
 
     async def ids(self, values: Iterable[str], field_name: str) -> list[int]:
         """Ids for the given codes, in order; every unknown code is reported."""
@@ -53,14 +78,17 @@ class Reference:
         return (await self.ids([value], field_name))[0]
 
     async def lookup(self, values: list[str]) -> dict[str, int]:
-        """Map each given value to an id where some identifying column matches it."""
-        exprs = [f"upper({self.code_column}::text)", *self.aliases]
-        match = " OR ".join(f"{e} = upper(v)" for e in exprs)
-        rows = await sql.fetch(
-            f"SELECT v, t.id FROM unnest($1::text[]) AS v JOIN {self.table} t ON ({match})",
-            values,
-        )
-        return {r["v"]: r["id"] for r in rows}
+        """Map each given value to an id where some identifying column matches it (the code
+        first, then the aliases in order)."""
+        wanted = {v.upper(): v for v in values}
+        rows = await self._lookup.fetch(values=sorted(wanted))
+        found: dict[str, int] = {}
+        for column in (self.code_column, *self.aliases):
+            for r in rows:
+                key = str(r[column]).upper() if r[column] is not None else None
+                if key is not None and key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = r["id"]
+        return {v: found[wanted[v.upper()]] for v in values if wanted[v.upper()] in found}
 
 
 @dataclass(frozen=True)
@@ -125,11 +153,11 @@ COUNTRY = StateReference("country", "State", code_column="iso3", normalise=_stri
 CURRENT_COUNTRY = StateReference(
     "country", "State", code_column="iso3", normalise=_strip, current_only=True
 )
-REGION = Reference("region", "region", normalise=_upper, aliases=("upper(name)", "m49_code"))
+REGION = Reference("region", "region", normalise=_upper, aliases=("name", "m49_code"))
 INSTRUMENT = Reference("instrument", "instrument", normalise=_upper)
 PRIORITY_AREA = Reference("priority_area", "priority area", normalise=_upper)
 ASSISTANCE_TYPE = Reference("assistance_type", "assistance type", normalise=_upper)
-ACTIVITY_TYPE = Reference("activity_type", "activity type", aliases=("upper(name)",))
+ACTIVITY_TYPE = Reference("activity_type", "activity type", aliases=("name",))
 SECTOR = Reference("sector", "DAC sector")
 ORGANIZATION = Reference("organization", "organization", normalise=_upper)
 PROJECT = Reference("project", "project", normalise=_upper)

@@ -72,7 +72,18 @@ def read_struct(
 
 
 def page_struct(read: type[msgspec.Struct], name: str) -> type[msgspec.Struct]:
+    """A page of a list: `total` is exact when `total_exact`, else the planner's estimate
+    (ask `?total=exact` for a count); `next_cursor`/`prev_cursor` lead to the pages after and
+    before (keyset: `?cursor=...`), None at either end."""
     return msgspec.defstruct(
         name,
-        [("items", list[read]), ("total", int), ("limit", int), ("offset", int)],  # type: ignore[valid-type]
+        [
+            ("items", list[read]),  # type: ignore[valid-type]
+            ("total", int),
+            ("limit", int),
+            ("offset", int),
+            ("total_exact", bool),
+            ("next_cursor", str | None),
+            ("prev_cursor", str | None),
+        ],
     )

@@ -8,13 +8,13 @@ from typing import Any
 
 import asyncpg
 
-from ta_manager.database import sql
 from ta_manager.errors import Conflict, FieldError
 from ta_manager.records import references as R
 from ta_manager.records.filters import Where, add_codes
 from ta_manager.records.service import LinkField, RecordService, RefField
 from ta_manager.reference.instrument_status import parties_of
 from ta_manager.reference.schemas import OrgRole, RegionKind
+from ta_manager.reference.tables import Country
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,15 @@ class ReferenceFilters:
     active: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+
+
+# The types of assistance of the priority areas in $1, in their order (a union member of
+# records/queries.py).
+ASSISTANCE_TYPES = (
+    "SELECT a.priority_area_id AS owner, 'assistance_types' AS field, a.code::text AS code,"
+    " a.sort_order::bigint AS ord, NULL::bigint AS n FROM assistance_type a"
+    " WHERE a.priority_area_id = ANY($1::bigint[])"
+)
 
 
 async def add_region_filter(where: Where, codes: list[str] | None, country_expr: str) -> None:
@@ -94,10 +103,11 @@ class RegionService(RecordService):
         former-name entries; M49 regions also list the former entries that lie in them."""
         if record.get("kind", "grouping") != "grouping" or not record.get("members"):
             return []
-        former = await sql.fetch(
-            "SELECT iso3::text AS iso3, name FROM country"
-            " WHERE id = ANY($1::bigint[]) AND status = 'former_name' ORDER BY iso3",
-            await R.COUNTRY.ids(record["members"], "members"),
+        ids = await R.COUNTRY.ids(record["members"], "members")
+        former = await (
+            Country.select(Country.iso3, Country.name)
+            .where(Country.id.is_in(ids) & (Country.status == "former_name"))
+            .order_by(Country.iso3)
         )
         return [
             FieldError(
@@ -188,11 +198,8 @@ class PriorityAreaService(RecordService):
     sortable = ("sort_order", "code", "name")
     default_sort = "sort_order,code"
 
-    def extra_select(self) -> list[str]:
-        return [
-            "ARRAY(SELECT a.code FROM assistance_type a WHERE a.priority_area_id = t.id"
-            " ORDER BY a.sort_order, a.code) AS assistance_types"
-        ]
+    def extra_links(self) -> dict[str, str]:
+        return {"assistance_types": ASSISTANCE_TYPES}
 
     async def filter(self, where: Where, filters: ReferenceFilters) -> None:
         await add_codes(
@@ -247,6 +254,7 @@ class OrganizationService(RecordService):
     columns = ("code", "name", "acronym", "roles", "iati_org_type", "iati_identifier", "notes")
     refs = (RefField("country", "country_id", R.CURRENT_COUNTRY),)
     search_columns = ("name", "acronym", "code")
+    search_indexed = True
     sortable = ("code", "name")
     default_sort = "code"
 

@@ -77,6 +77,13 @@ async def listing(
         offset = max(0, int(params.get("offset") or 0))
     except ValueError:
         offset = 0
+    # Next/previous links carry the list's keyset cursor, and `at`, the position of the
+    # page's first row (only to number the rows shown).
+    cursor = (params.get("cursor") or "").strip() or None
+    try:
+        at = max(0, int(params.get("at") or 0))
+    except ValueError:
+        at = 0
     empty = Page(items=[], total=0, limit=PAGE_SIZE, offset=0)
     if errors:
         return Listing(empty, errors)
@@ -87,11 +94,14 @@ async def listing(
             q=(params.get("q") or "").strip() or None,
             sort=params.get("sort") or None,
             limit=PAGE_SIZE,
-            offset=offset,
+            offset=0 if cursor else offset,
             include_archived=params.get("include_archived") == "true",
+            cursor=cursor,
         )
     except InvalidInput as exc:
         return Listing(empty, errors_from(exc))
+    if cursor:
+        page = dataclasses.replace(page, offset=at)
     return Listing(page, errors)
 
 
