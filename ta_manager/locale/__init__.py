@@ -25,13 +25,17 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from ta_manager.locale.choice import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    UnknownLanguage,
+    choose_language,
+    normalise,
+)
+
 LOCALE_DIR = Path(__file__).parent
 DOMAIN = "messages"
-DEFAULT_LANGUAGE = "en"
-# The languages the project ships, English first; each has a catalogue (tested).
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
-# Each language named in itself, for the language switch.
-LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
 
 current_language: ContextVar[str] = ContextVar("ta_manager_language", default=DEFAULT_LANGUAGE)
 
@@ -111,8 +115,6 @@ class RequestTranslations(NullTranslations):
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
         return translations(current_language.get()).npgettext(context, msgid1, msgid2, n)
 
-
-from ta_manager.locale.choice import UnknownLanguage, choose_language, normalise  # noqa: E402
 
 __all__ = [
     "DEFAULT_LANGUAGE",

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
+DEFAULT_LANGUAGE = "en"
+# The languages the project ships, English first; each has a catalogue (tested).
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
+# Each language named in itself, for the language switch.
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
+
 
 class UnknownLanguage(ValueError):
     def __init__(self, asked: str) -> None:
-        from ta_manager.locale import LANGUAGES
-
         self.asked = asked
         super().__init__(f"unknown language {asked!r}; choose from {', '.join(LANGUAGES)}")
 
@@ -27,8 +31,6 @@ class UnknownLanguage(ValueError):
 def normalise(tag: str) -> str | None:
     """The shipped language a tag names ('fr', 'FR', 'fr-CA', 'es_419' -> 'fr'/'es'), else
     None."""
-    from ta_manager.locale import LANGUAGES
-
     primary = tag.strip().replace("_", "-").split("-")[0].lower()
     return primary if primary in LANGUAGES else None
 
@@ -36,8 +38,6 @@ def normalise(tag: str) -> str | None:
 def from_accept_language(header: str | None) -> str | None:
     """The best shipped language for an Accept-Language header (quality values honoured),
     or None when none fits."""
-    from ta_manager.locale import LANGUAGES
-
     if not header:
         return None
     weighted: list[tuple[float, int, str]] = []
@@ -71,8 +71,6 @@ def choose_language(
     accept_language: str | None = None,
 ) -> str:
     """The language to speak (see the module's docstring for the order)."""
-    from ta_manager.locale import DEFAULT_LANGUAGE
-
     if asked:
         chosen = normalise(asked)
         if chosen is None:
