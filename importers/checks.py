@@ -108,6 +108,32 @@ async def check_rows(
             problems.add(number, e.field, e.value, e.reason)
 
 
+def row_checks(parsed: Parsed, problems: Problems) -> None:
+    """The rules within one row that need nothing stored, run along with the cell checks
+    when those already failed: every problem of a row is reported in one pass (female +
+    male above the total together with a bad date), not on a second attempt. (With no cell
+    problem, check_rows runs these same rules on the record as it would be stored.)"""
+    if parsed.kind.name != "activities":
+        return
+    values = parsed.values
+    total = values.get("participants_total")
+    female = values.get("participants_female")
+    male = values.get("participants_male")
+    if total is None or (female is None and male is None):
+        return
+    for i, number in enumerate(parsed.numbers):
+        t = total[i]
+        f = (female[i] if female is not None else None) or 0
+        m = (male[i] if male is not None else None) or 0
+        if t is not None and f + m > t:
+            problems.add(
+                number,
+                "participants_female",
+                f,
+                f"female ({f}) + male ({m}) exceeds participants_total ({t})",
+            )
+
+
 async def _stored_values(parsed: Parsed) -> dict[int, dict[str, Any]]:
     """Per row number of a row that updates a record: the stored values of the rule columns
     the file leaves out (and, for activities, the stored counts of professions it leaves

@@ -17,28 +17,31 @@ import openpyxl
 import python_calamine
 import xlsxwriter
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.workbook import Workbook
 
 from importers.problems import Problem
 from importers.reading import Table, column_index, column_letter
+from ta_manager.locale import N_, gettext
 from ta_manager.spreadsheet_text import append_row
+from ta_manager.workbook import openpyxl_sheets as styled
+from ta_manager.workbook import style
 
 BAD_COLOUR = "FFC7CE"
 BAD = PatternFill("solid", start_color=BAD_COLOUR, end_color=BAD_COLOUR)
 PROBLEMS_SHEET = "Import problems"
-PROBLEM_HEADER = ["sheet", "row", "cell", "column", "value", "reason"]
+PROBLEM_HEADER = [N_("Sheet"), N_("Row"), N_("Cell"), N_("Column"), N_("Value"), N_("Reason")]
 LARGE = 20_000
 AUTHOR = "ta-manager import"
 
 
 def error_workbook(
-    data: bytes, table: Table | None, problems: list[Problem], *, lang: str = "en"
+    data: bytes, table: Table | None, problems: list[Problem], lang: str = "en"
 ) -> bytes:
     """An .xlsx: the uploaded workbook (or the CSV's rows) with bad cells marked."""
     marks = _marks(table, problems)
     if table is not None and table.source == "xlsx" and table.row_count > LARGE:
-        return _rewritten(data, table, problems, marks)
+        return _rewritten(data, table, problems, marks, lang)
     book = _original(data, table)
     if table is not None and table.sheet in book.sheetnames:
         sheet = book[table.sheet]
@@ -46,7 +49,7 @@ def error_workbook(
             cell = sheet.cell(row=row, column=col + 1)
             cell.fill = BAD
             cell.comment = Comment("\n".join(reasons), AUTHOR)
-    _problem_sheet(book, table, problems)
+    _problem_sheet(book, table, problems, lang)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -96,17 +99,24 @@ def _problem_rows(table: Table | None, problems: list[Problem]) -> list[list[Any
     return rows
 
 
-def _problem_sheet(book: Workbook, table: Table | None, problems: list[Problem]) -> None:
+def _problem_sheet(
+    book: Workbook, table: Table | None, problems: list[Problem], lang: str = "en"
+) -> None:
     if PROBLEMS_SHEET in book.sheetnames:
         del book[PROBLEMS_SHEET]
     sheet = book.create_sheet(PROBLEMS_SHEET, 0)
-    sheet.append(PROBLEM_HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append([gettext(h, lang) for h in PROBLEM_HEADER])
     for row in _problem_rows(table, problems):
         append_row(sheet, row)
-    for letter, width in zip("ABCDEF", (14, 8, 8, 22, 30, 90), strict=True):
+    styled.header_cells(sheet, 1)
+    for letter, width in zip("ABCDEF", (14, 8, 8, 22, 30, 70), strict=True):
         sheet.column_dimensions[letter].width = width
+    for cells in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
+        for cell in cells:
+            cell.alignment = styled.WRAP
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    styled.page_setup(sheet, gettext("Import problems", lang), lang, title_rows=(1, 1), width=152)
 
 
 def _rewritten(
@@ -114,6 +124,7 @@ def _rewritten(
     table: Table,
     problems: list[Problem],
     marks: dict[tuple[int, int], list[str]],
+    lang: str = "en",
 ) -> bytes:
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     rows = book.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
@@ -129,8 +140,17 @@ def _rewritten(
                 _write(sheet, r, c, value, bad if reasons else None, date)
                 if reasons:
                     sheet.write_comment(r, c, "\n".join(reasons), {"author": AUTHOR})
-        bold = out.add_format({"bold": True})
-        listing.write_row(0, 0, PROBLEM_HEADER, bold)
+        bold = out.add_format({"bold": True, "bg_color": "#" + style.HEADER_FILL})
+        listing.write_row(0, 0, [gettext(h, lang) for h in PROBLEM_HEADER], bold)
+        for c, width in enumerate((14, 8, 8, 22, 30, 70)):
+            listing.set_column(c, c, width)
+        listing.freeze_panes(1, 0)
+        listing.set_landscape()
+        listing.fit_to_pages(1, 0)
+        listing.repeat_rows(0)
+        listing.set_footer(
+            "&C" + gettext("Page %(page)s of %(pages)s", lang, page="&P", pages="&N")
+        )
         for r, row in enumerate(_problem_rows(table, problems), start=1):
             for c, value in enumerate(row):
                 _write(listing, r, c, value, None, date)

@@ -272,7 +272,10 @@ def _find_header(rows: list[list[Any]], known: set[str]) -> tuple[int, list[str]
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         labels = [str(v).strip() if v not in (None, "") else "" for v in row]
         score = sum(1 for v in labels if normalise_label(v) in known)
-        if score and (best is None or score > best[2]):
+        # A row naming as many fields right below the best one is the template's row of
+        # field names under its headers in words: the header is the lower one.
+        repeated = best is not None and score == best[2] and best[0] == i
+        if score and (best is None or score > best[2] or repeated):
             best = (i + 1, labels, score)
         if i + 1 < len(rows):
             below = [str(v).strip() if v not in (None, "") else "" for v in rows[i + 1]]

@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 
 from importers import staging
-from importers.checks import check_rows
+from importers.checks import check_rows, row_checks
 from importers.countries import CountryMatcher
 from importers.kinds import Column, kind_named
 from importers.problems import ImportFailed, Problems, reject
@@ -122,6 +122,7 @@ async def _write(
     async with sql.transaction():
         ids = await resolve_references(parsed, problems)
         if problems:
+            row_checks(parsed, problems)  # every problem of a row in this one pass
             raise ImportFailed(problems.items, problems.dropped)
         columns = staging.staged_columns(kind, parsed.columns)
         links = [c for c in parsed.columns if c.link is not None]

@@ -1,5 +1,9 @@
-"""Blank workbooks to fill in: the header row (the API field names), one example row,
-drop-downs for codelists, and an Instructions sheet. Filled in, they import as they are."""
+"""Blank workbooks to fill in: a header row in words (row 1: "Participants female"), the
+API field names in a hidden row below it (row 2: `participants_female`, also in each
+header's note), one example row, drop-downs for every coded column (short lists inline, the
+longer ones from the "Lists" lookup sheet), and an Instructions sheet. Filled in, they
+import as they are: the importer takes the row of field names as the header, so files
+filled in from older templates (field names in row 1) still import."""
 
 from __future__ import annotations
 
@@ -17,8 +21,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from importers.kinds import Column, Kind, kind_named
 from ta_manager.database import sql
+from ta_manager.locale import gettext
 from ta_manager.reference.country_names import name_sql
-from ta_manager.spreadsheet_text import append_row, write_cell
+from ta_manager.spreadsheet_text import write_cell
+from ta_manager.workbook import openpyxl_sheets as styled
 
 REQUIRED_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699")
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -33,10 +39,23 @@ CODELIST_SQL = {
     "instrument": "SELECT code FROM instrument ORDER BY id",
     "region": "SELECT code FROM region ORDER BY kind, code",
     "country": "SELECT name FROM country ORDER BY name",
+    "project": "SELECT code FROM project WHERE archived_at IS NULL ORDER BY code",
+    "organization": "SELECT code FROM organization ORDER BY code",
+    "sector": "SELECT code FROM sector ORDER BY code",
+    "assistance_request": "SELECT code FROM assistance_request WHERE archived_at IS NULL"
+    " ORDER BY code",
 }
+NAMES_ROW = 2  # the hidden row of field names
+EXAMPLE_ROW = 3
 
 
-async def template(kind_name: str, *, lang: str = "en") -> bytes:
+def words(name: str, lang: str = "en") -> str:
+    """A field name as a header in words: `participants_female` -> "Participants female"."""
+    text = name.replace("_", " ").strip()
+    return gettext(text[:1].upper() + text[1:], lang)
+
+
+async def template(kind_name: str, lang: str = "en") -> bytes:
     """The .xlsx template of a kind (see the module docstring); State names in `lang` (the
     importers read UN names in English, French and Spanish alike)."""
     kind = kind_named(kind_name)
@@ -63,23 +82,26 @@ async def template(kind_name: str, *, lang: str = "en") -> bytes:
     assert data is not None
     data.title = kind.name
     columns = list(kind.file_columns.values())
-    append_row(data, [c.name for c in columns])
-    append_row(data, [_cell_value(example.get(c.name, "")) for c in columns])
     for index, column in enumerate(columns, start=1):
-        head = data.cell(row=1, column=index)
-        head.font = Font(bold=True)
-        head.fill = REQUIRED_FILL if column.required else HEADER_FILL
-        head.comment = Comment(_describe(column), "ta-manager")
-        data.column_dimensions[get_column_letter(index)].width = max(14, len(column.name) + 4)
-        cell = data.cell(row=2, column=index)
+        head = write_cell(data, 1, index, words(column.name, lang))
+        head.fill = styled.REQUIRED_FILL if column.required else styled.HEADER_FILL
+        head.comment = Comment(f"{column.name}: {_describe(column)}", "ta-manager")
+        head.comment.width, head.comment.height = 320, 120
+        write_cell(data, NAMES_ROW, index, column.name).font = Font(color=styled.style.NOTE_COLOUR)
+        cell = write_cell(data, EXAMPLE_ROW, index, _cell_value(example.get(column.name, "")))
         if isinstance(cell.value, dt.date):
-            cell.number_format = "yyyy-mm-dd"
-    data.freeze_panes = "A2"
+            cell.number_format = styled.style.date_format(lang)
+    data.row_dimensions[NAMES_ROW].hidden = True
+    styled.finish(data, kind.label, lang, header_row=1, key_columns=1)
+    for index in range(1, len(columns) + 1):  # room for the header in words
+        letter = get_column_letter(index)
+        data.column_dimensions[letter].width = max(data.column_dimensions[letter].width or 0, 12)
+    data.freeze_panes = f"B{EXAMPLE_ROW}"
+    data.print_title_rows = "1:1"
 
     holder = book.create_sheet("Lists")
-    _add_validations(data, holder, kind, lists)
-    holder.sheet_state = "hidden"
-    _instructions(book.create_sheet("Instructions", 1), kind, columns)
+    _add_validations(data, holder, kind, lists, lang)
+    _instructions(book.create_sheet("Instructions", 1), kind, columns, lang)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -101,38 +123,49 @@ def _list_name(column: Column, kind: Kind) -> str | None:
 
 
 def _add_validations(
-    data: Worksheet, holder: Worksheet, kind: Kind, lists: dict[str, list[str]]
+    data: Worksheet,
+    holder: Worksheet,
+    kind: Kind,
+    lists: dict[str, list[str]],
+    lang: str = "en",
 ) -> None:
+    """A drop-down on every coded column. A column taking several values (';') or a State
+    (any UN/ISO spelling) gets the list as a suggestion: other text is accepted."""
     columns = list(kind.file_columns.values())
     kind_lists: dict[str, str] = {}
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        target = f"{letter}2:{letter}{DATA_ROWS}"
+        target = f"{letter}{EXAMPLE_ROW}:{letter}{DATA_ROWS}"
         if column.parse == "choice" and not column.multi:
             options = ",".join(str(o) for o in column.choices)
             rule = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
         else:
             name = _list_name(column, kind)
-            if name is None or column.multi:
+            if name is None or not lists.get(name):
                 continue
             if name not in kind_lists:
                 col = get_column_letter(len(kind_lists) + 1)
-                write_cell(holder, 1, len(kind_lists) + 1, name)
+                write_cell(holder, 1, len(kind_lists) + 1, words(name, lang))
                 for row, value in enumerate(lists[name], start=2):
                     write_cell(holder, row, len(kind_lists) + 1, value)  # names are user text
                 kind_lists[name] = f"Lists!${col}$2:${col}${len(lists[name]) + 1}"
-            # States may be typed in any UN/ISO spelling: the list only suggests.
-            strict = name != "country"
+            strict = name != "country" and not column.multi
             rule = DataValidation(
                 type="list",
                 formula1=kind_lists[name],
                 allow_blank=True,
                 errorStyle="stop" if strict else "information",
             )
-        rule.error = f"{column.name}: choose a value from the list"
+        rule.error = gettext(
+            "%(column)s: choose a value from the list", lang, column=words(column.name, lang)
+        )
         rule.showErrorMessage = True
         data.add_data_validation(rule)
         rule.add(target)
+    if kind_lists:
+        styled.finish(holder, gettext("Lists", lang), lang, header_row=1, key_columns=0)
+    else:
+        holder.sheet_state = "hidden"
 
 
 FORMATS = {
@@ -167,14 +200,16 @@ def _describe(column: Column) -> str:
     return "; ".join(parts)
 
 
-def _instructions(sheet: Worksheet, kind: Kind, columns: list[Column]) -> None:
+def _instructions(sheet: Worksheet, kind: Kind, columns: list[Column], lang: str = "en") -> None:
     lines = [
         f"How to fill in this template: {kind.label}",
         "",
         f"1. Type one record per row in the sheet '{kind.name}', below the header row.",
-        "   Do not rename the header cells; you may delete optional columns you do not use.",
+        "   The headers are in words; the field names are in the hidden row 2 and in each"
+        " header's note.",
+        "   Do not change row 2; you may delete optional columns you do not use.",
         "2. Yellow headers are required. A blank optional cell takes the default shown.",
-        "3. Replace or delete the example row (row 2): it is imported like any other row.",
+        "3. Replace or delete the example row (row 3): it is imported like any other row.",
         "4. Dates are read day first: 01/02/2024 is 1 February 2024. Excel dates work too.",
         "   Where a document gives only a month or a year, type that: 'May 2008', '2019'.",
         "5. Several values in one cell are separated by ';' (e.g. 'BEN; TCD; Niger').",
@@ -189,11 +224,22 @@ def _instructions(sheet: Worksheet, kind: Kind, columns: list[Column]) -> None:
     for line in lines:
         sheet.append([line])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(["column", "required", "what to type"])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    sheet.append(["Column", "Field name", "Required", "What to type"])
+    head = sheet.max_row
+    styled.header_cells(sheet, head)
     for column in columns:
-        sheet.append([column.name, "yes" if column.required else "no", _describe(column)])
+        sheet.append(
+            [
+                words(column.name, lang),
+                column.name,
+                "yes" if column.required else "no",
+                _describe(column),
+            ]
+        )
+    for cells in sheet.iter_rows(min_row=head + 1, min_col=4, max_col=4):
+        cells[0].alignment = styled.WRAP
     sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 10
-    sheet.column_dimensions["C"].width = 100
+    sheet.column_dimensions["B"].width = 26
+    sheet.column_dimensions["C"].width = 9
+    sheet.column_dimensions["D"].width = 70
+    styled.page_setup(sheet, kind.label, lang, title_rows=(head, head), width=133, landscape=True)

@@ -50,6 +50,13 @@ Wait = Annotated[
         " takes (otherwise a long one answers 303 See Other to its job)"
     ),
 ]
+Bom = Annotated[
+    bool,
+    QueryParameter(
+        description="Start the CSV with a UTF-8 byte-order mark (the default, so a spreadsheet"
+        " program opened by double-click reads accents right); false for scripts"
+    ),
+]
 
 
 async def _file(write: Callable[[Path], Awaitable[None]], filename: str, media_type: str) -> File:
@@ -221,17 +228,18 @@ class ReportsController(Controller):
         language: NamedDependency[str],
         donor: Donor = None,
         wait: Wait = False,
+        bom: Bom = True,
     ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
-            await exports.funding_csv(scope, path, lang=language)
+            await exports.funding_csv(scope, path, bom=bom, lang=language)
 
         async def here() -> Response[Any]:
             name = _name("funding", donor or "all", _stamp()) + ".csv"
             return await _file(write, name, exports.CSV)
 
-        params = {"donor": donor, "format": "csv", "lang": language}
+        params = {"donor": donor, "format": "csv", "bom": bom, "lang": language}
         return await _deliver(request, "funding", params, wait, here)
 
 

@@ -66,12 +66,14 @@ async def funding_csv(
     donor: str | int | None,
     target: Path,
     progress: Progress | None = None,
+    bom: bool = True,
     *,
     lang: str = "en",
 ) -> None:
+    """The ledger; UTF-8 with a byte-order mark unless `bom` is False (for scripts)."""
     funding = await build_funding(donor, with_activities=False)
     with speaking(lang):
-        await asyncio.to_thread(write_funding_csv, funding, target, progress, lang=lang)
+        await asyncio.to_thread(write_funding_csv, funding, target, progress, lang=lang, bom=bom)
 
 
 async def to_temporary_file(write: Callable[[Path], Awaitable[None]], suffix: str) -> Path:

@@ -228,6 +228,11 @@ class Worksheet:
         else:
             self._write(row, col, _cell(value), fmt)
 
+    def write_blank(self, row: int, col: int, blank: Any = None, fmt: Any = None) -> None:
+        """An empty cell with a format (a group row's fill); without one, nothing."""
+        if fmt is not None:
+            self.sheet.set_cell_format(row, col, fmt)
+
     def write_string(self, row: int, col: int, value: str, fmt: Any = None) -> None:
         if fmt is None:
             self._write(row, col, _text(value))
@@ -250,8 +255,10 @@ class Worksheet:
     def write_formula(
         self, row: int, col: int, formula: str, fmt: Any = None, value: Any = None
     ) -> None:
-        if value is not None:
-            raise ValueError("write_formula: a cached value is not mapped to rvgsrust")
+        """`value` (xlsxwriter's cached result) is not written: rust_xlsxwriter stores no
+        result and marks the file to be recalculated on opening, which Excel and LibreOffice
+        do (the totals below the report tables: tests/test_outputs_print.py prints them)."""
+        del value
         self.sheet.write_formula(row, col, formula, fmt)
 
     def write_row(self, row: int, col: int, values: Iterable[Any], fmt: Any = None) -> None:
@@ -358,7 +365,8 @@ class Worksheet:
     def set_margins(
         self, left: float = 0.7, right: float = 0.7, top: float = 0.75, bottom: float = 0.75
     ) -> None:
-        self.sheet.set_margins(left, right, top, bottom)
+        # the binding takes the header and footer margins positionally: xlsxwriter's 0.3"
+        self.sheet.set_margins(left, right, top, bottom, 0.3, 0.3)
 
     def center_horizontally(self) -> None:
         self.sheet.set_print_center_horizontally(True)

@@ -1,90 +1,80 @@
-"""Writing report workbooks: shared styles, an About sheet, tables and safe cells.
+"""Writing report workbooks in the shared style (ta_manager.workbook): an About sheet,
+tables, grids and safe cells, each sheet set up to print.
 
 Written in constant-memory mode (rows stream to disk as they are written) with
 rvgsrust-xlsxwriter, the binding of rust_xlsxwriter (reports/rust_workbook.py: 5-7 times
 faster than xlsxwriter on the reports' real cells, docs/benchmarks.md), or with xlsxwriter
-when TA_REPORT_WRITER=xlsxwriter; the report modules make xlsxwriter's calls either way.
-Every table sheet has a frozen, bold header, an autofilter, typed columns (dates, numbers,
-money) and a width chosen per column. User text is always written as text: text starting
-with a formula trigger (ta_manager.spreadsheet_text: `=`, `+`, `-`, `@`, TAB, CR) gets a
-quote prefix and is never evaluated as a formula.
+when TA_REPORT_WRITER=xlsxwriter; the report modules make xlsxwriter's calls either way. Every table
+sheet has a bold header in words (wrapped), frozen with its key columns, an autofilter,
+typed columns (dates as `12 Sep 2007` in the workbook's language, numbers, money), widths
+from the content (long text wraps), totals as formulas below the filtered range, and a page
+setup: orientation from its width, fit to the page width, header row and key columns
+repeated, the title and filters in the page header, page numbers in the footer.
+
+User text is always written as text: text starting with a formula trigger
+(ta_manager.spreadsheet_text: `=`, `+`, `-`, `@`, TAB, CR) gets a quote prefix and is never
+evaluated as a formula.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import re
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Literal
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
+from ta_manager.locale import formats, gettext
 from ta_manager.settings import get_settings
 from ta_manager.spreadsheet_text import FORMULA_TRIGGERS, starts_formula
-
-# rvgsrust-xlsxwriter ships wheels for Linux x86-64, macOS arm64 and Windows x86-64 only
-# (requirements.lock installs it there); elsewhere the reports are written with xlsxwriter.
-RUST_WRITER = importlib.util.find_spec("rvgsrust_xlsxwriter") is not None
+from ta_manager.workbook import style, widths
+from ta_manager.workbook.sheet_names import sheet_name
 
 Kind = Literal["text", "int", "number", "money", "rate", "date", "percent"]
 # Called as progress(step, done, total) while a report is built; total may grow.
 Progress = Callable[[str, int, int], None]
 
+# rvgsrust-xlsxwriter ships wheels for Linux x86-64, macOS arm64 and Windows x86-64 only
+# (requirements.lock installs it there); elsewhere the reports are written with xlsxwriter.
+RUST_WRITER = importlib.util.find_spec("rvgsrust_xlsxwriter") is not None
+
 FORMULA_CHARS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
 # Excel keeps at most 32,767 characters in a cell: longer text is cut there (xlsxwriter
 # alone would leave such a cell empty).
 MAX_TEXT = 32_767
-NUMBER_FORMATS: dict[str, str] = {
-    "int": "#,##0",
-    "number": "#,##0.##",
-    "money": "#,##0.00",
-    "rate": "0.000000",
-    "date": "yyyy-mm-dd",
-    "percent": "0.0%",
-}
-DEFAULT_WIDTHS: dict[str, float] = {
-    "int": 10,
-    "number": 12,
-    "money": 16,
-    "rate": 12,
-    "date": 11,
-    "percent": 9,
-}
-STATUS_FILLS = {
-    "met": "#C6EFCE",
-    "partly": "#FFEB9C",
-    "unmet": "#FFC7CE",
-    "none": "#F2F2F2",
-}
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+NUMERIC: frozenset[str] = frozenset({"int", "number", "money", "rate", "percent"})
+ABOUT_TEXT_WIDTH = 90.0
+LINE_HEIGHT = 13.0  # points per line of the 10-point font
+# How an Excel SUBTOTAL sums the visible rows of a filtered column.
+SUBTOTAL_SUM = 109
+
+__all__ = ["Column", "Kind", "Progress", "ReportWorkbook", "sheet_name"]
 
 
 @dataclass(frozen=True)
 class Column:
+    """A table column: its header (English, translated when written), the kind of its
+    values, and an upper bound on its width (None: from the content alone)."""
+
     header: str
     kind: Kind = "text"
     width: float | None = None
+    total: bool = False  # a SUBTOTAL formula below the table
 
-
-def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
-    """A valid, unique Excel sheet name (31 characters, no []:*?/\\)."""
-    base = _BAD_SHEET_CHARS.sub("-", name).strip("'") or "Sheet"
-    base = base[:31]
-    used = {t.lower() for t in taken}
-    candidate, n = base, 2
-    while candidate.lower() in used:
-        suffix = f" ({n})"
-        candidate = base[: 31 - len(suffix)] + suffix
-        n += 1
-    return candidate
+    def fit(self, values: Iterable[Any], header: str) -> tuple[float, bool]:
+        maximum = self.width or widths.MAX_TEXT_WIDTH
+        return widths.fit(header, values, self.kind, maximum=maximum)
 
 
 class ReportWorkbook:
-    """One report file. Create, add tables in order, then `close()`."""
+    """One report file in a language. Create, add sheets in order, then `close()`."""
 
     def __init__(
         self,
@@ -93,8 +83,17 @@ class ReportWorkbook:
         filters: Mapping[str, str],
         as_of: dt.datetime,
         notes: Sequence[str] = (),
+        lang: str = "en",
+        totals: bool = False,
     ) -> None:
+        self.lang = lang
+        self.title = title  # titles, sheet names and notes come translated by the caller
+        self.filters = dict(filters)
         self.writer = get_settings().report_writer if RUST_WRITER else "xlsxwriter"
+        if totals:
+            # Totals are formulas with their result stored: LibreOffice shows a stored result
+            # rather than recalculating on opening, and the Rust binding cannot store one.
+            self.writer = "xlsxwriter"
         opened: Any = xlsxwriter.Workbook
         if self.writer == "rust":
             from reports import rust_workbook
@@ -110,22 +109,43 @@ class ReportWorkbook:
                 "remove_timezone": True,
             },
         )
-        self.book.set_properties({"title": title, "comments": "ta-manager report"})
-        self.bold = self.book.add_format({"bold": True})
-        self.header = self.book.add_format(
-            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
-        )
-        self.title_format = self.book.add_format({"bold": True, "font_size": 14})
-        self.quoted = self.book.add_format({"quote_prefix": True})
-        self.formats = {
-            k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()
-        }
-        self.fills = {
-            status: self.book.add_format({"bg_color": colour, "border": 1, "align": "center"})
-            for status, colour in STATUS_FILLS.items()
-        }
+        self.book.set_properties({"title": self.title, "comments": "ta-manager report"})
+        self._make_formats()
         self.names: list[str] = []
-        self._about(title, filters, as_of, notes)
+        self.generated = formats.day(dt.date.today(), lang)
+        self._about(filters, as_of, notes)
+
+    def t(self, message: str, **values: object) -> str:
+        """`message` in the workbook's language."""
+        return gettext(message, self.lang, **values)
+
+    def _fmt(self, **props: Any) -> Any:
+        return self.book.add_format(
+            {"font_name": style.FONT_NAME, "font_size": style.FONT_SIZE, **props}
+        )
+
+    def _make_formats(self) -> None:
+        hex_ = "#{}".format
+        self.bold = self._fmt(bold=True)
+        self.wrap = self._fmt(text_wrap=True, valign="top")
+        self.note = self._fmt(text_wrap=True, valign="top", font_color=hex_(style.NOTE_COLOUR))
+        self.header = self._fmt(
+            bold=True, bg_color=hex_(style.HEADER_FILL), border=1, text_wrap=True, valign="top"
+        )
+        self.group = self._fmt(bold=True, bg_color=hex_(style.GROUP_FILL))
+        self.title_format = self._fmt(bold=True, font_size=style.TITLE_SIZE)
+        self.quoted = self._fmt(quote_prefix=True, text_wrap=True, valign="top")
+        number_formats = {**style.NUMBER_FORMATS, "date": style.date_format(self.lang)}
+        self.formats = {k: self._fmt(num_format=f, valign="top") for k, f in number_formats.items()}
+        self.formats["text"] = self.wrap
+        self.totals = {
+            k: self._fmt(num_format=f, bold=True, top=1) for k, f in number_formats.items()
+        }
+        self.totals["text"] = self._fmt(bold=True, top=1)
+        self.fills = {
+            status: self._fmt(bg_color=hex_(colour), border=1, align="center", valign="vcenter")
+            for status, colour in style.STATUS_FILLS.items()
+        }
 
     # ------------------------------------------------------------------ sheets
     def add_sheet(self, name: str, small: bool = False) -> Any:
@@ -139,39 +159,91 @@ class ReportWorkbook:
             return self.book.add_worksheet(name, in_memory=True)
         return self.book.add_worksheet(name)
 
-    def _about(
-        self, title: str, filters: Mapping[str, str], as_of: dt.datetime, notes: Sequence[str]
+    def page(
+        self,
+        ws: Any,
+        width: float,
+        title_rows: tuple[int, int] | None = (0, 0),
+        key_columns: int = 0,
+        landscape: bool | None = None,
+        gridlines: bool = True,
     ) -> None:
-        ws = self.add_sheet("About")
-        ws.set_column(0, 0, 24)
-        ws.set_column(1, 1, 90)
-        ws.write_string(0, 0, title, self.title_format)
+        """Print setup of a sheet `width` characters wide (the shared style)."""
+        setup = style.PageSetup(
+            title=self.title,
+            filters=self._filters_line(),
+            width=width,
+            title_rows=title_rows,
+            key_columns=(0, key_columns - 1) if key_columns else None,
+            landscape=landscape,
+        )
+        ws.set_paper(style.PAPER_A4)
+        if setup.is_landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)  # header/footer: defaults
+        ws.fit_to_pages(setup.pages_wide, 0)
+        if setup.title_rows is not None:
+            ws.repeat_rows(*setup.title_rows)
+        if setup.key_columns is not None:
+            ws.repeat_columns(*setup.key_columns)
+        ws.set_header(style.header_text(setup))
+        ws.set_footer(style.footer_text(self.generated, self.lang))
+        ws.hide_gridlines(0 if gridlines else 1)  # tables print their gridlines
+
+    def _filters_line(self) -> str:
+        if not self.filters:
+            return ""
+        return "; ".join(f"{self.t(k)}: {self.shown(v)}" for k, v in self.filters.items())
+
+    def shown(self, text: str) -> str:
+        """A filter's value as people read it: ISO dates in words ('1 Jan 2008')."""
+        return formats.iso_inside(text, self.lang)
+
+    def _about(self, filters: Mapping[str, str], as_of: dt.datetime, notes: Sequence[str]) -> None:
+        ws = self.add_sheet(self.t("About"))
+        ws.set_column(0, 0, 24, self.wrap)
+        ws.set_column(1, 1, ABOUT_TEXT_WIDTH, self.wrap)
+        ws.write_string(0, 0, self.title, self.title_format)
         row = 2
-        generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        for label, value in [
-            ("Generated at", generated),
-            ("Data as of", as_of.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
-        ]:
-            ws.write_string(row, 0, label, self.bold)
-            ws.write_string(row, 1, value)
+        stamps: list[tuple[str, dt.datetime]] = [
+            ("Generated at", dt.datetime.now(dt.UTC)),
+            ("Data as of", as_of.astimezone(dt.UTC)),
+        ]
+        for label, moment in stamps:
+            ws.write_string(row, 0, self.t(label), self.bold)
+            ws.write_string(row, 1, f"{formats.day(moment.date(), self.lang)} {moment:%H:%M} UTC")
             row += 1
         row += 1
-        ws.write_string(row, 0, "Filters", self.bold)
+        ws.write_string(row, 0, self.t("Filters"), self.bold)
         row += 1
         if not filters:
-            ws.write_string(row, 0, "(none)")
+            ws.write_string(row, 0, self.t("(none)"))
             row += 1
         for name, value in filters.items():
-            ws.write_string(row, 0, name)
-            self.text(ws, row, 1, value)
+            ws.write_string(row, 0, self.t(name))
+            self.text(ws, row, 1, self.shown(value))
             row += 1
         if notes:
             row += 1
-            ws.write_string(row, 0, "Notes", self.bold)
+            ws.write_string(row, 0, self.t("Notes"), self.bold)
             row += 1
             for note in notes:
                 self.text(ws, row, 1, note)
+                ws.set_row(row, self.text_height(note, ABOUT_TEXT_WIDTH))
                 row += 1
+        self.page(ws, 114, title_rows=None, landscape=False, gridlines=False)
+
+    @staticmethod
+    def text_height(text: str, width: float) -> float:
+        """Row height (points) showing `text` wrapped in a column `width` characters wide:
+        spreadsheet programs do not always grow a row for wrapped text on their own."""
+        per_line = max(width - 2, 1)
+        lines = sum(
+            max(1, math.ceil(widths.text_width(part) / per_line)) for part in text.split("\n")
+        )
+        return LINE_HEIGHT * lines + 2
 
     # ------------------------------------------------------------------ cells
     def text(self, ws: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
@@ -181,9 +253,9 @@ class ReportWorkbook:
         else:
             ws.write_string(row, col, s, fmt)
 
-    def cell_writer(self, kind: Kind) -> Callable[[Any, int, int, Any], None]:
+    def cell_writer(self, kind: Kind, fmt: Any = None) -> Callable[[Any, int, int, Any], None]:
         """A function writing one value of `kind`; None leaves the cell empty."""
-        fmt = self.formats.get(kind)
+        fmt = fmt or self.formats.get(kind)
         if kind == "text":
             quoted = self.quoted
 
@@ -194,7 +266,7 @@ class ReportWorkbook:
                 if text[0] in FORMULA_CHARS:
                     ws.write_string(r, c, text, quoted)
                 else:
-                    ws.write_string(r, c, text)
+                    ws.write_string(r, c, text, fmt)
 
             return write_text
         if kind == "date":
@@ -211,9 +283,24 @@ class ReportWorkbook:
 
         return write_number
 
-    def header_row(self, ws: Any, row: int, columns: Sequence[Column]) -> None:
-        for c, col in enumerate(columns):
-            ws.write_string(row, c, col.header, self.header)
+    def header_row(self, ws: Any, row: int, columns: Sequence[Column]) -> list[str]:
+        """The headers, in words of the workbook's language; returns them."""
+        shown = [self.t(col.header) for col in columns]
+        for c, text in enumerate(shown):
+            ws.write_string(row, c, text, self.header)
+        return shown
+
+    def header_height(self, headers: Sequence[str], column_widths: Sequence[float]) -> float:
+        """Row height (points) showing every wrapped header whole."""
+        lines = 1
+        for text, width in zip(headers, column_widths, strict=True):
+            per_line = max(width - 1, 1)
+            needed = sum(
+                max(1, -(-int(widths.text_width(part)) // int(per_line)))
+                for part in text.split("\n")
+            )
+            lines = max(lines, needed)
+        return 14.0 * lines + 2
 
     # ------------------------------------------------------------------ tables
     def table(
@@ -223,19 +310,40 @@ class ReportWorkbook:
         rows: Iterable[Sequence[Any]],
         progress: Progress | None = None,
         total: int = 0,
+        key_columns: int = 1,
     ) -> int:
-        """A sheet holding one table; returns the number of data rows written."""
+        """A sheet holding one table; returns the number of data rows written.
+
+        The first `key_columns` stay in view and print on every page; a column marked
+        `total` gets a SUBTOTAL formula (visible rows) below the filtered range."""
         ws = self.add_sheet(name)
+        # Widths come from the first rows (read ahead), so that each row is written once,
+        # streamed, with the height its wrapped text needs.
+        it = iter(rows)
+        head = list(islice(it, widths.SAMPLE_ROWS))
+        shown = [self.t(col.header) for col in columns]
+        fitted = [col.fit([r[c] for r in head], shown[c]) for c, col in enumerate(columns)]
+        sizes = [w for w, _ in fitted]
         for c, col in enumerate(columns):
-            width = col.width or DEFAULT_WIDTHS.get(col.kind) or max(12, len(col.header) + 2)
-            # Cells written without a format of their own take their column's (dates, money).
-            ws.set_column(c, c, width, self.formats.get(col.kind))
+            # Cells written without a format of their own take their column's (dates, money,
+            # wrapped text).
+            ws.set_column(c, c, sizes[c], self.formats.get(col.kind))
+        ws.set_row(0, self.header_height(shown, sizes))
         self.header_row(ws, 0, columns)
-        ws.freeze_panes(1, 0)
+        ws.freeze_panes(1, key_columns)
         writers = [self.cell_writer(col.kind) for col in columns]
+        wrapping = [(c, sizes[c]) for c, col in enumerate(columns) if col.kind == "text"]
+        sums = [0.0 for _ in columns]
+        totalled = [c for c, col in enumerate(columns) if col.total]
         write_row = ws.write_row
         n = 0
-        for n, values in enumerate(rows, start=1):
+        for n, values in enumerate(chain(head, it), start=1):
+            lines = self._lines(values, wrapping)
+            if lines > 1:
+                ws.set_row(n, LINE_HEIGHT * lines + 2)
+            for c in totalled:
+                if values[c] is not None:
+                    sums[c] += float(values[c])
             if any(
                 v.__class__ is str and (v[:1] in FORMULA_CHARS or len(v) > MAX_TEXT) for v in values
             ):
@@ -246,9 +354,49 @@ class ReportWorkbook:
             if progress is not None and n % 5000 == 0:
                 progress(name, n, total)
         ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+        if totalled and n:
+            self._subtotals(ws, n, columns, totalled, sums)
+        key_width = sum(sizes[:key_columns])
+        self.page(ws, sum(sizes), key_columns=key_columns if key_width else 0)
         if progress is not None:
             progress(name, n, total)
         return n
+
+    @staticmethod
+    def _lines(values: Sequence[Any], wrapping: Sequence[tuple[int, float]]) -> int:
+        """Lines the tallest wrapped text of a row takes."""
+        most = 1
+        for c, width in wrapping:
+            v = values[c]
+            if v.__class__ is str and len(v) > width - 2:
+                per_line = max(width - 2, 1)
+                lines = sum(
+                    max(1, math.ceil(widths.text_width(part) / per_line)) for part in v.split("\n")
+                )
+                most = max(most, lines)
+        return most
+
+    def _subtotals(
+        self,
+        ws: Any,
+        last: int,
+        columns: Sequence[Column],
+        totalled: list[int],
+        sums: list[float],
+    ) -> None:
+        """A total row two rows below the data (outside the autofilter range): SUBTOTAL of
+        the visible rows, so that filtering the table changes the total with it."""
+        row = last + 2
+        ws.write_string(row, 0, self.t("Total (rows shown)"), self.totals["text"])
+        for c in totalled:
+            letter = xl_col_to_name(c)
+            ws.write_formula(
+                row,
+                c,
+                f"=SUBTOTAL({SUBTOTAL_SUM},{letter}2:{letter}{last + 1})",
+                self.totals[columns[c].kind],
+                round(sums[c], 2),  # shown by programs that do not recalculate on opening
+            )
 
     def close(self) -> None:
         self.book.close()

@@ -120,3 +120,23 @@ def test_document_declares_problems_media_types_and_versions(app) -> None:  # ty
         for method, operation in item.items():
             for status, response in operation["responses"].items():
                 assert "" not in (response.get("content") or {}), (path, method, status)
+
+
+def test_query_parameters_are_documented_without_null(app) -> None:  # type: ignore[no-untyped-def]
+    """A query string cannot carry null: an optional filter is documented as its value type
+    (a codelist filter keeps its values), never oneOf [..., null]."""
+    paths = _document(app)["paths"]
+    seen = 0
+    for path, item in paths.items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                seen += 1
+                assert "oneOf" not in parameter["schema"], (path, method, parameter["name"])
+    status = next(
+        p for p in paths["/api/v1/activities"]["get"]["parameters"] if p["name"] == "status"
+    )
+    assert status["schema"]["type"] == "array"
+    assert "completed" in status["schema"]["items"]["enum"]
+    assert seen > 100

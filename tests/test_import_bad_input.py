@@ -297,6 +297,32 @@ async def test_activity_rules_of_the_service_apply() -> None:
     assert {(p.row, p.column) for p in problems} == {(2, "planned_end"), (3, "participants_female")}
 
 
+async def test_every_problem_of_a_row_is_reported_in_one_pass() -> None:
+    """A bad date and female + male above the total, in one row and in another: all at once,
+    not the sum only on a second attempt after the date is fixed."""
+    header = [
+        "code",
+        "title",
+        "type",
+        "actual_start",
+        "participants_total",
+        "participants_female",
+        "participants_male",
+    ]
+    rows = [
+        header,
+        ["A-1", "W", "workshop", "31/02/2024", 10, 8, 8],
+        ["A-2", "W", "workshop", "2009-05-02", 5, 3, 3],
+    ]
+    problems = await rejected("activities", xlsx(rows))
+    assert {(p.row, p.column) for p in problems} == {
+        (2, "actual_start"),
+        (2, "participants_female"),
+        (3, "participants_female"),
+    }
+    assert "female (8) + male (8) exceeds participants_total (10)" in {p.reason for p in problems}
+
+
 async def test_failure_after_partial_success_keeps_earlier_rows_out() -> None:
     """The merge itself is all-or-nothing: a database refusal leaves nothing behind."""
     await import_file("needs", good_workbook(), "needs.xlsx")

@@ -16,6 +16,7 @@ from importers import cells
 from importers.kinds import KINDS
 from importers.service import import_file
 from importers.templates import template
+from ta_manager.database import sql
 from ta_manager.records import sources
 from ta_manager.reference.services import OrganizationService
 
@@ -26,7 +27,7 @@ def _filled(data: bytes, kind: str, extra: dict[str, Any]) -> bytes:
     """The template with one more row typed below the example, as an officer would."""
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book[kind]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[2]]  # the hidden row of field names
     sheet.append([extra.get(h) for h in header])
     out = io.BytesIO()
     book.save(out)
@@ -112,8 +113,14 @@ async def test_template_filled_in_imports_and_reads_back(
     data = await template(kind)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[:2] == [kind, "Instructions"]
-    header = [c.value for c in book[kind][1]]
+    sheet = book[kind]
+    header = [c.value for c in sheet[2]]
     assert header == list(KINDS[kind].file_columns)
+    assert sheet.row_dimensions[2].hidden  # field names hidden, headers in words above them
+    shown = [c.value for c in sheet[1]]
+    assert all("_" not in h and h[:1].isupper() for h in shown), shown
+    assert all(c.comment.text.startswith(f"{h}: ") for c, h in zip(sheet[1], header, strict=True))
+    assert sheet.freeze_panes == "B3" and sheet.print_title_rows == "$1:$1"
 
     filled = _filled(data, kind, EXTRA_ROWS[kind])
     summary = await import_file(kind, filled, f"{kind}.xlsx")
@@ -121,7 +128,7 @@ async def test_template_filled_in_imports_and_reads_back(
 
     listed = (await client.get(f"/api/v1/{API_PATH[kind]}", params={"limit": 10})).json()
     assert listed["total"] == 2 + (1 if kind == "organizations" else 0)
-    example = {h: c.value for h, c in zip(header, book[kind][2], strict=True) if c.value}
+    example = {h: c.value for h, c in zip(header, book[kind][3], strict=True) if c.value}
     assert example.keys() == KINDS[kind].example.keys()
     for values in (example, EXTRA_ROWS[kind]):
         record = _find(listed["items"], kind, values)
@@ -175,17 +182,27 @@ def _same(parse: str, multi: bool, stored: Any, typed: Any) -> bool:
 
 
 async def test_template_has_drop_downs_and_instructions() -> None:
+    await OrganizationService().create({"code": "OAS", "name": "OAS", "roles": ["partner"]})
+    await sql.execute("INSERT INTO project (code, title) VALUES ('XAW-T20', 'West Africa')")
     book = openpyxl.load_workbook(io.BytesIO(await template("activities")))
     sheet = book["activities"]
-    header = [c.value for c in sheet[1]]
-    rules = {str(r.sqref): r.formula1 for r in sheet.data_validations.dataValidation}
+    header = [c.value for c in sheet[2]]
+    rules = {str(r.sqref): r for r in sheet.data_validations.dataValidation}
     letter = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(header)}
-    status = rules[f"{letter['status']}2:{letter['status']}5000"]
+
+    def rule(name: str) -> Any:
+        return rules[f"{letter[name]}3:{letter[name]}5000"]
+
+    status = rule("status").formula1
     assert status == '"proposed,planned,approved,ongoing,completed,cancelled"'
-    assert rules[f"{letter['type']}2:{letter['type']}5000"].startswith("Lists!")
-    assert rules[f"{letter['cost_currency']}2:{letter['cost_currency']}5000"].startswith("Lists!")
+    assert rule("type").formula1.startswith("Lists!")
+    assert rule("cost_currency").formula1.startswith("Lists!")
+    # every coded column has its drop-down; several values (';') may still be typed
+    for coded in ("priority_areas", "assistance_types", "partners", "donors", "project"):
+        assert rule(coded).formula1.startswith("Lists!"), coded
+    assert rule("partners").errorStyle == "information" and rule("type").errorStyle == "stop"
     lists = book["Lists"]
-    assert lists.sheet_state == "hidden"
+    assert lists.sheet_state == "visible" and lists["A1"].value == "Activity type"
     types = [c.value for c in lists["A"]] + [c.value for c in lists["B"]]
     assert "workshop" in types
     instructions = "\n".join(str(c.value) for c in book["Instructions"]["A"] if c.value)
@@ -197,6 +214,6 @@ async def test_contribution_template_offers_only_currencies_with_a_rate() -> Non
     lists = book["Lists"]
     columns = {lists.cell(row=1, column=c).value: c for c in range(1, lists.max_column + 1)}
     currencies = [
-        lists.cell(row=r, column=columns["currency"]).value for r in range(2, lists.max_row + 1)
+        lists.cell(row=r, column=columns["Currency"]).value for r in range(2, lists.max_row + 1)
     ]
     assert [c for c in currencies if c] == ["USD"]

@@ -89,7 +89,7 @@ async def test_files_expire(client: httpx.AsyncClient, database: str) -> None:
         assert r.status_code == 422  # no proposal 1 in the fixture
         r = await client.post("/api/v1/jobs", json={"kind": "funding", "params": {"format": "csv"}})
         job = await poll(client, r.json()["url"])
-        assert (await client.get(job["download_url"])).text.startswith("record,date,donor")
+        assert (await client.get(job["download_url"])).text.startswith("\ufeffrecord,date,donor")
         await sql.execute("UPDATE stored_file SET expires_at = now() - interval '1 second'")
         assert (await client.get(job["download_url"])).status_code == 404
         assert (await client.get(job["url"])).json()["download_url"] is None

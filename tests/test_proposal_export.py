@@ -232,6 +232,27 @@ async def test_workbook_formulas_equal_api_totals(client: httpx.AsyncClient) -> 
     pa3[f"D{ticket_row}"] = 50  # 40 -> 50 participants' tickets at 950
     assert f.cell("Summary", f"F{sub}") - before == D(10 * 950)
 
+    # the unit cost is the norm's cell: editing the norm on the Norms sheet recalculates
+    unit_cost = str(pa3[f"F{ticket_row}"].value)
+    assert unit_cost.startswith("='Norms'!$D$"), unit_cost
+    norm_cell = unit_cost.split("!")[1].replace("$", "")
+    before = f.cell("Summary", f"F{sub}")
+    wb["Norms"][norm_cell] = 1000  # 950 -> 1000, for the 50 tickets of this line (and others)
+    assert f.cell("Summary", f"F{sub}") - before >= D(50 * 50)
+    # the phasing is in cells of its own: moving a share moves the yearly amounts
+    header = [c.value for c in pa3[3]]
+    share_2009 = header.index("Phasing % 2009") + 1
+    total_row = next(
+        row[0].row for row in pa3.iter_rows(min_col=1, max_col=1)
+        if str(row[0].value).startswith("Total: ")
+    )  # fmt: skip
+    share = pa3.cell(total_row, share_2009)
+    assert isinstance(share.value, int | float | Decimal)  # a number, not inside a formula
+    assert str(pa3.cell(total_row, 9).value).endswith(f"*{share.coordinate}/100")
+    # print-ready: landscape where wide, header row repeated, frozen panes
+    assert pa3.print_title_rows == "$3:$3" and pa3.freeze_panes == "B4"
+    assert wb["Norms"]["A1"].value == "Item code" and wb["Norms"]["B2"].value != "air_ticket"
+
 
 async def test_cli_export_writes_the_workbook(
     client: httpx.AsyncClient, database: str, tmp_path: Path

@@ -35,7 +35,7 @@ async def test_annual_2008_figures(tmp_path: Path) -> None:
     write_annual(await build_annual(AnnualFilters(year=2008)), path)
     book = openpyxl.load_workbook(path)
     rows = [tuple(r) for r in book["Summary"].iter_rows(values_only=True)]
-    assert rows[0][0] == "Annual activity report: 2008-01-01 to 2008-12-31"
+    assert rows[0][0] == "Annual activity report: 1 Jan 2008 to 31 Dec 2008"
     blocks = _blocks(rows[2:])
     figures = {r[0]: r[1] for r in blocks["Figure"]}
     # held in 2008: legal advice (BEN), LAC workshop (20 States incl. COL), training (BEN, COL)
@@ -78,7 +78,7 @@ async def test_annual_2008_figures(tmp_path: Path) -> None:
     assert pa3["B2"].data_type == "s" and pa3["B2"].quotePrefix  # text, never a formula
     assert lac[0]["Partners"] == '=HYPERLINK("http://x"), Organization of American States'
     assert lac[0]["Funders"] == "Norway" and lac[0]["Participants"] == 40
-    assert pa3.freeze_panes == "A2" and pa3.auto_filter.ref
+    assert pa3.freeze_panes == "B2" and pa3.auto_filter.ref
 
 
 async def test_empty_period_is_an_honest_empty_report(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ async def test_cli_writes_each_report(database: str, tmp_path: Path) -> None:
     done = await _report(database, "matrix", "--region", "WCA", "--out", str(matrix))
     assert done.returncode == 0, done.stderr
     needs = openpyxl.load_workbook(matrix)["Needs"]
-    assert sorted(r[3] for r in needs.iter_rows(min_row=2, values_only=True)) == [
+    assert sorted(r[2] for r in needs.iter_rows(min_row=2, values_only=True)) == [
         "N-BEN-LEG",
         "N-MLI-EQP",
         "N-NER-TRN",

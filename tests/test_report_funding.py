@@ -90,17 +90,27 @@ async def test_all_donors_and_csv(tmp_path: Path) -> None:
     funding = await build_funding(None)
     path = tmp_path / "all.xlsx"
     write_funding(funding, path)
-    summary = _table(openpyxl.load_workbook(path), "Summary")
-    assert [s["Donor"] for s in summary] == ["EU", "NOR", "all"]
-    assert summary[-1]["Pledged (USD)"] == 1_000_000 + 700_000 + 100_000
-    assert summary[-1]["Allocated (USD)"] == 500_000 + 1_000
+    book = openpyxl.load_workbook(path)
+    sheet = book["Summary"]
+    assert sheet.auto_filter.ref == "A1:M3"  # the donors only
+    total_row = sheet.max_row  # below the filtered range, one row apart
+    assert sheet.cell(total_row, 1).value == "Total (rows shown)"
+    assert sheet.cell(total_row, 4).value == "=SUBTOTAL(109,D2:D3)"
+    donors = list(sheet.iter_rows(min_row=2, max_row=3, values_only=True))
+    assert [r[0] for r in donors] == ["EU", "NOR"]
+    assert sum(r[3] for r in donors) == 1_000_000 + 700_000 + 100_000  # what D's total sums
+    assert sum(r[5] for r in donors) == 500_000 + 1_000  # allocated (USD)
+    assert sheet.cell(total_row, 6).value == "=SUBTOTAL(109,F2:F3)"
 
     nor_id = await sql.fetchval("SELECT id FROM organization WHERE code = 'NOR'")
     assert (await build_funding(str(nor_id))).filters == {"donor": "NOR (Norway)"}
 
     csv_path = tmp_path / "all.csv"
     write_funding_csv(funding, csv_path)
-    with csv_path.open(encoding="utf-8") as fh:
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    write_funding_csv(funding, tmp_path / "script.csv", bom=False)
+    assert (tmp_path / "script.csv").read_bytes().startswith(b"record,")
+    with csv_path.open(encoding="utf-8-sig") as fh:
         lines = list(csv.DictReader(fh))
     assert [line["record"] for line in lines].count("contribution") == 3
     eur = next(line for line in lines if line["contribution"] == "C-NOR-2")

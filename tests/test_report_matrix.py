@@ -55,12 +55,12 @@ async def test_matrix_workbook(tmp_path: Path) -> None:
     assert grid.freeze_panes == "D2"
     header = [c.value for c in grid[1]]
     pa2, pa3 = (
-        header.index("PA2\nCriminal justice responses"),
-        next(i for i, h in enumerate(header) if h and h.startswith("PA3\n")),
+        header.index("Criminal justice responses (PA2)"),
+        next(i for i, h in enumerate(header) if h and h.endswith("(PA3)")),
     )
     rows = {r[2]: r for r in grid.iter_rows(min_row=2, values_only=True) if r[2]}
     assert rows["BEN"][pa2] == "met (1)"
-    assert rows["TCD"][pa3] == "partly (1)"
+    assert rows["TCD"][pa3] == "partly met (1)"
     assert rows["MLI"][pa3] == "unmet (0)"
     assert rows["BEN"][pa3] in (None, "")  # no stated need
     region_rows = [r[0] for r in grid.iter_rows(min_row=2, values_only=True) if not r[2]]
@@ -71,24 +71,24 @@ async def test_matrix_workbook(tmp_path: Path) -> None:
     types = book["By assistance type"]
     header = [c.value for c in types[1]]
     rows = {r[2]: r for r in types.iter_rows(min_row=2, values_only=True) if r[2]}
-    leg = next(i for i, h in enumerate(header) if h and h.startswith("PA2-LEG\n"))
-    eqp = next(i for i, h in enumerate(header) if h and h.startswith("PA3-EQP\n"))
-    assert rows["BEN"][leg] == "met (1)" and rows["TCD"][eqp] == "partly (1)"
+    leg = next(i for i, h in enumerate(header) if h and h.endswith("(PA2-LEG)"))
+    eqp = next(i for i, h in enumerate(header) if h and h.endswith("(PA3-EQP)"))
+    assert rows["BEN"][leg] == "met (1)" and rows["TCD"][eqp] == "partly met (1)"
 
     needs = book["Needs"]
-    assert needs.freeze_panes == "A2" and needs.auto_filter.ref
+    assert needs.freeze_panes == "C2" and needs.auto_filter.ref
     head = [c.value for c in needs[1]]
-    by_code = {r[3]: dict(zip(head, r, strict=True)) for r in needs.iter_rows(2, values_only=True)}
+    by_code = {r[2]: dict(zip(head, r, strict=True)) for r in needs.iter_rows(2, values_only=True)}
     assert set(by_code) == {"N-BEN-LEG", "N-TCD-EQP", "N-MLI-EQP", "N-NER-TRN", "N-COL-CAP"}
     assert by_code["N-COL-CAP"]["Candidates (most recent)"] == "A-WS-LAC"
     assert by_code["N-COL-CAP"]["Coverage"] == "unmet"
     assert by_code["N-TCD-EQP"]["Answering activities: title (type, dates, status)"] == (
-        "A-WS-PLAN: Workshop for central authorities of Chad (workshop, 2009-02-01 to"
-        " 2009-02-03, planned)"
+        "A-WS-PLAN: Workshop for central authorities of Chad (workshop, 1 Feb 2009 to"
+        " 3 Feb 2009, planned)"
     )
     assert by_code["N-BEN-LEG"]["Stated on"] == dt.datetime(2008, 3, 1)
     assert by_code["N-NER-TRN"]["Description"] == "-SUM(A1)"  # text, not a formula
-    ner = next(c for c in needs["D"] if c.value == "N-NER-TRN").row
+    ner = next(c for c in needs["C"] if c.value == "N-NER-TRN").row
     assert needs.cell(ner, 10).data_type == "s" and needs.cell(ner, 10).quotePrefix
 
     links = _sheet_rows(path, "Need activities")
@@ -107,7 +107,7 @@ async def test_matrix_workbook(tmp_path: Path) -> None:
     assert south["Candidate for"] == "N-COL-CAP" and south["Answers needs"] is None
 
     summary = _sheet_rows(path, "Summary")
-    assert summary[2][:6] == ("all", "all needs", 5, 1, 1, 3)
+    assert summary[2][:6] == (None, "all needs", 5, 1, 1, 3)
     pa3_row = next(r for r in summary if r[0] == "PA3")
     assert pa3_row[2:6] == (3, 0, 1, 2) and abs(pa3_row[7] - 1 / 3) < 1e-9
     about = _sheet_rows(path, "About")
@@ -146,7 +146,12 @@ async def test_progress_is_reported_while_writing(tmp_path: Path) -> None:
 
 def test_sheet_names_are_valid_and_unique() -> None:
     taken = ["PA2 Criminal justice responses"]
-    assert sheet_name("PA2 Criminal justice responses", taken) == "PA2 Criminal justice respon (2)"
+    assert sheet_name("PA2 Criminal justice responses", taken) == "PA2 Criminal justice… (2)"
+    # cut at a word, never mid-word, without a dangling "of the"
+    assert sheet_name("PA5 Implementation of the Protocol against smuggling") == (
+        "PA5 Implementation…"
+    )
+    assert sheet_name("Needs", ["needs"]) == "Needs (2)"
     assert sheet_name("a/b:c*d?[e]") == "a-b-c-d--e-"
     assert len(sheet_name("x" * 40)) == 31
 

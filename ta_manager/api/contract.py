@@ -301,6 +301,24 @@ def _integer_bounds(operation: Operation) -> None:
                     setattr(schema, bound, min(int(value), 2**63 - 1))
 
 
+def _no_null_queries(operation: Operation) -> None:
+    """A query string cannot carry null: an optional filter is absent, not null. Litestar
+    documents `list[str] | None` as oneOf [array, null], which a client (and schemathesis's
+    negative cases: `?currency=false` is a valid one-item list) reads as two types."""
+    for parameter in operation.parameters or []:
+        schema = getattr(parameter, "schema", None)
+        if getattr(parameter, "param_in", None) != "query" or not isinstance(schema, Schema):
+            continue
+        branches = [s for s in schema.one_of or [] if getattr(s, "type", None) != "null"]
+        if schema.one_of and len(branches) == 1 and isinstance(branches[0], Schema):
+            kept = branches[0]
+            schema.one_of = None
+            schema.type = kept.type
+            schema.items = schema.items or kept.items
+            schema.enum = kept.enum or schema.enum
+            schema.format = kept.format or schema.format
+
+
 def _security_schemes(app: Litestar) -> None:
     """A token goes in the Authorization header (bearer) or, from the browser, the cookie."""
     document = app.openapi_schema
@@ -329,6 +347,7 @@ def finish_document(app: Litestar) -> None:
     for (_, method), (operation, handler) in operations.items():
         _fix_headers(operation)
         _integer_bounds(operation)
+        _no_null_queries(operation)
         for status, response in (operation.responses or {}).items():
             if status == "204" and hasattr(response, "content"):
                 response.content = None  # 204 No Content has no body

@@ -153,18 +153,26 @@ async def _run_annual(ctx: RunContext) -> Outcome:
 async def _prepare_funding(account: Account, params: Mapping[str, Any], _: Upload | None) -> Params:
     from reports.funding import donor_scope_of
 
-    P.unknown_names(params, {"donor", "format", "lang"})
+    P.unknown_names(params, {"donor", "format", "bom", "lang"})
     donor = params.get("donor")
     if donor is not None and not isinstance(donor, str | int):
         raise InvalidInput.of("params.donor", "must be a donor organization code or id", donor)
     fmt = P.choice(params, "format", ("xlsx", "csv"))
+    bom = params.get("bom", True)
+    if not isinstance(bom, bool):
+        raise InvalidInput.of("params.bom", "must be true or false", bom)
     try:
         await donor_scope_of(account, donor)
     except NotFound as exc:
         if account.role == DONOR:
             raise  # a donor asking for another's money: as if it did not exist
         raise InvalidInput.of("params.donor", exc.detail, donor) from exc
-    return {**dict(params), "format": fmt, "lang": P.language(params, account.language)}
+    return {
+        **dict(params),
+        "format": fmt,
+        "bom": bom,
+        "lang": P.language(params, account.language),
+    }
 
 
 async def _run_funding(ctx: RunContext) -> Outcome:
@@ -178,7 +186,8 @@ async def _run_funding(ctx: RunContext) -> Outcome:
     name = file_name("funding", donor or "all", _stamp()) + f".{fmt}"
     lang = P.language(ctx.params)
     if fmt == "csv":
-        await exports.funding_csv(scope, target, ctx.progress, lang=lang)
+        bom = ctx.params.get("bom", True)
+        await exports.funding_csv(scope, target, ctx.progress, bom=bom, lang=lang)
         return Outcome(name, CSV, target)
     await exports.funding_xlsx(scope, target, ctx.progress, lang=lang)
     return Outcome(name, XLSX, target)

@@ -1,0 +1,102 @@
+"""Column widths from what the cells hold: wide enough for the usual value, never wider than
+a readable line (longer text wraps), never so narrow that a number shows as `###`.
+
+Widths are in Excel's unit (characters of the default font). A header wraps over up to
+three lines, so a long header does not widen a column of short values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+MIN_WIDTH = 6.0
+MAX_TEXT_WIDTH = 48.0  # longer text wraps
+HEADER_LINES = 3
+PADDING = 2.0
+SAMPLE_ROWS = 2000  # rows looked at per column (the first ones)
+DATE_WIDTH = 13.0  # "12 sept. 2007"
+
+
+def text_width(text: str) -> float:
+    """Approximate width of one line of text in character units (capitals and digits are a
+    little wider than the average letter; wide characters count double)."""
+    width = 0.0
+    for ch in text:
+        if ch.isupper() or ch.isdigit() or ch in "mwMW@%":
+            width += 1.15
+        elif ch in "iljtf.,;:'!|() ":
+            width += 0.6
+        elif ord(ch) > 0x2E80:  # CJK and other wide scripts
+            width += 2.0
+        else:
+            width += 1.0
+    return width
+
+
+def longest_line(text: str) -> float:
+    return max((text_width(line) for line in text.split("\n")), default=0.0)
+
+
+def header_width(header: str) -> float:
+    """The narrowest width at which the header fits in HEADER_LINES lines (words unbroken)."""
+    lines = header.split("\n")
+    words = [w for line in lines for w in line.split()]
+    if not words:
+        return MIN_WIDTH
+    longest_word = max(text_width(w) for w in words)
+    whole = sum(text_width(line) for line in lines)
+    return max(longest_word, whole / HEADER_LINES) + 1
+
+
+def number_text(value: Any, kind: str) -> str:
+    """How a number shows with its format (thousands separators, decimals)."""
+    if isinstance(value, bool):
+        return "TRUE"
+    number = float(value) if isinstance(value, Decimal) else value
+    if kind == "money":
+        return f"{number:,.2f}"
+    if kind == "rate":
+        return f"{number:.6f}"
+    if kind == "percent":
+        return f"{number * 100:.1f}%"
+    if isinstance(number, float) and not number.is_integer():
+        return f"{number:,.2f}"
+    return f"{int(number):,}"
+
+
+def value_width(value: Any, kind: str = "text") -> float:
+    if value is None or value == "":
+        return 0.0
+    if isinstance(value, dt.date):
+        return DATE_WIDTH
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return text_width(number_text(value, kind)) + 1  # numbers never wrap: room for all
+    return longest_line(str(value))
+
+
+def fit(
+    header: str,
+    values: Iterable[Any],
+    kind: str = "text",
+    minimum: float = MIN_WIDTH,
+    maximum: float = MAX_TEXT_WIDTH,
+) -> tuple[float, bool]:
+    """(width, wraps): the width for a column and whether its longest values must wrap."""
+    widest = 0.0
+    for n, value in enumerate(values):
+        if n >= SAMPLE_ROWS:
+            break
+        widest = max(widest, value_width(value, kind))
+    if kind == "date":
+        widest = max(widest, DATE_WIDTH)
+    content = widest + PADDING if widest else 0.0
+    width = max(minimum, header_width(header) + PADDING, content)
+    numeric = kind not in ("text",)
+    if numeric:  # numbers are never cut: the column takes what they need
+        return math.ceil(width), False
+    wraps = width > maximum
+    return math.ceil(min(width, maximum)), wraps
