@@ -125,6 +125,8 @@ async def test_a_job_keeps_its_language(database: str) -> None:
     assert prepared["lang"] == "fr"
     with pytest.raises(InvalidInput, match=r"params\.lang: unknown language 'de'"):
         await KINDS["funding"].prepare(account, {"lang": "de"}, None)
+    prepared = await KINDS["funding"].prepare(account, {"format": "csv", "bom": False}, None)
+    assert (prepared["bom"], prepared["lang"]) == (False, "es")  # outputs' bom, lang's lang
 
 
 async def test_cli_lang(database: str, tmp_path: Path) -> None:
