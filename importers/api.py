@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.params import FromPath, MultipartBody, QueryParameter
 from litestar.response import Stream
 
@@ -28,6 +29,7 @@ from importers.uploads import (
     upload_limit,
 )
 from ta_manager.accounts.roles import ADMIN, OFFICER, SECRETARIAT, STAFF
+from ta_manager.api.language import LANGUAGE
 from ta_manager.files.http import file_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,11 +49,13 @@ class ImportUpload:
     status_code=200,
     summary="Import a workbook or CSV file, all-or-nothing",
     opt={"roles": IMPORTERS},
+    dependencies=LANGUAGE,
 )
 async def import_upload(
     request: Request[Any, Any, Any],
     kind: FromPath[str],
     data: MultipartBody[ImportUpload],
+    language: NamedDependency[str],
     dry_run: Annotated[bool, QueryParameter(description="Check only; write nothing")] = False,
     accept_close_matches: Annotated[
         bool,
@@ -70,7 +74,9 @@ async def import_upload(
             name, content, filename, dry_run=dry_run, accept_close_matches=accept_close_matches
         )
     except ImportRejected as exc:
-        marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
+        marked = await asyncio.to_thread(
+            error_workbook, content, exc.table, exc.problems, lang=language
+        )
         error_id = await store_errors(marked, request.scope.get("user"))
         body = {
             "type": "about:blank",
@@ -101,14 +107,15 @@ async def import_errors(request: Request[Any, Any, Any], name: FromPath[str]) ->
 
 @get(
     "/imports/{kind:str}/template",
-    summary="The .xlsx template of a kind",
+    summary="The .xlsx template of a kind (?lang= for State names in French or Spanish)",
     opt={"roles": STAFF},
     media_type=XLSX,
+    dependencies=LANGUAGE,
 )
-async def import_template(kind: FromPath[str]) -> Response[bytes]:
+async def import_template(kind: FromPath[str], language: NamedDependency[str]) -> Response[bytes]:
     name = kind_key(kind)
     return Response(
-        await template(name),
+        await template(name, lang=language),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}-template.xlsx"'},
     )

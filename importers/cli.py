@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from importers.kinds import KINDS
-from ta_manager.cli.params import OUTPUT_FILE, write_file
+from ta_manager.cli.params import OUTPUT_FILE, chosen_language, lang_option, write_file
 
 # `iati` reads an IATI 2.03 activity file (ta_manager.iati.importer), not a spreadsheet.
 SPREADSHEET_KINDS = [*sorted(KINDS), *sorted(k.replace("-", "_") for k in KINDS if "-" in k)]
@@ -110,12 +110,14 @@ def _echo_summary(summary: Any, name: str) -> None:
 @click.command("template")
 @click.argument("kind", type=TEMPLATE_CHOICE)
 @click.option("--out", type=OUTPUT_FILE, required=True, help="F.xlsx")
-def template_command(kind: str, out: Path) -> None:
+@lang_option()
+def template_command(kind: str, out: Path, lang: str | None) -> None:
     """Write the .xlsx template of KIND: header, example row, drop-downs, instructions."""
     from importers.templates import template
     from ta_manager.cli.runtime import run_with_database
 
-    write_file(out, run_with_database(lambda: template(kind)))
+    language = chosen_language(lang)
+    write_file(out, run_with_database(lambda: template(kind, lang=language)))
     click.echo(f"Template for {kind} written to {out}")
 
 

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from importers.kinds import Column, Kind, kind_named
 from ta_manager.database import sql
 from ta_manager.locale import gettext
+from ta_manager.reference.country_names import name_sql
 from ta_manager.spreadsheet_text import write_cell
 from ta_manager.workbook import openpyxl_sheets as styled
 
@@ -55,9 +56,14 @@ def words(name: str, lang: str = "en") -> str:
 
 
 async def template(kind_name: str, lang: str = "en") -> bytes:
-    """The .xlsx template of a kind (see the module docstring)."""
+    """The .xlsx template of a kind (see the module docstring); State names in `lang` (the
+    importers read UN names in English, French and Spanish alike)."""
     kind = kind_named(kind_name)
-    lists = {name: [r[0] for r in await sql.fetch(q)] for name, q in CODELIST_SQL.items()}
+    queries = dict(CODELIST_SQL)
+    if lang != "en":
+        name = name_sql("country", lang)
+        queries["country"] = f"SELECT {name} FROM country ORDER BY 1"
+    lists = {name: [r[0] for r in await sql.fetch(q)] for name, q in queries.items()}
     rated = [r[0] for r in await sql.fetch("SELECT DISTINCT currency::text FROM exchange_rate")]
     lists["currency"] = (
         sorted({"USD", *rated})

@@ -25,16 +25,18 @@ from reports import exports
 from reports.annual import AnnualFilters
 from reports.funding import donor_scope_of
 from reports.matrix import MatrixFilters, build_matrix, matrix_json
+from reports.translated import translate_matrix
 from ta_manager.accounts.roles import DONOR as DONOR_ROLE
 from ta_manager.accounts.roles import STAFF
+from ta_manager.api.language import LANGUAGE
 from ta_manager.api.problems import PROBLEM_JSON
 from ta_manager.api.query import filter_provider
 from ta_manager.files.http import file_response
 from ta_manager.jobs import service as jobs
 from ta_manager.jobs.params import params_of
 
-MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False)}
-ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False)}
+MATRIX = {"filters": Provide(filter_provider(MatrixFilters), sync_to_thread=False), **LANGUAGE}
+ANNUAL = {"filters": Provide(filter_provider(AnnualFilters), sync_to_thread=False), **LANGUAGE}
 Donor = Annotated[
     str | None,
     QueryParameter(
@@ -125,6 +127,7 @@ class ReportsController(Controller):
     async def matrix(
         self,
         filters: NamedDependency[MatrixFilters],
+        language: NamedDependency[str],
         detail: Annotated[
             bool,
             QueryParameter(
@@ -132,7 +135,8 @@ class ReportsController(Controller):
             ),
         ] = False,
     ) -> dict[str, Any]:
-        return matrix_json(await build_matrix(filters), detail=detail)
+        matrix = await translate_matrix(await build_matrix(filters), language)
+        return matrix_json(matrix, detail=detail)
 
     @get(
         "/matrix.xlsx",
@@ -146,15 +150,17 @@ class ReportsController(Controller):
         self,
         request: Request[Any, Any, Any],
         filters: NamedDependency[MatrixFilters],
+        language: NamedDependency[str],
         wait: Wait = False,
     ) -> Response[Any]:
         async def write(path: Path) -> None:
-            await exports.matrix_xlsx(filters, path)
+            await exports.matrix_xlsx(filters, path, lang=language)
 
         async def here() -> Response[Any]:
             return await _file(write, f"needs-matrix-{_stamp()}.xlsx", exports.XLSX)
 
-        return await _deliver(request, "matrix", params_of(filters), wait, here)
+        params = {**params_of(filters), "lang": language}
+        return await _deliver(request, "matrix", params, wait, here)
 
     @get(
         "/annual.xlsx",
@@ -168,16 +174,18 @@ class ReportsController(Controller):
         self,
         request: Request[Any, Any, Any],
         filters: NamedDependency[AnnualFilters],
+        language: NamedDependency[str],
         wait: Wait = False,
     ) -> Response[Any]:
         async def write(path: Path) -> None:
-            await exports.annual_xlsx(filters, path)
+            await exports.annual_xlsx(filters, path, lang=language)
 
         async def here() -> Response[Any]:
             label = filters.year or _name(filters.date_from, "to", filters.date_to)
             return await _file(write, _name("annual-report", label) + ".xlsx", exports.XLSX)
 
-        return await _deliver(request, "annual", params_of(filters), wait, here)
+        params = {**params_of(filters), "lang": language}
+        return await _deliver(request, "annual", params, wait, here)
 
     @get(
         "/funding.xlsx",
@@ -185,20 +193,25 @@ class ReportsController(Controller):
         summary="Donor funding export (a donor user gets its own money only)",
         opt={"roles": (*STAFF, DONOR_ROLE), "problems": (303, 404)},
         media_type=exports.XLSX,
+        dependencies=LANGUAGE,
     )
     async def funding_xlsx(
-        self, request: Request[Any, Any, Any], donor: Donor = None, wait: Wait = False
+        self,
+        request: Request[Any, Any, Any],
+        language: NamedDependency[str],
+        donor: Donor = None,
+        wait: Wait = False,
     ) -> Response[Any]:
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
-            await exports.funding_xlsx(scope, path)
+            await exports.funding_xlsx(scope, path, lang=language)
 
         async def here() -> Response[Any]:
             name = _name("funding", donor or "all", _stamp()) + ".xlsx"
             return await _file(write, name, exports.XLSX)
 
-        params = {"donor": donor, "format": "xlsx"}
+        params = {"donor": donor, "format": "xlsx", "lang": language}
         return await _deliver(request, "funding", params, wait, here)
 
     @get(
@@ -207,10 +220,12 @@ class ReportsController(Controller):
         summary="Donor funding ledger (CSV: contributions, allocations, expenditure)",
         opt={"roles": (*STAFF, DONOR_ROLE), "problems": (303, 404)},
         media_type=exports.CSV,
+        dependencies=LANGUAGE,
     )
     async def funding_csv(
         self,
         request: Request[Any, Any, Any],
+        language: NamedDependency[str],
         donor: Donor = None,
         wait: Wait = False,
         bom: Bom = True,
@@ -218,13 +233,13 @@ class ReportsController(Controller):
         scope = await donor_scope(request, donor)
 
         async def write(path: Path) -> None:
-            await exports.funding_csv(scope, path, bom=bom)
+            await exports.funding_csv(scope, path, bom=bom, lang=language)
 
         async def here() -> Response[Any]:
             name = _name("funding", donor or "all", _stamp()) + ".csv"
             return await _file(write, name, exports.CSV)
 
-        params = {"donor": donor, "format": "csv", "bom": bom}
+        params = {"donor": donor, "format": "csv", "bom": bom, "lang": language}
         return await _deliver(request, "funding", params, wait, here)
 
 

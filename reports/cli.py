@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reports import exports
 from reports.annual import AnnualFilters
 from reports.matrix import MatrixFilters
-from ta_manager.cli.params import DATE, OUTPUT_FILE
+from ta_manager.cli.params import DATE, OUTPUT_FILE, chosen_language, lang_option
 from ta_manager.cli.runtime import run_with_database
 from ta_manager.errors import InvalidInput
 
@@ -102,6 +102,7 @@ def report_group() -> None:
 @click.option("--activity-from", type=DATE, help="Count only activities ending on or after.")
 @click.option("--activity-to", type=DATE, help="Count only activities starting on or before.")
 @_out_option((".xlsx", ".json"))
+@lang_option()
 def matrix_command(
     region: tuple[str, ...],
     country: tuple[str, ...],
@@ -112,9 +113,11 @@ def matrix_command(
     activity_from: dt.date | None,
     activity_to: dt.date | None,
     out: Path,
+    lang: str | None,
 ) -> None:
     """Which needs States stated are met, partly met or unmet, by State and priority area."""
     suffix = _check_suffix(out, (".xlsx", ".json"))
+    language = chosen_language(lang)
     filters = MatrixFilters(
         region=_list(region),
         country=_list(country),
@@ -129,9 +132,9 @@ def matrix_command(
     async def build(path: Path, progress: Any) -> None:
         chosen = replace(filters, country=await states(filters.country))
         if suffix == ".json":
-            await exports.matrix_json_file(chosen, path)
+            await exports.matrix_json_file(chosen, path, lang=language)
         else:
-            await exports.matrix_xlsx(chosen, path, progress)
+            await exports.matrix_xlsx(chosen, path, progress, lang=language)
 
     _run("matrix", out, build)
 
@@ -151,6 +154,7 @@ def matrix_command(
 @click.option("--instrument", multiple=True, help="Instrument code.")
 @click.option("--type", "types", multiple=True, help="Activity type code (e.g. workshop).")
 @_out_option((".xlsx",))
+@lang_option()
 def annual_command(
     year: int | None,
     date_from: dt.date | None,
@@ -161,9 +165,11 @@ def annual_command(
     instrument: tuple[str, ...],
     types: tuple[str, ...],
     out: Path,
+    lang: str | None,
 ) -> None:
     """Figures and activity lists of a period, for the annual report."""
     _check_suffix(out, (".xlsx",))
+    language = chosen_language(lang)
     if year is None and date_from is None and date_to is None:
         raise click.UsageError("give --year or --from/--to")
     filters = AnnualFilters(
@@ -179,7 +185,7 @@ def annual_command(
 
     async def build(path: Path, progress: Any) -> None:
         chosen = replace(filters, country=await states(filters.country))
-        await exports.annual_xlsx(chosen, path, progress)
+        await exports.annual_xlsx(chosen, path, progress, lang=language)
 
     _run("annual report", out, build)
 
@@ -187,15 +193,17 @@ def annual_command(
 @report_group.command("funding")
 @click.option("--donor", help="Donor organization code or id; every donor when omitted.")
 @_out_option((".xlsx", ".csv"))
-def funding_command(donor: str | None, out: Path) -> None:
+@lang_option()
+def funding_command(donor: str | None, out: Path, lang: str | None) -> None:
     """One donor's (or every donor's) contributions, allocations, spending and results."""
     suffix = _check_suffix(out, (".xlsx", ".csv"))
+    language = chosen_language(lang)
 
     async def build(path: Path, progress: Any) -> None:
         if suffix == ".csv":
-            await exports.funding_csv(donor, path, progress)
+            await exports.funding_csv(donor, path, progress, lang=language)
         else:
-            await exports.funding_xlsx(donor, path, progress)
+            await exports.funding_xlsx(donor, path, progress, lang=language)
 
     _run("funding export", out, build)
 

@@ -41,6 +41,7 @@ async def test_login_gives_a_bearer_token_that_identifies_the_user(anon_client) 
         "display_name": "",
         "role": "officer",
         "donor": None,
+        "language": None,
         "authenticated_by": "session",
     }
     assert await sql.fetchval("SELECT last_login_at IS NOT NULL FROM app_user") is True

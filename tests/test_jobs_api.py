@@ -114,7 +114,7 @@ async def test_a_slow_download_redirects_to_its_job(
         assert r.status_code == 303, r.text
         job = await poll(client, r.headers["location"])
         assert job["state"] == "done" and job["kind"] == "annual"
-        assert job["params"] == {"year": 2008}
+        assert job["params"] == {"year": 2008, "lang": "en"}  # the language is fixed at start
         r = await client.get("/api/v1/reports/annual.xlsx", params={"year": 2008, "wait": True})
         assert r.status_code == 200
         browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}

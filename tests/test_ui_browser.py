@@ -193,7 +193,7 @@ async def test_log_in_and_create_an_activity_with_two_states(page: Page) -> None
     await shot(page, "activity-form")
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_role("heading", name="Workshop for Benin and Togo")).to_be_visible()
-    await expect(page.get_by_text("BEN, TGO")).to_be_visible()
+    await expect(page.get_by_text("Benin (BEN), Togo (TGO)")).to_be_visible()
     await page.goto("/activities?q=A-BROWSER")
     await expect(page.get_by_role("link", name="A-BROWSER-1")).to_be_visible()
     await shot(page, "activities")

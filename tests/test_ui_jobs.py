@@ -127,9 +127,11 @@ async def test_no_worker_queued_job_and_cancel(app: Any, client: httpx.AsyncClie
     b = await browser(app, "secretariat")
     # No worker: the button sends the browser to the report's own URL (built in the request).
     r = await b.post("/jobs", {"kind": "annual", "params": '{"year": 2008}'}, headers=HTMX)
-    assert r.headers["hx-redirect"] == "/api/v1/reports/annual.xlsx?year=2008"
+    # ... in the page's language
+    assert r.headers["hx-redirect"] == "/api/v1/reports/annual.xlsx?year=2008&lang=en"
     plain = await b.post("/jobs", {"kind": "annual", "params": '{"year": 2008}'})
-    assert plain.status_code == 303 and plain.headers["location"].endswith("annual.xlsx?year=2008")
+    assert plain.status_code == 303
+    assert plain.headers["location"].endswith("annual.xlsx?year=2008&lang=en")
     # A job queued while no worker runs says so, and can be cancelled.
     me = Account.of(await users.find_user(b.email))
     job = await jobs.start(me, "matrix", {})

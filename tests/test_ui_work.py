@@ -115,7 +115,7 @@ async def test_draft_edit_and_export_a_proposal(app, client) -> None:
     assert export
     r = await b.post("/jobs", {"kind": "proposal", "params": export.group(1)})
     assert r.status_code == 303 and re.fullmatch(
-        r"/api/v1/proposals/\d+\.xlsx", r.headers["location"]
+        r"/api/v1/proposals/\d+\.xlsx\?lang=en", r.headers["location"]
     )
     assert (await b.client.get(r.headers["location"])).content[:2] == b"PK"
     await b.aclose()

@@ -20,6 +20,7 @@ class Account:
     donor_id: int | None = None
     donor: str | None = None
     session_epoch: int = 1
+    language: str | None = None  # preferred language; None: the browser's decides
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Account:
@@ -31,4 +32,5 @@ class Account:
             donor_id=row["donor_id"],
             donor=row["donor"],
             session_epoch=row["session_epoch"],
+            language=row.get("language"),
         )

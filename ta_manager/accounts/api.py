@@ -22,6 +22,7 @@ from ta_manager.accounts.schemas import (
     ApiTokenRead,
     LoginRequest,
     Me,
+    MeUpdate,
     PasswordChange,
     SessionToken,
     UserCreate,
@@ -101,6 +102,26 @@ class AuthController(Controller):
             display_name=account.display_name,
             role=account.role,
             donor=account.donor,
+            language=account.language,  # type: ignore[arg-type]
+            authenticated_by=by,
+        )
+
+    @patch(
+        "/me",
+        operation_id="updateMe",
+        summary="Change my preferred language (null: follow the browser's Accept-Language)",
+    )
+    async def update_me(self, request: AnyRequest, data: JSONBody[MeUpdate]) -> Me:
+        account = _account(request)
+        row = await users.set_language(account.id, data.language)
+        by = "api_token" if isinstance(request.scope.get("auth"), ApiTokenAuth) else "session"
+        return Me(
+            id=account.id,
+            email=account.email,
+            display_name=account.display_name,
+            role=account.role,
+            donor=account.donor,
+            language=row["language"],
             authenticated_by=by,
         )
 
@@ -168,13 +189,14 @@ class UserController(Controller):
             password=data.password,
             regions=data.regions,
             projects=data.projects,
+            language=data.language,
         )
         return _user(row, 201)
 
     @patch(
         "/{user_id:int}",
         operation_id="updateUser",
-        summary="Change a user's name, role, donor, active flag or password",
+        summary="Change a user's name, role, donor, active flag, language or password",
     )
     async def update_user(
         self, request: AnyRequest, user_id: RecordId, data: JSONBody[UserUpdate]

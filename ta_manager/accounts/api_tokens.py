@@ -45,6 +45,7 @@ _LIVE_TOKEN = Prepared(
         ApiToken.user_id.donor_id.as_alias("donor_id"),
         ApiToken.user_id.donor_id.code.as_alias("donor"),
         ApiToken.user_id.session_epoch.as_alias("session_epoch"),
+        ApiToken.user_id.language.as_alias("language"),
     ).where(
         (ApiToken.token_hash == Param("hash"))
         & ApiToken.revoked_at.is_null()

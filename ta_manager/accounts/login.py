@@ -68,6 +68,7 @@ _SESSION = Prepared(
         AppUser.donor_id,
         AppUser.donor_id.code.as_alias("donor"),
         AppUser.session_epoch,
+        AppUser.language,
     ).where(
         (AppUser.id == Param("id"))
         & AppUser.active.eq(True)

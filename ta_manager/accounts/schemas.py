@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -11,6 +11,8 @@ from ta_manager.records.schemas import Code
 
 Email = Annotated[str, Meta(min_length=3, max_length=320)]
 Password = Annotated[str, Meta(max_length=1024)]
+# A preferred language (docs/languages.md); null: the browser's Accept-Language decides.
+Language = Literal["en", "fr", "es"]
 
 
 class LoginRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -36,7 +38,12 @@ class Me(msgspec.Struct, kw_only=True):
     display_name: str
     role: Role
     donor: str | None
+    language: Language | None = None
     authenticated_by: str  # "session" or "api_token"
+
+
+class MeUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    language: Language | None
 
 
 class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -47,6 +54,7 @@ class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     password: Password | None = None
     regions: list[Code] = []  # an officer limited to these regions (and/or projects)
     projects: list[Code] = []
+    language: Language | None = None
 
 
 class UserUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -57,6 +65,7 @@ class UserUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     password: Password | msgspec.UnsetType = msgspec.UNSET
     regions: list[Code] | msgspec.UnsetType = msgspec.UNSET
     projects: list[Code] | msgspec.UnsetType = msgspec.UNSET
+    language: Language | msgspec.UnsetType | None = msgspec.UNSET
     version: int | msgspec.UnsetType | None = msgspec.UNSET
 
 
@@ -69,6 +78,7 @@ class UserRead(msgspec.Struct, kw_only=True):
     active: bool
     regions: list[str]
     projects: list[str]
+    language: Language | None = None
     last_login_at: dt.datetime | None
     version: int
     created_at: dt.datetime

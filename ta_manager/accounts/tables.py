@@ -31,6 +31,7 @@ class AppUser(Stamped, Table, tablename="app_user", db=DB):
     # Carried in every JSON web token; bumping it (new password) ends all sessions.
     session_epoch = Integer(default=1)
     last_login_at = Timestamptz(null=True, default=None)
+    language = Text(null=True, default=None)  # preferred language; NULL: the browser's
 
 
 class ApiToken(Table, tablename="api_token", db=DB):

@@ -43,6 +43,7 @@ USER = (
     AppUser.donor_id,
     AppUser.donor_id.code.as_alias("donor"),
     AppUser.session_epoch,
+    AppUser.language,
     AppUser.last_login_at,
     AppUser.version,
     AppUser.created_at,
@@ -69,6 +70,18 @@ def normal_email(email: str) -> str:
     if not at or not local or not domain or " " in value or len(value) > 320:
         raise InvalidInput.of("email", "is not an e-mail address", email)
     return value
+
+
+def check_language(language: str | None) -> str | None:
+    """A preferred language: en, fr or es; empty or None: no preference."""
+    from ta_manager.locale import LANGUAGES, normalise
+
+    if language is None or not language.strip():
+        return None
+    chosen = normalise(language)
+    if chosen is None:
+        raise InvalidInput.of("language", f"must be one of {', '.join(LANGUAGES)}", language)
+    return chosen
 
 
 def check_role(role: str) -> Role:
@@ -163,11 +176,13 @@ async def create_user(
     password: str | None = None,
     regions: Sequence[str] | None = None,
     projects: Sequence[str] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Create an account; without a password it can only use API tokens until one is set.
     An officer may be limited to `regions` and/or `projects` (codes)."""
     email = normal_email(email)
     role = check_role(role)
+    language = check_language(language)
     errors: list[FieldError] = []
     if role == DONOR and not donor:
         errors.append(FieldError("donor", "a donor user needs a donor organization"))
@@ -186,6 +201,7 @@ async def create_user(
                     role=role,
                     donor_id=donor_id,
                     password_hash=password_hash,
+                    language=language,
                     created_at=QueryString("now()"),
                     updated_at=QueryString("now()"),
                 )
@@ -206,7 +222,8 @@ async def create_user(
 async def update_user(
     user_id: int, changes: Mapping[str, Any], version: int | None
 ) -> dict[str, Any]:
-    """Change display name, role, donor, active flag or password (send the version you read)."""
+    """Change display name, role, donor, active flag, language or password (send the version
+    you read)."""
     if version is None:
         raise VersionRequired()
     values = dict(changes)
@@ -227,6 +244,8 @@ async def update_user(
         row: dict[str, Any] = {}
         if "display_name" in values:
             row["display_name"] = str(values["display_name"] or "").strip()
+        if "language" in values:
+            row["language"] = check_language(values["language"])
         if "active" in values and values["active"] is not None:
             row["active"] = bool(values["active"])
         role = check_role(values["role"]) if values.get("role") else current["role"]
@@ -259,6 +278,12 @@ async def update_user(
             _audited(after, "(set)" if password_hash else None),
         )
         return after
+
+
+async def set_language(user_id: int, language: str | None) -> dict[str, Any]:
+    """A user's own choice of language (no version needed: nobody else edits it)."""
+    user = await get_user(user_id)
+    return await update_user(user_id, {"language": language}, user["version"])
 
 
 async def set_password(email_or_id: str | int, password: str) -> dict[str, Any]:

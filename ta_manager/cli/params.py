@@ -95,3 +95,23 @@ def refuse_password_in_argv(ctx: click.Context, param: click.Parameter, value: A
             " type it at the prompt, or pipe it in with --password-stdin",
             ctx,
         )
+
+
+def lang_option() -> Any:
+    """`--lang en|fr|es`: the language of the file written (English when omitted;
+    docs/languages.md). Read through ta_manager.locale.choose_language like ?lang=."""
+    from ta_manager.locale import LANGUAGES
+
+    return click.option(
+        "--lang",
+        "lang",
+        type=click.Choice(LANGUAGES, case_sensitive=False),
+        default=None,
+        help="Language of the file: " + ", ".join(LANGUAGES) + " (default en).",
+    )
+
+
+def chosen_language(lang: str | None) -> str:
+    from ta_manager.locale import choose_language
+
+    return choose_language(lang)

@@ -105,26 +105,27 @@ async def _prepare_matrix(account: Account, params: Mapping[str, Any], _: Upload
     from reports.matrix import MatrixFilters
     from reports.period import check_order
 
-    f = P.filters_of(MatrixFilters, params, {"format"})
+    f = P.filters_of(MatrixFilters, params, {"format", "lang"})
     fmt = P.choice(params, "format", ("xlsx", "json"))
     check_order(f.stated_from, f.stated_to, "stated_from", "stated_to")
     check_order(f.activity_from, f.activity_to, "activity_from", "activity_to")
     await P.check_codes(f)
-    return {**dict(params), "format": fmt}
+    return {**dict(params), "format": fmt, "lang": P.language(params, account.language)}
 
 
 async def _run_matrix(ctx: RunContext) -> Outcome:
     from reports import exports
     from reports.matrix import MatrixFilters
 
-    f = P.filters_of(MatrixFilters, ctx.params, {"format"})
+    f = P.filters_of(MatrixFilters, ctx.params, {"format", "lang"})
     suffix = ctx.params["format"]
+    lang = P.language(ctx.params)
     target = ctx.scratch / f"matrix.{suffix}"
     if suffix == "json":
         ctx.progress("reading data", 0, 0)
-        await exports.matrix_json_file(f, target)
+        await exports.matrix_json_file(f, target, lang=lang)
         return Outcome(f"needs-matrix-{_stamp()}.json", JSON, target)
-    await exports.matrix_xlsx(f, target, ctx.progress)
+    await exports.matrix_xlsx(f, target, ctx.progress, lang=lang)
     return Outcome(f"needs-matrix-{_stamp()}.xlsx", XLSX, target)
 
 
@@ -132,19 +133,19 @@ async def _prepare_annual(account: Account, params: Mapping[str, Any], _: Upload
     from reports.annual import AnnualFilters
     from reports.period import period_of
 
-    f = P.filters_of(AnnualFilters, params)
+    f = P.filters_of(AnnualFilters, params, {"lang"})
     period_of(f.year, f.date_from, f.date_to)
     await P.check_codes(f)
-    return dict(params)
+    return {**dict(params), "lang": P.language(params, account.language)}
 
 
 async def _run_annual(ctx: RunContext) -> Outcome:
     from reports import exports
     from reports.annual import AnnualFilters
 
-    f = P.filters_of(AnnualFilters, ctx.params)
+    f = P.filters_of(AnnualFilters, ctx.params, {"lang"})
     target = ctx.scratch / "annual.xlsx"
-    await exports.annual_xlsx(f, target, ctx.progress)
+    await exports.annual_xlsx(f, target, ctx.progress, lang=P.language(ctx.params))
     label = f.year or file_name(f.date_from, "to", f.date_to)
     return Outcome(file_name("annual-report", label) + ".xlsx", XLSX, target)
 
@@ -152,7 +153,7 @@ async def _run_annual(ctx: RunContext) -> Outcome:
 async def _prepare_funding(account: Account, params: Mapping[str, Any], _: Upload | None) -> Params:
     from reports.funding import donor_scope_of
 
-    P.unknown_names(params, {"donor", "format", "bom"})
+    P.unknown_names(params, {"donor", "format", "bom", "lang"})
     donor = params.get("donor")
     if donor is not None and not isinstance(donor, str | int):
         raise InvalidInput.of("params.donor", "must be a donor organization code or id", donor)
@@ -166,7 +167,12 @@ async def _prepare_funding(account: Account, params: Mapping[str, Any], _: Uploa
         if account.role == DONOR:
             raise  # a donor asking for another's money: as if it did not exist
         raise InvalidInput.of("params.donor", exc.detail, donor) from exc
-    return {**dict(params), "format": fmt, "bom": bom}
+    return {
+        **dict(params),
+        "format": fmt,
+        "bom": bom,
+        "lang": P.language(params, account.language),
+    }
 
 
 async def _run_funding(ctx: RunContext) -> Outcome:
@@ -178,10 +184,12 @@ async def _run_funding(ctx: RunContext) -> Outcome:
     fmt = ctx.params["format"]
     target = ctx.scratch / f"funding.{fmt}"
     name = file_name("funding", donor or "all", _stamp()) + f".{fmt}"
+    lang = P.language(ctx.params)
     if fmt == "csv":
-        await exports.funding_csv(scope, target, ctx.progress, bom=ctx.params.get("bom", True))
+        bom = ctx.params.get("bom", True)
+        await exports.funding_csv(scope, target, ctx.progress, bom=bom, lang=lang)
         return Outcome(name, CSV, target)
-    await exports.funding_xlsx(scope, target, ctx.progress)
+    await exports.funding_xlsx(scope, target, ctx.progress, lang=lang)
     return Outcome(name, XLSX, target)
 
 
@@ -193,7 +201,7 @@ async def _prepare_proposal(
 ) -> Params:
     from ta_manager.proposals import service
 
-    P.unknown_names(params, {"id"})
+    P.unknown_names(params, {"id", "lang"})
     proposal_id = params.get("id")
     if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
         raise InvalidInput.of(
@@ -203,14 +211,14 @@ async def _prepare_proposal(
         await service.document(proposal_id)
     except NotFound as exc:
         raise InvalidInput.of("params.id", exc.detail, proposal_id) from exc
-    return {"id": proposal_id}
+    return {"id": proposal_id, "lang": P.language(params, account.language)}
 
 
 async def _run_proposal(ctx: RunContext) -> Outcome:
     from ta_manager.proposals.export import proposal_workbook
 
     ctx.progress("writing workbook", 0, 1)
-    content = await proposal_workbook(ctx.params["id"])
+    content = await proposal_workbook(ctx.params["id"], lang=P.language(ctx.params))
     ctx.progress("writing workbook", 1, 1)
     return Outcome(f"proposal-{ctx.params['id']}.xlsx", XLSX, content=content)
 
@@ -226,7 +234,7 @@ async def _prepare_import(
     from importers.problems import ImportFailed
     from importers.reading import max_import_bytes
 
-    P.unknown_names(params, {"kind", "dry_run", "accept_close_matches"})
+    P.unknown_names(params, {"kind", "dry_run", "accept_close_matches", "lang"})
     raw = params.get("kind")
     name = str(raw or "").strip().lower().replace("_", "-")
     if name not in IMPORT_KINDS:
@@ -251,7 +259,7 @@ async def _prepare_import(
         raise InvalidInput.of("file", str(exc)) from exc
     if len(upload.content) > limit:
         raise InvalidInput.of("file", f"larger than the {limit:,} bytes an import accepts")
-    return {"kind": name, **flags}
+    return {"kind": name, **flags, "lang": P.language(params, account.language)}
 
 
 async def _run_import(ctx: RunContext) -> Outcome:
@@ -273,7 +281,13 @@ async def _run_import(ctx: RunContext) -> Outcome:
             progress=ctx.progress,
         )
     except ImportRejected as exc:
-        marked = await asyncio.to_thread(error_workbook, upload.content, exc.table, exc.problems)
+        marked = await asyncio.to_thread(
+            error_workbook,
+            upload.content,
+            exc.table,
+            exc.problems,
+            lang=P.language(ctx.params),
+        )
         raise JobFailure(
             {
                 "type": "about:blank",

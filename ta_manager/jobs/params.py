@@ -48,6 +48,20 @@ def unknown_names(params: Mapping[str, Any], allowed: set[str]) -> None:
         )
 
 
+def language(params: Mapping[str, Any], preferred: str | None = None) -> str:
+    """The job's `lang` (en, fr, es), else the user's preference, else English: fixed when
+    the job is started so the worker writes the file in it (ta_manager.locale)."""
+    from ta_manager.locale import UnknownLanguage, choose_language
+
+    asked = params.get("lang")
+    if asked is not None and not isinstance(asked, str):
+        raise InvalidInput.of("params.lang", "must be a language code: en, fr or es", asked)
+    try:
+        return choose_language(asked, preferred)
+    except UnknownLanguage as exc:
+        raise InvalidInput.of("params.lang", str(exc), asked) from exc
+
+
 def _is_list(annotation: Any) -> bool:
     return "list[" in str(annotation)
 

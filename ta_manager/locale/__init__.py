@@ -1,9 +1,10 @@
 """The one translation layer: gettext catalogues (Babel) shared by the UI, workbooks and CLI.
 
 Catalogues live in `ta_manager/locale/<lang>/LC_MESSAGES/messages.po` and are read with
-Babel when first used, so installing needs no compile step. English ships; French and
-Spanish are added by dropping their `.po` files beside it (`make messages` refreshes the
-template `messages.pot` and the catalogues from the code and templates).
+Babel when first used, so installing needs no compile step. English, French and Spanish
+ship (`make messages` refreshes the template `messages.pot` and the catalogues from the code
+and templates; docs/languages.md). Which language a request, command or job speaks is
+decided in one place: `choose_language` (ta_manager/locale/choice.py).
 
 Code marks text with `gettext` (or `_`), `ngettext`, and `N_` for constants that are
 translated later. Every function takes an optional `lang`; without one, the language of
@@ -24,9 +25,17 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from ta_manager.locale.choice import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    UnknownLanguage,
+    choose_language,
+    normalise,
+)
+
 LOCALE_DIR = Path(__file__).parent
 DOMAIN = "messages"
-DEFAULT_LANGUAGE = "en"
 
 current_language: ContextVar[str] = ContextVar("ta_manager_language", default=DEFAULT_LANGUAGE)
 
@@ -105,3 +114,22 @@ class RequestTranslations(NullTranslations):
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
         return translations(current_language.get()).npgettext(context, msgid1, msgid2, n)
+
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "N_",
+    "RequestTranslations",
+    "UnknownLanguage",
+    "available_languages",
+    "choose_language",
+    "current_language",
+    "gettext",
+    "language",
+    "ngettext",
+    "normalise",
+    "speaking",
+    "translations",
+]

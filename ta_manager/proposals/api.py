@@ -15,10 +15,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ta_manager.accounts.roles import EDITORS, STAFF
 from ta_manager.api.crud import RecordId, version_from
+from ta_manager.api.language import LANGUAGE
 from ta_manager.errors import InvalidInput
 from ta_manager.proposals import drafting, service
 from ta_manager.proposals.export import proposal_workbook
@@ -90,11 +92,14 @@ class ProposalController(Controller):
         summary="A proposal with activities, lines, totals, secured funding and gap;"
         " /proposals/{id}.xlsx for the workbook",
         opt={"roles": STAFF, "also_media_types": (XLSX,), "problems": (422,)},
+        dependencies=LANGUAGE,
     )
-    async def get_proposal(self, proposal_id: FromPath[str]) -> Response[Any]:
+    async def get_proposal(
+        self, proposal_id: FromPath[str], language: NamedDependency[str]
+    ) -> Response[Any]:
         number, workbook = _proposal_ref(proposal_id)
         if workbook:
-            content = await proposal_workbook(number)
+            content = await proposal_workbook(number, lang=language)
             return Response(
                 content,
                 media_type=XLSX,

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ta_manager.cli.params import OUTPUT_FILE, write_file
+from ta_manager.cli.params import OUTPUT_FILE, chosen_language, lang_option, write_file
 from ta_manager.cli.runtime import echo_json, run_with_database
 
 
@@ -72,11 +72,13 @@ def show_command(proposal_id: int) -> None:
 @proposal_group.command("export")
 @click.argument("proposal_id", type=int)
 @click.option("--out", "out", type=OUTPUT_FILE, required=True, help="F.xlsx")
-def export_command(proposal_id: int, out: Path) -> None:
+@lang_option()
+def export_command(proposal_id: int, out: Path, lang: str | None) -> None:
     """Write the costed proposal as a workbook with live totals."""
     from ta_manager.proposals.export import proposal_workbook
 
-    content = run_with_database(lambda: proposal_workbook(proposal_id))
+    language = chosen_language(lang)
+    content = run_with_database(lambda: proposal_workbook(proposal_id, lang=language))
     write_file(out, content)
     click.echo(f"wrote {out}")
 

@@ -367,6 +367,9 @@ def open_points_sheet(ws: Worksheet, doc: Mapping[str, Any], lang: str = "en") -
 
 
 async def proposal_workbook(proposal_id: int, lang: str = "en") -> bytes:
+    """The proposal's workbook in `lang` (priority areas named in it)."""
+    from ta_manager.reference.names import reference_names
+
     proposal, activities, lines = await service.contents(proposal_id)
     figures = await service.figures(proposal_id)
     years = list(range(proposal["start_year"], proposal["end_year"] + 1))
@@ -375,7 +378,11 @@ async def proposal_workbook(proposal_id: int, lang: str = "en") -> bytes:
         for b in figures["by_priority_area"]
         for y, blk in b["years"].items()
     }
-    names = {b["priority_area"]: b["name"] for b in figures["by_priority_area"]}
+    named = await reference_names(lang)
+    names = {
+        b["priority_area"]: named.priority_area(b["priority_area"] or "", b["name"])
+        for b in figures["by_priority_area"]
+    }
     norms = await store.norms_used(proposal_id)
     norm_rows = {n["id"]: {**n, "row": r} for r, n in enumerate(norms, start=2)}
     wb = Workbook()

@@ -8,6 +8,9 @@ from msgspec import Meta
 
 from ta_manager.records.schemas import Code, Count, CountryCode, Name, Text, read_struct
 
+# A name in French or Spanish; blank: outputs in that language show the English name.
+TranslatedName = Annotated[str, Meta(max_length=500)]
+
 OrgRole = Literal["donor", "partner", "beneficiary_institution", "implementing_office"]
 RatificationKind = Literal["ratification", "accession", "acceptance", "approval", "succession"]
 RegionKind = Literal["m49_region", "m49_sub_region", "grouping"]
@@ -134,6 +137,8 @@ RatificationRead = read_struct(RatificationCreate, "RatificationRead")
 class PriorityAreaCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: Code
     name: Name
+    name_fr: TranslatedName = ""
+    name_es: TranslatedName = ""
     description: Text = ""
     mandate: Text = ""
     instrument: Code | None = None
@@ -150,6 +155,8 @@ class AssistanceTypeCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=T
     code: Code
     priority_area: Code
     name: Name
+    name_fr: TranslatedName = ""
+    name_es: TranslatedName = ""
     description: Text = ""
     sort_order: int = 0
     active: bool = True

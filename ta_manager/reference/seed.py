@@ -179,6 +179,33 @@ async def _seed_priority_areas() -> None:
                 for n, t in enumerate(pa["assistance_types"], 1)
             ],
         )
+    await _seed_translated_names()
+
+
+async def _seed_translated_names() -> None:
+    """French and Spanish names of the seeded priority areas and assistance types, filled
+    only where blank and only on rows whose English name is still the seeded one (a row the
+    secretariat renamed keeps its own). Skipped on a schema older than the names' migration
+    (the seed also runs between migration steps in tests of old data)."""
+    has_names = await sql.fetchval(
+        "SELECT count(*) = 2 FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name IN ('priority_area', 'assistance_type') AND column_name = 'name_fr'"
+    )
+    if not has_names:
+        return
+    areas = reference_data()["priority_area"]
+    for table, rows in (
+        ("priority_area", areas),
+        ("assistance_type", [t for pa in areas for t in pa["assistance_types"]]),
+    ):
+        await sql.executemany(
+            f"""
+            UPDATE {table} SET name_fr = CASE WHEN name_fr = '' THEN $3 ELSE name_fr END,
+                               name_es = CASE WHEN name_es = '' THEN $4 ELSE name_es END
+            WHERE upper(code) = upper($1) AND name = $2 AND (name_fr = '' OR name_es = '')
+            """,
+            [(r["code"], r["name"], r.get("name_fr", ""), r.get("name_es", "")) for r in rows],
+        )
 
 
 async def _seed_codelists() -> None:

@@ -183,9 +183,18 @@ class RatificationService(RecordService):
 class PriorityAreaService(RecordService):
     resource = "priority area"
     table = "priority_area"
-    columns = ("code", "name", "description", "mandate", "sort_order", "active")
+    columns = (
+        "code",
+        "name",
+        "name_fr",
+        "name_es",
+        "description",
+        "mandate",
+        "sort_order",
+        "active",
+    )
     refs = (RefField("instrument", "instrument_id", R.INSTRUMENT),)
-    search_columns = ("name", "code", "mandate")
+    search_columns = ("name", "name_fr", "name_es", "code", "mandate")
     sortable = ("sort_order", "code", "name")
     default_sort = "sort_order,code"
 
@@ -203,9 +212,9 @@ class PriorityAreaService(RecordService):
 class AssistanceTypeService(RecordService):
     resource = "assistance type"
     table = "assistance_type"
-    columns = ("code", "name", "description", "sort_order", "active")
+    columns = ("code", "name", "name_fr", "name_es", "description", "sort_order", "active")
     refs = (RefField("priority_area", "priority_area_id", R.PRIORITY_AREA),)
-    search_columns = ("name", "code")
+    search_columns = ("name", "name_fr", "name_es", "code")
     sortable = ("sort_order", "code", "name", "priority_area_id")
     default_sort = "priority_area_id,sort_order"
 

@@ -98,6 +98,8 @@ class InstrumentStatus(Stamped, Table, tablename="instrument_status", db=DB):
 class PriorityArea(Stamped, Table, tablename="priority_area", db=DB):
     code = Text(unique=True, default=None)
     name = Text(default=None)
+    name_fr = Text(default="")  # blank: outputs in French show the English name
+    name_es = Text(default="")
     description = Text(default="")
     mandate = Text(default="")
     instrument_id = foreign_key(Instrument, null=True)
@@ -109,6 +111,8 @@ class AssistanceType(Stamped, Table, tablename="assistance_type", db=DB):
     code = Text(unique=True, default=None)
     priority_area_id = foreign_key(PriorityArea, index=True)
     name = Text(default=None)
+    name_fr = Text(default="")  # blank: outputs in French show the English name
+    name_es = Text(default="")
     description = Text(default="")
     sort_order = Integer(default=0)
     active = Boolean(default=True)

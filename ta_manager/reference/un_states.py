@@ -70,6 +70,19 @@ def _read_m49(lang: str) -> dict[str, dict[str, str]]:
         return {r["ISO-alpha3 Code"]: r for r in csv.DictReader(fh)}
 
 
+@cache
+def m49_area_names(lang: str) -> dict[str, str]:
+    """M49 code -> the UN name of a region, sub-region or intermediate region in `lang`
+    ('017' -> 'Afrique centrale' in French), from the vendored UNSD files."""
+    names: dict[str, str] = {}
+    for row in _read_m49(lang).values():
+        for level in ("Region", "Sub-region", "Intermediate Region"):
+            code, name = row.get(f"{level} Code") or "", row.get(f"{level} Name") or ""
+            if code and name:
+                names[code] = name
+    return names
+
+
 def _read_unterm() -> dict[str, dict[str, str]]:
     with (UN / "datasets-country-codes.csv").open(encoding="utf-8", newline="") as fh:
         return {r["ISO3166-1-Alpha-3"]: r for r in csv.DictReader(fh) if r["ISO3166-1-Alpha-3"]}

@@ -56,6 +56,12 @@ class ReferenceKind:
         return self.back or f"/admin#{self.key}"
 
 
+# A priority area's or assistance type's name in French and Spanish (docs/languages.md).
+NAME_TRANSLATIONS = (
+    Field("name_fr", N_("Name in French"), help=N_("Blank: the English name is shown")),
+    Field("name_es", N_("Name in Spanish"), help=N_("Blank: the English name is shown")),
+)
+
 REFERENCE: dict[str, ReferenceKind] = {
     k.key: k
     for k in (
@@ -68,6 +74,7 @@ REFERENCE: dict[str, ReferenceKind] = {
             [
                 Field("code", N_("Code"), required=True),
                 Field("name", N_("Name"), required=True),
+                *NAME_TRANSLATIONS,
                 Field("instrument", N_("Instrument (code)")),
                 Field("sort_order", N_("Order"), "number"),
                 Field("active", N_("Active"), "bool"),
@@ -92,6 +99,7 @@ REFERENCE: dict[str, ReferenceKind] = {
                     required=True,
                 ),
                 Field("name", N_("Name"), required=True),
+                *NAME_TRANSLATIONS,
                 Field("sort_order", N_("Order"), "number"),
                 Field("active", N_("Active"), "bool"),
                 Field("description", N_("Description"), "textarea"),

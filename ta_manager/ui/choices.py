@@ -9,11 +9,12 @@ from typing import Any
 
 from ta_manager.activities.schemas import ActivityCategory, ActivityStatus, Profession, Scope
 from ta_manager.cost_norms.schemas import CostItem, CostUnit
-from ta_manager.locale import N_
+from ta_manager.locale import N_, current_language
 from ta_manager.needs.schemas import NeedPriority, NeedSource, NeedStatus
 from ta_manager.proposals.schemas import Category, Status, TemplateName
 from ta_manager.records.service import RecordService
 from ta_manager.reference import services as refsvc
+from ta_manager.reference.names import translated
 from ta_manager.reference.schemas import CountryStatus, OrgRole
 
 Choice = tuple[str, str]  # (value, label shown)
@@ -111,7 +112,8 @@ async def _listing(
 
 
 def _coded(r: dict[str, Any]) -> str:
-    return f"{r['code']} — {r['name']}"
+    """`PA2 — Réponses de la justice pénale`: the code and the name in the page's language."""
+    return f"{r['code']} — {translated(r, current_language.get())}"
 
 
 LOADERS: dict[str, Callable[[], Awaitable[list[Choice]]]] = {

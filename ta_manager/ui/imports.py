@@ -34,7 +34,7 @@ from ta_manager.errors import DomainError
 from ta_manager.files.http import file_response
 from ta_manager.jobs import service as jobs
 from ta_manager.jobs.kinds import Upload
-from ta_manager.locale import gettext
+from ta_manager.locale import current_language, gettext
 from ta_manager.ui.jobs import RESULT_VIEWS, settings_of, show, worker_running
 from ta_manager.ui.pages import IMPORTERS, AnyRequest, account_of, render
 
@@ -76,7 +76,9 @@ async def imports_page(request: AnyRequest) -> Template:
 async def _rejected(
     request: AnyRequest, exc: ImportRejected, content: bytes, kind: str, filename: str
 ) -> Template:
-    marked = await asyncio.to_thread(error_workbook, content, exc.table, exc.problems)
+    marked = await asyncio.to_thread(
+        error_workbook, content, exc.table, exc.problems, lang=current_language.get()
+    )
     error_id = await store_errors(marked, account_of(request))
     return _page(
         request,
@@ -127,7 +129,12 @@ async def dry_run(request: AnyRequest) -> Any:
     filename = upload.filename
     if await worker_running(request):
         upload_id = await store_upload(account, name, filename, content)
-        params = {"kind": name, "dry_run": True, "accept_close_matches": close}
+        params = {
+            "kind": name,
+            "dry_run": True,
+            "accept_close_matches": close,
+            "lang": current_language.get(),
+        }
         try:
             job = await jobs.start(
                 account, "import", params, Upload(content, filename), settings_of(request)
@@ -161,7 +168,12 @@ async def confirm(request: AnyRequest) -> Any:
     check_may_import(account, pending.kind)
     close = form.get("accept_close_matches") == "true"
     if await worker_running(request):
-        params = {"kind": pending.kind, "dry_run": False, "accept_close_matches": close}
+        params = {
+            "kind": pending.kind,
+            "dry_run": False,
+            "accept_close_matches": close,
+            "lang": current_language.get(),
+        }
         try:
             job = await jobs.start(
                 account,

@@ -29,7 +29,7 @@ from ta_manager.accounts.roles import DONOR, STAFF
 from ta_manager.errors import Conflict, DomainError, InvalidInput
 from ta_manager.files.http import file_response
 from ta_manager.jobs import service as jobs
-from ta_manager.locale import N_, gettext
+from ta_manager.locale import N_, current_language, gettext
 from ta_manager.settings import Settings
 from ta_manager.ui.pages import AnyRequest, account_of, is_htmx, render
 
@@ -60,6 +60,10 @@ STATES = {
 }
 
 
+# Kinds whose file has words (docs/languages.md); started from a page in its language.
+SPEAKING_KINDS = ("matrix", "annual", "funding", "proposal")
+
+
 def settings_of(request: AnyRequest) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -76,7 +80,8 @@ def direct_url(kind: str, params: dict[str, Any]) -> str | None:
     if kind == "funding":
         return f"/api/v1/reports/funding.{params.get('format') or 'xlsx'}{qs}"
     if kind == "proposal" and isinstance(params.get("id"), int):
-        return f"/api/v1/proposals/{params['id']}.xlsx"
+        lang = f"?lang={params['lang']}" if params.get("lang") else ""
+        return f"/api/v1/proposals/{params['id']}.xlsx{lang}"
     return None
 
 
@@ -135,6 +140,8 @@ async def start_job(request: AnyRequest) -> Response[Any]:
         return _problem_page(request, InvalidInput.of("params", f"not JSON: {exc}"), kind)
     except InvalidInput as exc:
         return _problem_page(request, exc, kind)
+    if kind in SPEAKING_KINDS:
+        params.setdefault("lang", current_language.get())  # the file speaks the page's language
     if not await worker_running(request):
         direct = direct_url(kind, params)
         if direct is not None:

@@ -13,9 +13,10 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from reports.matrix import NO_TYPE, Matrix, MatrixFilters, build_matrix
+from reports.translated import translate_matrix
 from ta_manager.accounts.roles import STAFF
 from ta_manager.errors import InvalidInput
-from ta_manager.locale import N_
+from ta_manager.locale import N_, current_language
 from ta_manager.ui import choices
 from ta_manager.ui.forms import Errors, errors_from
 from ta_manager.ui.pages import AnyRequest, render
@@ -98,7 +99,7 @@ async def matrix_page(request: AnyRequest, view: FromQuery[str] = "areas") -> Te
     summary: dict[str, Any] = {}
     if not errors:
         try:
-            m = await build_matrix(filters)
+            m = await translate_matrix(await build_matrix(filters), current_language.get())
             data = grid(m, view == "types")
             summary = {k: v.to_dicts() for k, v in m.summaries.items()}
         except InvalidInput as exc:
@@ -144,7 +145,7 @@ async def matrix_cell(
             activity_to=base.activity_to,
         )
         try:
-            m = await build_matrix(filters)
+            m = await translate_matrix(await build_matrix(filters), current_language.get())
         except InvalidInput as exc:
             errors = errors_from(exc)
         else:

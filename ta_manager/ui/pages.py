@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
-from babel import Locale, UnknownLocaleError
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -33,7 +32,15 @@ from ta_manager.accounts.roles import (
 )
 from ta_manager.accounts.users import Account
 from ta_manager.errors import DomainError, NotFound
-from ta_manager.locale import N_, available_languages, current_language, gettext
+from ta_manager.locale import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    UnknownLanguage,
+    choose_language,
+    current_language,
+    gettext,
+)
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -78,23 +85,26 @@ def can_edit(request: AnyRequest) -> bool:
 
 
 def pick_language(request: AnyRequest) -> str:
-    """The best catalogue for the browser's Accept-Language (English when none fits)."""
-    offered = available_languages()
-    wanted = [
-        part.split(";")[0].strip().replace("-", "_")
-        for part in request.headers.get("accept-language", "").split(",")
-        if part.strip()
-    ]
+    """The page's language: ?lang=, the account's preference, Accept-Language, English
+    (ta_manager.locale.choose_language). An unknown ?lang= is ignored on pages."""
+    account = request.scope.get("user")
+    preferred = getattr(account, "language", None)
+    header = request.headers.get("accept-language")
     try:
-        found = Locale.negotiate(wanted, offered) if wanted else None
-    except (UnknownLocaleError, ValueError):
-        found = None
-    return str(found) if found else offered[0] if offered else "en"
+        return choose_language(request.query_params.get("lang"), preferred, header)
+    except UnknownLanguage:
+        return choose_language(None, preferred, header)
 
 
-def before_request(request: AnyRequest) -> None:
+async def before_request(request: AnyRequest) -> None:
     """Each page is rendered in the language of its request."""
     current_language.set(pick_language(request))
+
+
+def _without_lang(request: AnyRequest) -> str:
+    """This page's address without ?lang= (where the language switch comes back to)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + ("?" + urlencode(kept) if kept else "")
 
 
 def context(request: AnyRequest, **values: Any) -> dict[str, Any]:
@@ -110,6 +120,8 @@ def context(request: AnyRequest, **values: Any) -> dict[str, Any]:
         ),
         "csrf_token": csrf.session_token(request) or "",
         "lang": current_language.get(),
+        "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES],
+        "here": _without_lang(request),
         "params": dict(request.query_params),
         "can_edit": can_edit(request),
         "notice": NOTICES.get(request.query_params.get("done", ""), ""),

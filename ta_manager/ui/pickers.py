@@ -26,12 +26,17 @@ from ta_manager.accounts.roles import EVERYONE
 from ta_manager.activities.duplicates import PLANS
 from ta_manager.activities.service import ActivityFilters, ActivityService
 from ta_manager.errors import NotFound
-from ta_manager.locale import gettext
+from ta_manager.locale import current_language, gettext
 from ta_manager.needs.service import NeedService
 from ta_manager.projects.service import ProjectService
 from ta_manager.records.service import RecordService
 from ta_manager.reference import services as refsvc
-from ta_manager.reference.country_names import StateMatch, StateNameError, state_names
+from ta_manager.reference.country_names import (
+    StateMatch,
+    StateNameError,
+    state_name,
+    state_names,
+)
 from ta_manager.ui.forms import split_values
 from ta_manager.ui.pages import NEED_READERS, AnyRequest, may, render
 
@@ -55,8 +60,8 @@ class Picker:
 PICKERS: dict[str, Picker] = {
     "countries": Picker(
         refsvc.CountryService(),
-        lambda r: r["name"],
-        lambda r: f"{r['iso3']} · {r['name']}",
+        lambda r: state_name(r, current_language.get()),
+        lambda r: f"{r['iso3']} · {state_name(r, current_language.get())}",
         shared=True,
     ),
     "organizations": Picker(refsvc.OrganizationService(), lambda r: r["code"], lambda r: r["name"]),

@@ -16,6 +16,7 @@ from ta_manager.ui import (
     funding,
     imports,
     jobs,
+    language,
     matrix,
     needs,
     pickers,
@@ -45,6 +46,7 @@ def ui_router() -> Router:
         *states.ROUTES,
         *admin.ROUTES,
         *sources.ROUTES,
+        *language.ROUTES,
     ]
     return Router(
         path="/",

@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from ta_manager.locale import RequestTranslations, current_language, gettext
 from ta_manager.records.partial_dates import NotADate, PartialDate
 from ta_manager.records.sources import format_one
+from ta_manager.reference.un_states import by_iso3
 from ta_manager.ui.choices import LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -109,6 +110,24 @@ def label(value: Any) -> str:
     return gettext(LABELS[text]) if text in LABELS else text.replace("_", " ")
 
 
+def state(value: Any) -> str:
+    """A State's ISO-3 code as its UN name in the request's language: 'BEN' -> 'Bénin (BEN)'
+    in French (the code itself when it is not a UN entry)."""
+    if value in (None, ""):
+        return "—"
+    code = str(value)
+    entry = by_iso3().get(code.upper())
+    if entry is None:
+        return code
+    lang = current_language.get()
+    name = entry.names.get(lang) or entry.names.get("en") or code
+    return f"{name} ({code})"
+
+
+def states(values: Any) -> str:
+    return ", ".join(state(v) for v in values or []) or "—"
+
+
 def query(params: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters changed (for paging and sorting)."""
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "", [])}
@@ -133,6 +152,8 @@ def environment() -> Environment:
         partial=partial,
         dates=dates,
         citation=citation,
+        state=state,
+        states=states,
     )
     env.globals.update(query=query)
     return env
