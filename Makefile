@@ -9,8 +9,12 @@ STAMP  := $(VENV)/.installed
 # Runtime and development tools are locked apart, with hashes (requirements.lock: what the
 # service runs on, all the Docker image installs; requirements-dev.lock: that plus the test,
 # lint and type tools, at the same versions). A checkout installs both.
+PIP_VERSION := 26.3
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# The pip a new venv ships with (23.x on Python 3.11) refuses hashed locks that hold a
+	@# requirement with extras (piccolo's pydantic[email]); a current pip installs them.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
 		-r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
