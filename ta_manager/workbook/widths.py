@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from itertools import islice
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -115,11 +116,12 @@ def fit(
     maximum: float = MAX_TEXT_WIDTH,
 ) -> tuple[float, bool]:
     """(width, wraps): the width for a column and whether its longest values must wrap."""
-    widest = 0.0
-    for n, value in enumerate(values):
-        if n >= SAMPLE_ROWS:
-            break
-        widest = max(widest, value_width(value, kind))
+    sample = list(islice(values, SAMPLE_ROWS))
+    if kind == "text":
+        widest = _widest_text(sample, maximum - PADDING)
+    else:  # each distinct value measured once (typed: 1, 1.0 and True show differently)
+        distinct = {(v.__class__, v) for v in sample if v is not None}
+        widest = max((value_width(v, kind) for _, v in distinct), default=0.0)
     if kind == "date":
         widest = max(widest, DATE_WIDTH)
     content = widest + PADDING if widest else 0.0
@@ -129,3 +131,17 @@ def fit(
         return math.ceil(width), False
     wraps = width > maximum
     return math.ceil(min(width, maximum)), wraps
+
+
+def _widest_text(sample: list[Any], limit: float) -> float:
+    """The widest value of a text column, as `value_width` measures it, looking only at the
+    values that could be the widest: distinct texts from the longest down, until no shorter
+    one can be wider (a character is at most 2 units) or one is past `limit` (the column
+    wraps at its maximum then, whatever the others)."""
+    texts = {v for v in sample if v.__class__ is str}
+    widest = max((value_width(v) for v in sample if v.__class__ is not str), default=0.0)
+    for text in sorted(texts, key=len, reverse=True):
+        if 2.0 * len(text) <= widest or widest > limit:
+            break
+        widest = max(widest, longest_line(text))
+    return widest
