@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from itertools import islice
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 MIN_WIDTH = 6.0
