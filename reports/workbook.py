@@ -357,9 +357,12 @@ class ReportWorkbook:
                 if len(v) > room:  # a text shorter than the column fits on one line
                     if len(v) > MAX_TEXT:
                         plain = False
-                    needed = sum(
-                        max(1, ceil(text_width(part) / per_line)) for part in v.split("\n")
-                    )
+                    if "\n" in v:
+                        needed = sum(
+                            max(1, ceil(text_width(part) / per_line)) for part in v.split("\n")
+                        )
+                    else:  # one paragraph (v is not empty: at least a line)
+                        needed = ceil(text_width(v) / per_line)
                     if needed > lines:
                         lines = needed
             if lines > 1:
