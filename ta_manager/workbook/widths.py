@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -44,6 +45,7 @@ class _Classes(dict[int, str]):
 _CLASSES = _Classes()
 
 
+@lru_cache(maxsize=1 << 16)  # report columns repeat their values (names, places, States)
 def text_width(text: str) -> float:
     """Approximate width of one line of text in character units (capitals and digits are a
     little wider than the average letter; wide characters count double)."""
