@@ -76,6 +76,10 @@ def _text(value: str) -> str:
     return value if len(value) <= MAX_TEXT else value[:MAX_TEXT]
 
 
+# Values the binding takes as they are (exact classes; anything else goes through _cell).
+_AS_IS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
         return _text(value)
@@ -263,7 +267,10 @@ class Worksheet:
 
     def write_row(self, row: int, col: int, values: Iterable[Any], fmt: Any = None) -> None:
         """Like xlsxwriter's: each value written by its type, None leaving the cell empty."""
-        cells = [_cell(v) for v in values]
+        cells = [
+            v if v.__class__ in _AS_IS or (v.__class__ is str and len(v) <= MAX_TEXT) else _cell(v)
+            for v in values
+        ]
         if fmt is None:
             self.sheet.write_row(row, col, cells)
         else:
@@ -291,6 +298,10 @@ class Worksheet:
         fmt: Any = None,
         options: dict[str, Any] | None = None,
     ) -> None:
+        if options is None and fmt is None:  # a table row's height: the usual call
+            if height is not None:
+                self.sheet.set_row_height(row, height)
+            return
         o = _options("set_row", options, {"level", "hidden"})
         if height is not None:
             self.sheet.set_row_height(row, height)

@@ -332,25 +332,49 @@ class ReportWorkbook:
         self.header_row(ws, 0, columns)
         ws.freeze_panes(1, key_columns)
         writers = [self.cell_writer(col.kind) for col in columns]
-        wrapping = [(c, sizes[c]) for c, col in enumerate(columns) if col.kind == "text"]
+        # Per text column: the length past which its text may wrap, and a line's width.
+        wrapping = [
+            (c, sizes[c] - 2, max(sizes[c] - 2, 1))
+            for c, col in enumerate(columns)
+            if col.kind == "text"
+        ]
         sums = [0.0 for _ in columns]
         totalled = [c for c, col in enumerate(columns) if col.total]
         write_row = ws.write_row
+        text_width = widths.text_width
+        ceil = math.ceil
         n = 0
         for n, values in enumerate(chain(head, it), start=1):
-            lines = self._lines(values, wrapping)
+            # One pass over the text cells: the lines of the tallest wrapped text, and
+            # whether any needs a quote prefix (or a cut) rather than a plain write_row.
+            lines, plain = 1, True
+            for c, room, per_line in wrapping:
+                v = values[c]
+                if v.__class__ is not str or not v:
+                    continue
+                if v[0] in FORMULA_CHARS:
+                    plain = False
+                if len(v) > room:  # a text shorter than the column fits on one line
+                    if len(v) > MAX_TEXT:
+                        plain = False
+                    if "\n" in v:
+                        needed = sum(
+                            max(1, ceil(text_width(part) / per_line)) for part in v.split("\n")
+                        )
+                    else:  # one paragraph (v is not empty: at least a line)
+                        needed = ceil(text_width(v) / per_line)
+                    if needed > lines:
+                        lines = needed
             if lines > 1:
                 ws.set_row(n, LINE_HEIGHT * lines + 2)
             for c in totalled:
                 if values[c] is not None:
                     sums[c] += float(values[c])
-            if any(
-                v.__class__ is str and (v[:1] in FORMULA_CHARS or len(v) > MAX_TEXT) for v in values
-            ):
+            if plain:
+                write_row(n, 0, values)  # types: str, numbers, Decimal, dates, None
+            else:
                 for c, write in enumerate(writers):  # quote-prefix (or cut) the text
                     write(ws, n, c, values[c])
-            else:
-                write_row(n, 0, values)  # types: str, numbers, Decimal, dates, None
             if progress is not None and n % 5000 == 0:
                 progress(name, n, total)
         ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
@@ -361,20 +385,6 @@ class ReportWorkbook:
         if progress is not None:
             progress(name, n, total)
         return n
-
-    @staticmethod
-    def _lines(values: Sequence[Any], wrapping: Sequence[tuple[int, float]]) -> int:
-        """Lines the tallest wrapped text of a row takes."""
-        most = 1
-        for c, width in wrapping:
-            v = values[c]
-            if v.__class__ is str and len(v) > width - 2:
-                per_line = max(width - 2, 1)
-                lines = sum(
-                    max(1, math.ceil(widths.text_width(part) / per_line)) for part in v.split("\n")
-                )
-                most = max(most, lines)
-        return most
 
     def _subtotals(
         self,
