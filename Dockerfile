@@ -2,7 +2,7 @@ FROM python:3.11-slim
 WORKDIR /srv
 COPY requirements.lock pyproject.toml README.md ./
 # Runtime dependencies only (requirements-dev.lock adds the test and lint tools).
-RUN pip install --no-cache-dir pip==26.3 \
+RUN pip install --no-cache-dir pip==26.3 setuptools==80.9.0 \
     && pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY ta_manager ta_manager
 COPY migrations migrations

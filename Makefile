@@ -10,11 +10,14 @@ STAMP  := $(VENV)/.installed
 # service runs on, all the Docker image installs; requirements-dev.lock: that plus the test,
 # lint and type tools, at the same versions). A checkout installs both.
 PIP_VERSION := 26.3
+SETUPTOOLS_VERSION := 80.9.0
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# The pip a new venv ships with (23.x on Python 3.11) refuses hashed locks that hold a
-	@# requirement with extras (piccolo's pydantic[email]); a current pip installs them.
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
+	@# requirement with extras (piccolo's pydantic[email]); a current pip installs them. The
+	@# editable install builds without isolation: setuptools >= 70.1 (bdist_wheel built in).
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)" \
+		"setuptools==$(SETUPTOOLS_VERSION)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
 		-r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
