@@ -20,7 +20,7 @@ from ta_manager.records import references as R
 from ta_manager.ui import choices
 from ta_manager.ui.forms import Field, errors_from, shown
 from ta_manager.ui.pages import AnyRequest, may, redirect, render
-from ta_manager.ui.records import listing, save
+from ta_manager.ui.records import form_page, listing, save
 
 SERVICE = ActivityService()
 
@@ -154,18 +154,8 @@ async def _form(
     stale: list[dict[str, Any]] | None = None,
     version: int | None = None,
 ) -> Template:
-    return render(
-        request,
-        "activities/form.html",
-        fragment="activities/partials/form.html",
-        status=status,
-        fields=FIELDS,
-        raw=raw,
-        errors=errors,
-        record=record,
-        version=version if version is not None else (record or {}).get("version"),
-        stale=stale,
-        choices=await choices.load(CHOICES),
+    return await form_page(
+        request, "activities", FIELDS, CHOICES, raw, errors, record, status, stale, version
     )
 
 

@@ -22,7 +22,7 @@ from ta_manager.needs.service import NeedFilters, NeedService
 from ta_manager.ui import choices
 from ta_manager.ui.forms import Errors, Field, errors_from, shown
 from ta_manager.ui.pages import NEED_READERS, NOTICES, AnyRequest, is_htmx, may, redirect, render
-from ta_manager.ui.records import listing, save
+from ta_manager.ui.records import form_page, listing, save
 
 SERVICE = NeedService()
 
@@ -84,18 +84,8 @@ async def _form(
     stale: list[dict[str, Any]] | None = None,
     version: int | None = None,
 ) -> Template:
-    return render(
-        request,
-        "needs/form.html",
-        fragment="needs/partials/form.html",
-        status=status,
-        fields=FIELDS,
-        raw=raw,
-        errors=errors,
-        record=record,
-        version=version if version is not None else (record or {}).get("version"),
-        stale=stale,
-        choices=await choices.load(CHOICES),
+    return await form_page(
+        request, "needs", FIELDS, CHOICES, raw, errors, record, status, stale, version
     )
 
 

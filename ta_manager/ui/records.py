@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from litestar.response import Template
 
 from ta_manager.accounts.assignments import within_assignment
 from ta_manager.accounts.donor_view import reader_for
@@ -20,8 +21,9 @@ from ta_manager.errors import DomainError, InvalidInput, StaleVersion
 from ta_manager.locale import gettext
 from ta_manager.records.filters import split_values
 from ta_manager.records.service import Page, RecordService
+from ta_manager.ui import choices
 from ta_manager.ui.forms import Errors, Field, changed_only, convert, errors_from, read_form
-from ta_manager.ui.pages import AnyRequest
+from ta_manager.ui.pages import AnyRequest, render
 
 PAGE_SIZE = 25
 
@@ -190,3 +192,32 @@ async def changes_since(resource: str, record_id: int, version: int) -> list[dic
 
 def int_or_none(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
+
+
+async def form_page(
+    request: AnyRequest,
+    area: str,
+    fields: list[Field],
+    choice_lists: set[str],
+    raw: dict[str, Any],
+    errors: Errors,
+    record: dict[str, Any] | None = None,
+    status: int = 200,
+    stale: list[dict[str, Any]] | None = None,
+    version: int | None = None,
+) -> Template:
+    """A record's new/edit form (`<area>/form.html`, its htmx fragment beside it), with the
+    version the edit is based on: the record's unless a stale edit names another."""
+    return render(
+        request,
+        f"{area}/form.html",
+        fragment=f"{area}/partials/form.html",
+        status=status,
+        fields=fields,
+        raw=raw,
+        errors=errors,
+        record=record,
+        version=version if version is not None else (record or {}).get("version"),
+        stale=stale,
+        choices=await choices.load(choice_lists),
+    )
