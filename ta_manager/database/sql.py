@@ -71,3 +71,17 @@ async def copy_records(
     """Bulk load with COPY: two orders of magnitude faster than INSERTs for large sets."""
     async with connection() as conn:
         await conn.copy_records_to_table(table, records=records, columns=list(columns))
+
+
+async def copy_csv(query: str, *args: Any) -> bytes:
+    """The rows of `query` as CSV with a header (COPY ... TO STDOUT): for set-based reads
+    parsed by polars, an order of magnitude cheaper than rows decoded into Python objects.
+    NULL is an unquoted empty field, an empty text a quoted one ("")."""
+    chunks: list[bytes] = []
+
+    async def sink(chunk: bytes) -> None:
+        chunks.append(chunk)
+
+    async with connection() as conn:
+        await conn.copy_from_query(query, *args, output=sink, format="csv", header=True)
+    return b"".join(chunks)
