@@ -87,13 +87,19 @@ async def run_report(
 
     await _connect(dsn)
     captured: list[tuple[str, tuple[Any, ...]]] = []
-    fetch = sql.fetch
+    fetch, copy_csv = sql.fetch, sql.copy_csv
 
     async def recording_fetch(query: str, *args: Any) -> Any:
         captured.append((query, args))
         return await fetch(query, *args)
 
+    async def recording_copy(query: str, *args: Any) -> bytes:
+        captured.append((query, args))
+        return await copy_csv(query, *args)
+
+    # Reports read rows (sql.fetch) and frames (sql.copy_csv, reports/frames.py).
     sql.fetch = recording_fetch
+    sql.copy_csv = recording_copy
     kind, args = CASES[case]
     import reports.exports  # noqa: F401  (a server has its modules loaded: not timed)
 
@@ -233,7 +239,7 @@ def compare_writer(writer: str, n: int, target: Path) -> dict[str, Any]:
             ws.append(row)
         book.save(target)
     else:
-        _raw_xlsx([("rows", [list(r) for r in rows])], target)
+        _raw_xlsx([("rows", [list(r) for r in rows])], target, "xlsxwriter")
     return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
