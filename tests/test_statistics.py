@@ -6,6 +6,7 @@ import pytest
 
 from importers.service import import_file
 from ta_manager.database import sql, statistics
+from ta_manager.database.migrate import migrate
 from ta_manager.demo.loader import load_demo
 from ta_manager.demo.synthetic import generate
 from tests.fixtures.workbooks import csv_bytes
@@ -60,3 +61,36 @@ async def test_the_demo_loader_analyses_the_database() -> None:
     before = await _analyses("activity")
     await load_demo()
     assert await _analyses("activity") == before + 1
+
+
+async def _reltuples(table: str) -> float:
+    return float(
+        await sql.fetchval("SELECT reltuples FROM pg_class WHERE oid = $1::regclass", table)
+    )
+
+
+async def test_tables_never_analysed_are_analysed_and_then_planned_as_empty() -> None:
+    await sql.execute("DROP TABLE IF EXISTS statistics_probe")
+    await sql.execute("CREATE TABLE statistics_probe (id int)")
+    try:
+        assert await _reltuples("statistics_probe") < 0  # never analysed: planned as 10 pages
+        plan = await sql.fetchval("EXPLAIN (FORMAT JSON) SELECT * FROM statistics_probe")
+        assert '"Plan Rows": 2550' in plan  # PostgreSQL's guess for a never-analysed table
+        assert "statistics_probe" in await statistics.analyze_never_analysed()
+        assert await _reltuples("statistics_probe") == 0
+        plan = await sql.fetchval("EXPLAIN (FORMAT JSON) SELECT * FROM statistics_probe")
+        assert '"Plan Rows": 1' in plan
+        # Analysed tables are left alone: a second call has nothing to do.
+        assert "statistics_probe" not in await statistics.analyze_never_analysed()
+    finally:
+        await sql.execute("DROP TABLE statistics_probe")
+
+
+async def test_migrate_leaves_no_table_unanalysed() -> None:
+    count = (
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind = 'r' AND c.reltuples < 0 AND n.nspname = current_schema()"
+    )
+    assert await sql.fetchval(count) > 0  # each test's TRUNCATE forgets the statistics
+    await migrate()  # nothing pending: it still analyses what was never analysed
+    assert await sql.fetchval(count) == 0

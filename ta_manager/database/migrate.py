@@ -23,3 +23,8 @@ async def migrate(quiet: bool = True, upto: str | None = None) -> None:
         result = await run_forwards(app_name="ta_manager", migration_id=upto or "all")
     if not result.success:
         raise MigrationFailed(result.message or sink.getvalue())
+    # New tables are never analysed until autovacuum gets round to them; an empty one is
+    # then planned as 10 pages of rows (ta_manager/database/statistics.py).
+    from ta_manager.database.statistics import analyze_never_analysed
+
+    await analyze_never_analysed()

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ta_manager.database import sql
-from ta_manager.database.statistics import analyze
+from ta_manager.database.statistics import analyze, analyze_never_analysed
 
 CURRENCIES = ("USD", "EUR", "GBP", "NOK", "CAD", "SEK")
 BASE_RATE = {"EUR": 1.35, "GBP": 1.7, "NOK": 0.17, "CAD": 0.95, "SEK": 0.15}
@@ -310,6 +310,7 @@ async def generate(scale: int, seed: int) -> dict[str, int]:
             ]
         )
         await analyze(written)
+        await analyze_never_analysed()
     return {
         "activities": scale,
         "needs": n_needs,
