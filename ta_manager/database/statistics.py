@@ -53,14 +53,19 @@ async def analyze_all() -> None:
     await sql.execute("ANALYZE")
 
 
-async def analyze_never_analysed() -> list[str]:
-    """ANALYZE the current schema's tables that have never been analysed; returns them."""
+async def never_analysed() -> list[str]:
+    """The current schema's tables PostgreSQL has never analysed (reltuples is -1)."""
     rows = await sql.fetch(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE c.relkind = 'r' AND c.reltuples < 0 AND n.nspname = current_schema()"
         " ORDER BY c.relname"
     )
-    return await analyze(r["relname"] for r in rows)
+    return [r["relname"] for r in rows]
+
+
+async def analyze_never_analysed() -> list[str]:
+    """ANALYZE the current schema's tables that have never been analysed; returns them."""
+    return await analyze(await never_analysed())
 
 
 async def analyze_if_large(rows_written: int, tables: Iterable[str]) -> list[str]:
