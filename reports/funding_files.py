@@ -195,16 +195,7 @@ def write_funding(
         return gettext(message, lang, **values)
 
     title = t("Donor funding export") + (f": {f.donor['name']}" if f.donor else "")
-    # The all-donors export totals its donors (formulas with stored results: xlsxwriter).
-    book = ReportWorkbook(
-        target,
-        title,
-        f.filters,
-        f.as_of,
-        notes=[t(n) for n in NOTES],
-        lang=lang,
-        totals=f.donor is None,
-    )
+    book = ReportWorkbook(target, title, f.filters, f.as_of, notes=[t(n) for n in NOTES], lang=lang)
 
     # One donor's export is its own total; the all-donors export totals below its table.
     summary = TOTAL_COLUMNS if f.donor is None else [replace(c, total=False) for c in TOTAL_COLUMNS]

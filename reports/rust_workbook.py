@@ -45,9 +45,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
 import rvgsrust_xlsxwriter as rx
+
+from reports import formula_results
 
 MAX_TEXT = 32_767  # Excel's limit for one cell
 _ALIGN = ("left", "center", "right", "fill", "justify", "center_across", "distributed")
@@ -218,6 +221,8 @@ class Worksheet:
         self.sheet = sheet
         self.in_memory = in_memory
         self._write = sheet.write
+        # Formula results to store once the file is written (reports/formula_results.py).
+        self.results: dict[tuple[int, int], float | int] = {}
 
     # cells ---------------------------------------------------------------------------
     def write(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
@@ -259,10 +264,11 @@ class Worksheet:
     def write_formula(
         self, row: int, col: int, formula: str, fmt: Any = None, value: Any = None
     ) -> None:
-        """`value` (xlsxwriter's cached result) is not written: rust_xlsxwriter stores no
-        result and marks the file to be recalculated on opening, which Excel and LibreOffice
-        do (the totals below the report tables: tests/test_outputs_print.py prints them)."""
-        del value
+        """`value` is the result stored with the formula, as xlsxwriter stores it: the
+        binding writes 0, which LibreOffice shows and readers read, so the value is put in
+        the file once it is closed (Workbook.close). Excel recalculates on opening."""
+        if value is not None:
+            self.results[(row, col)] = value
         self.sheet.write_formula(row, col, formula, fmt)
 
     def write_row(self, row: int, col: int, values: Iterable[Any], fmt: Any = None) -> None:
@@ -537,6 +543,8 @@ class Workbook:
         # reports/workbook.py's options (constant_memory, strings_to_* off, remove_timezone)
         # are how rvgsrust writes anyway; constant memory is chosen per sheet.
         self.book = rx.Workbook(target)
+        self.target = Path(target)
+        self.sheets: dict[str, Worksheet] = {}
 
     def add_format(self, props: dict[str, Any] | None = None) -> Any:
         p = props or {}
@@ -549,7 +557,9 @@ class Workbook:
         return f
 
     def add_worksheet(self, name: str, in_memory: bool = False) -> Worksheet:
-        return Worksheet(self.book.add_worksheet(name, constant_memory=not in_memory), in_memory)
+        sheet = Worksheet(self.book.add_worksheet(name, constant_memory=not in_memory), in_memory)
+        self.sheets[name] = sheet
+        return sheet
 
     def add_chart(self, options: dict[str, Any]) -> Chart:
         """xlsxwriter's {"type": "column", "subtype": "stacked"} is rvgsrust's
@@ -567,3 +577,6 @@ class Workbook:
 
     def close(self) -> None:
         self.book.close()
+        formula_results.store_results(
+            self.target, {name: sheet.results for name, sheet in self.sheets.items()}
+        )

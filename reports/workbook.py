@@ -84,16 +84,11 @@ class ReportWorkbook:
         as_of: dt.datetime,
         notes: Sequence[str] = (),
         lang: str = "en",
-        totals: bool = False,
     ) -> None:
         self.lang = lang
         self.title = title  # titles, sheet names and notes come translated by the caller
         self.filters = dict(filters)
         self.writer = get_settings().report_writer if RUST_WRITER else "xlsxwriter"
-        if totals:
-            # Totals are formulas with their result stored: LibreOffice shows a stored result
-            # rather than recalculating on opening, and the Rust binding cannot store one.
-            self.writer = "xlsxwriter"
         opened: Any = xlsxwriter.Workbook
         if self.writer == "rust":
             from reports import rust_workbook

@@ -97,7 +97,7 @@ async def test_every_report_has_the_same_cells_with_both_writers(
                 AnnualFilters(date_from=dt.date(2005, 1, 1), date_to=dt.date(2012, 12, 31))
             ),
         ),
-        # (the all-donors export stores its totals' results: written with xlsxwriter)
+        # (the all-donors export's totals are formulas with their results stored)
         "funding-all": (write_funding, await build_funding(None)),
         "funding-NOR": (write_funding, await build_funding("NOR")),
     }
