@@ -3,7 +3,6 @@ sheet per priority area listing its activities in date order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +232,7 @@ def _charts(
     ws.insert_chart(place, CHART_COLUMN, chart)
 
 
-def _rows(df: pl.DataFrame, lang: str) -> Iterator[tuple[Any, ...]]:
+def _rows(df: pl.DataFrame, lang: str) -> pl.DataFrame:
     place = pl.concat_str(
         pl.when(pl.col("venue_city") != "").then(pl.col("venue_city")),
         pl.col("venue_country"),
@@ -241,7 +240,7 @@ def _rows(df: pl.DataFrame, lang: str) -> Iterator[tuple[Any, ...]]:
         ignore_nulls=True,
     )
     status, scope = labels("activity_status", lang), labels("scope", lang)
-    yield from df.select(
+    return df.select(
         "code",
         "title",
         "type_name",
@@ -263,7 +262,7 @@ def _rows(df: pl.DataFrame, lang: str) -> Iterator[tuple[Any, ...]]:
         "delivers",
         "also_reported_as",
         "sources",
-    ).iter_rows()
+    )
 
 
 def write_annual(

@@ -220,7 +220,7 @@ def write_funding(
         (N_("Projects"), PROJECT_COLUMNS, projects),
         (N_("Funding needs"), FUNDING_NEED_COLUMNS, needs),
     ]:
-        book.table(t(name), columns, df.iter_rows(), progress, df.height)
+        book.table(t(name), columns, df, progress)
     book.close()
 
 

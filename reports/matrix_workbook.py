@@ -6,7 +6,6 @@ assistance type names, coverage, statuses, dates); codes keep their own narrow c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +195,7 @@ def _grid(
     book.page(ws, sum(column_widths), key_columns=3)
 
 
-def _need_rows(m: Matrix, lang: str) -> Iterator[tuple[Any, ...]]:
+def _need_rows(m: Matrix, lang: str) -> pl.DataFrame:
     coverage = labels("coverage", lang)
     status = labels("need_status", lang)
     df = _in_language(m.needs, _state_names(m, lang), lang).with_columns(
@@ -208,7 +207,7 @@ def _need_rows(m: Matrix, lang: str) -> Iterator[tuple[Any, ...]]:
         pl.col("stated").map_elements(lambda s: as_given(s, lang), return_dtype=pl.String),
         pl.coalesce("assistance_type_name", pl.lit("")).alias("type_words"),
     )
-    yield from df.select(
+    return df.select(
         "country_name",
         "iso3",
         "code",
@@ -229,16 +228,16 @@ def _need_rows(m: Matrix, lang: str) -> Iterator[tuple[Any, ...]]:
         "need_status",
         pl.format("{} ({})", "region_name", "region_code"),
         "sources",
-    ).iter_rows()
+    )
 
 
-def _activity_rows(m: Matrix, lang: str) -> Iterator[tuple[Any, ...]]:
+def _activity_rows(m: Matrix, lang: str) -> pl.DataFrame:
     needs = _in_language(m.needs, _state_names(m, lang), lang).select(
         "need_id", "code", "country_name", "priority_area", "assistance_type_name"
     )
     joined = m.activities.join(needs, on="need_id", how="left")
     relation, status, scope = (labels(k, lang) for k in ("relation", "activity_status", "scope"))
-    yield from joined.select(
+    return joined.select(
         "code",
         "country_name",
         "priority_area",
@@ -251,15 +250,15 @@ def _activity_rows(m: Matrix, lang: str) -> Iterator[tuple[Any, ...]]:
         "ends_on",
         pl.col("activity_status").replace_strict(status, default=pl.col("activity_status")),
         pl.col("scope").replace_strict(scope, default=pl.col("scope")),
-    ).iter_rows()
+    )
 
 
-def _regional_rows(m: Matrix, lang: str) -> Iterator[tuple[Any, ...]]:
+def _regional_rows(m: Matrix, lang: str) -> pl.DataFrame | list[tuple[Any, ...]]:
     if m.regional is None:
-        return
+        return []
     status, scope = labels("activity_status", lang), labels("scope", lang)
     df = m.regional
-    yield from df.select(
+    return df.select(
         pl.format("{} ({})", "region_name", "region_code"),
         "activity_code",
         "title",
@@ -273,7 +272,7 @@ def _regional_rows(m: Matrix, lang: str) -> Iterator[tuple[Any, ...]]:
         "state_count",
         "answers_needs",
         "candidate_for",
-    ).iter_rows()
+    )
 
 
 def _summary(book: ReportWorkbook, m: Matrix) -> None:

@@ -27,7 +27,8 @@ documentation says what each does):
 
 Differences it evens out: formats are built from xlsxwriter's property dicts; text longer
 than Excel's 32,767 characters is cut there (as xlsxwriter does, instead of refusing the
-cell); dates and datetimes go through the date writers; a chart's ranges are given as
+cell); dates and datetimes are written as Excel's day numbers, as xlsxwriter writes
+them, so that they take their column's date format (excel_day); a chart's ranges are given as
 [sheet, first_row, first_col, last_row, last_col] like xlsxwriter's; xlsxwriter's table
 style names ("Table Style Medium 9") and validation criteria ("between", ">=") are
 translated. A small sheet with outline levels (the matrix grids) or charts beside its rows
@@ -80,7 +81,22 @@ def _text(value: str) -> str:
 
 
 # Values the binding takes as they are (exact classes; anything else goes through _cell).
-_AS_IS = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+_AS_IS = frozenset({int, float, bool, type(None)})
+_EXCEL_EPOCH = dt.datetime(1899, 12, 31)
+
+
+def excel_day(value: dt.date) -> float:
+    """A date or time as Excel's day number, as xlsxwriter writes it (a time zone dropped,
+    as with its remove_timezone; its rule for the days before 1 March 1900, Excel's
+    leap-year bug, included). Written as a number, a date takes the format of its cell or
+    else its column's — the binding's own date writers would give it `yyyy-mm-dd`
+    instead of the column's date in the workbook's language."""
+    if isinstance(value, dt.datetime):
+        delta = value.replace(tzinfo=None) - _EXCEL_EPOCH
+    else:
+        delta = dt.datetime(value.year, value.month, value.day) - _EXCEL_EPOCH
+    day = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return day + 1 if day > 59 else day
 
 
 def _cell(value: Any) -> Any:
@@ -88,6 +104,8 @@ def _cell(value: Any) -> Any:
         return _text(value)
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, dt.date):
+        return excel_day(value)
     return value
 
 
@@ -256,10 +274,7 @@ class Worksheet:
             self._write(row, col, number, fmt)
 
     def write_datetime(self, row: int, col: int, value: dt.date, fmt: Any = None) -> None:
-        if isinstance(value, dt.datetime):
-            self.sheet.write_datetime_py(row, col, value, fmt)
-        else:
-            self.sheet.write_date_py(row, col, value, fmt)
+        self.write_number(row, col, excel_day(value), fmt)
 
     def write_formula(
         self, row: int, col: int, formula: str, fmt: Any = None, value: Any = None
@@ -281,6 +296,13 @@ class Worksheet:
             self.sheet.write_row(row, col, cells)
         else:
             self.sheet.write_row(row, col, cells, fmt)
+
+    def write_frame(self, row: int, col: int, frame: Any) -> None:
+        """The rows of a polars frame from (row, col) in one call (Arrow, no Python per
+        cell); nulls are left empty as write_row leaves None. The caller gives only
+        strings (already cut and safe) and numbers (dates as excel_day numbers):
+        reports/table_sheet.py."""
+        self.sheet.write_dataframe(row, col, frame, write_header=False)
 
     def merge_range(
         self, first_row: int, first_col: int, last_row: int, last_col: int, data: Any, fmt: Any

@@ -22,55 +22,29 @@ import datetime as dt
 import importlib.util
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+import polars as pl
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 
+from reports import table_sheet
+from reports.table_sheet import FORMULA_CHARS, LINE_HEIGHT, MAX_TEXT, Column, Kind, Progress
 from ta_manager.locale import formats, gettext
 from ta_manager.settings import get_settings
-from ta_manager.spreadsheet_text import FORMULA_TRIGGERS, starts_formula
+from ta_manager.spreadsheet_text import starts_formula
 from ta_manager.workbook import style, widths
 from ta_manager.workbook.sheet_names import sheet_name
-
-Kind = Literal["text", "int", "number", "money", "rate", "date", "percent"]
-# Called as progress(step, done, total) while a report is built; total may grow.
-Progress = Callable[[str, int, int], None]
 
 # rvgsrust-xlsxwriter ships wheels for Linux x86-64, macOS arm64 and Windows x86-64 only
 # (requirements.lock installs it there); elsewhere the reports are written with xlsxwriter.
 RUST_WRITER = importlib.util.find_spec("rvgsrust_xlsxwriter") is not None
 
-FORMULA_CHARS = frozenset(FORMULA_TRIGGERS)  # each trigger is one character
-# Excel keeps at most 32,767 characters in a cell: longer text is cut there (xlsxwriter
-# alone would leave such a cell empty).
-MAX_TEXT = 32_767
 NUMERIC: frozenset[str] = frozenset({"int", "number", "money", "rate", "percent"})
 ABOUT_TEXT_WIDTH = 90.0
-LINE_HEIGHT = 13.0  # points per line of the 10-point font
-# How an Excel SUBTOTAL sums the visible rows of a filtered column.
-SUBTOTAL_SUM = 109
 
 __all__ = ["Column", "Kind", "Progress", "ReportWorkbook", "sheet_name"]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: its header (English, translated when written), the kind of its
-    values, and an upper bound on its width (None: from the content alone)."""
-
-    header: str
-    kind: Kind = "text"
-    width: float | None = None
-    total: bool = False  # a SUBTOTAL formula below the table
-
-    def fit(self, values: Iterable[Any], header: str) -> tuple[float, bool]:
-        maximum = self.width or widths.MAX_TEXT_WIDTH
-        return widths.fit(header, values, self.kind, maximum=maximum)
 
 
 class ReportWorkbook:
@@ -302,106 +276,19 @@ class ReportWorkbook:
         self,
         name: str,
         columns: Sequence[Column],
-        rows: Iterable[Sequence[Any]],
+        rows: Iterable[Sequence[Any]] | pl.DataFrame,
         progress: Progress | None = None,
         total: int = 0,
         key_columns: int = 1,
     ) -> int:
-        """A sheet holding one table; returns the number of data rows written.
+        """A sheet holding one table (reports/table_sheet.py); returns the number of data
+        rows. `rows`: a polars frame (its columns in `columns`' order), or any rows.
 
         The first `key_columns` stay in view and print on every page; a column marked
         `total` gets a SUBTOTAL formula (visible rows) below the filtered range."""
-        ws = self.add_sheet(name)
-        # Widths come from the first rows (read ahead), so that each row is written once,
-        # streamed, with the height its wrapped text needs.
-        it = iter(rows)
-        head = list(islice(it, widths.SAMPLE_ROWS))
-        shown = [self.t(col.header) for col in columns]
-        fitted = [col.fit([r[c] for r in head], shown[c]) for c, col in enumerate(columns)]
-        sizes = [w for w, _ in fitted]
-        for c, col in enumerate(columns):
-            # Cells written without a format of their own take their column's (dates, money,
-            # wrapped text).
-            ws.set_column(c, c, sizes[c], self.formats.get(col.kind))
-        ws.set_row(0, self.header_height(shown, sizes))
-        self.header_row(ws, 0, columns)
-        ws.freeze_panes(1, key_columns)
-        writers = [self.cell_writer(col.kind) for col in columns]
-        # Per text column: the length past which its text may wrap, and a line's width.
-        wrapping = [
-            (c, sizes[c] - 2, max(sizes[c] - 2, 1))
-            for c, col in enumerate(columns)
-            if col.kind == "text"
-        ]
-        sums = [0.0 for _ in columns]
-        totalled = [c for c, col in enumerate(columns) if col.total]
-        write_row = ws.write_row
-        text_width = widths.text_width
-        ceil = math.ceil
-        n = 0
-        for n, values in enumerate(chain(head, it), start=1):
-            # One pass over the text cells: the lines of the tallest wrapped text, and
-            # whether any needs a quote prefix (or a cut) rather than a plain write_row.
-            lines, plain = 1, True
-            for c, room, per_line in wrapping:
-                v = values[c]
-                if v.__class__ is not str or not v:
-                    continue
-                if v[0] in FORMULA_CHARS:
-                    plain = False
-                if len(v) > room:  # a text shorter than the column fits on one line
-                    if len(v) > MAX_TEXT:
-                        plain = False
-                    if "\n" in v:
-                        needed = sum(
-                            max(1, ceil(text_width(part) / per_line)) for part in v.split("\n")
-                        )
-                    else:  # one paragraph (v is not empty: at least a line)
-                        needed = ceil(text_width(v) / per_line)
-                    if needed > lines:
-                        lines = needed
-            if lines > 1:
-                ws.set_row(n, LINE_HEIGHT * lines + 2)
-            for c in totalled:
-                if values[c] is not None:
-                    sums[c] += float(values[c])
-            if plain:
-                write_row(n, 0, values)  # types: str, numbers, Decimal, dates, None
-            else:
-                for c, write in enumerate(writers):  # quote-prefix (or cut) the text
-                    write(ws, n, c, values[c])
-            if progress is not None and n % 5000 == 0:
-                progress(name, n, total)
-        ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
-        if totalled and n:
-            self._subtotals(ws, n, columns, totalled, sums)
-        key_width = sum(sizes[:key_columns])
-        self.page(ws, sum(sizes), key_columns=key_columns if key_width else 0)
-        if progress is not None:
-            progress(name, n, total)
-        return n
-
-    def _subtotals(
-        self,
-        ws: Any,
-        last: int,
-        columns: Sequence[Column],
-        totalled: list[int],
-        sums: list[float],
-    ) -> None:
-        """A total row two rows below the data (outside the autofilter range): SUBTOTAL of
-        the visible rows, so that filtering the table changes the total with it."""
-        row = last + 2
-        ws.write_string(row, 0, self.t("Total (rows shown)"), self.totals["text"])
-        for c in totalled:
-            letter = xl_col_to_name(c)
-            ws.write_formula(
-                row,
-                c,
-                f"=SUBTOTAL({SUBTOTAL_SUM},{letter}2:{letter}{last + 1})",
-                self.totals[columns[c].kind],
-                round(sums[c], 2),  # shown by programs that do not recalculate on opening
-            )
+        if isinstance(rows, pl.DataFrame):
+            return table_sheet.write_frame(self, name, columns, rows, progress, key_columns)
+        return table_sheet.write_rows(self, name, columns, rows, progress, total, key_columns)
 
     def close(self) -> None:
         self.book.close()

@@ -45,6 +45,31 @@ class Number(float):
     __hash__ = float.__hash__
 
 
+def _number_formats(path: Path) -> dict[str, dict[str, str]]:
+    """Each written cell's number format, per sheet: a date shows as the workbook's
+    language writes dates, money with its decimals, whichever writer wrote it."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {
+        ws.title: {
+            c.coordinate: c.number_format
+            for row in ws.iter_rows()
+            for c in row
+            if c.value not in (None, "") and hasattr(c, "coordinate")
+        }
+        for ws in book.worksheets
+    }
+
+
+def _heights(path: Path) -> dict[str, dict[int, float]]:
+    """Each row's height where one is set (wrapped text), per sheet; 15 points is the
+    default height, which xlsxwriter leaves out of the file."""
+    book = openpyxl.load_workbook(path)
+    return {
+        ws.title: {r: d.height for r, d in ws.row_dimensions.items() if d.height not in (None, 15)}
+        for ws in book.worksheets
+    }
+
+
 def _typed(rows: list[list[Any]]) -> list[list[tuple[str, Any]]]:
     """Each cell as (type, value); an empty cell is ('', '')."""
     out = []
@@ -102,6 +127,7 @@ async def test_every_report_has_the_same_cells_with_both_writers(
         "funding-NOR": (write_funding, await build_funding("NOR")),
     }
     seen: set[str] = set()
+    seen_tall: set[str] = set()  # reports with rows grown for wrapped text
     for name, (write, data) in reports.items():
         old, new = await _both(
             monkeypatch,
@@ -119,7 +145,19 @@ async def test_every_report_has_the_same_cells_with_both_writers(
                 )
             assert actual == expected, f"{name} / {sheet}"
             seen |= {t for row in expected for t, _ in row}
+        formats_want, formats_got = _number_formats(old), _number_formats(new)
+        for sheet, cells in formats_want.items():
+            assert formats_got[sheet] == cells, f"{name} / {sheet}: number formats"
+        heights_want, heights_got = _heights(old), _heights(new)
+        for sheet, rows_set in heights_want.items():  # rust_xlsxwriter rounds to pixels
+            assert formats_got.keys() == formats_want.keys()
+            assert heights_got[sheet].keys() == rows_set.keys(), f"{name} / {sheet}: heights"
+            for r, height in rows_set.items():
+                assert heights_got[sheet][r] == pytest.approx(height, abs=0.5), (name, sheet, r)
+        tall = {sheet: h for sheet, h in heights_want.items() if any(v > 20 for v in h.values())}
+        seen_tall |= {name} if tall else set()
     assert seen >= {"str", "float", "date"}  # text, numbers (money, counts) and dates
+    assert {"matrix", "annual-2008"} <= seen_tall
     # the same things survive: formula-looking text stays text, long text is cut the same
     matrix = openpyxl.load_workbook(tmp_path / "matrix-rust.xlsx")["Needs"]
     head = [c.value for c in matrix[1]]
