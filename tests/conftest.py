@@ -56,7 +56,7 @@ async def database() -> AsyncIterator[str]:
 
 @pytest.fixture(autouse=True)
 async def clean_database(database: str) -> None:
-    await reset_data()
+    await reset_data(few_rows=True)
 
 
 @pytest.fixture(scope="session")
