@@ -103,10 +103,16 @@ def _start(
     return ws, sizes, wrapping
 
 
+def text_lines(text: str, per_line: float) -> int:
+    """Lines a non-empty text takes wrapped at `per_line` characters."""
+    if "\n" in text:
+        return sum(max(1, math.ceil(widths.text_width(p) / per_line)) for p in text.split("\n"))
+    return math.ceil(widths.text_width(text) / per_line)  # one paragraph: at least a line
+
+
 def row_lines(values: Sequence[Any], wrapping: Wrapping) -> tuple[int, bool]:
     """The lines of the row's tallest wrapped text, and whether the row is plain (no text
     needing a quote prefix or a cut), in one pass over its text cells."""
-    text_width, ceil = widths.text_width, math.ceil
     lines, plain = 1, True
     for c, room, per_line in wrapping:
         v = values[c]
@@ -117,10 +123,7 @@ def row_lines(values: Sequence[Any], wrapping: Wrapping) -> tuple[int, bool]:
         if len(v) > room:  # a text shorter than the column fits on one line
             if len(v) > MAX_TEXT:
                 plain = False
-            if "\n" in v:
-                needed = sum(max(1, ceil(text_width(part) / per_line)) for part in v.split("\n"))
-            else:  # one paragraph (v is not empty: at least a line)
-                needed = ceil(text_width(v) / per_line)
+            needed = text_lines(v, per_line)
             if needed > lines:
                 lines = needed
     return lines, plain
@@ -198,18 +201,19 @@ def write_frame(
             ],
         )
     ).to_series()
-    # Heights: only rows with a text longer than its column's room can wrap.
-    rooms = {c: room for c, room, _ in wrapping}
-    wraps = frame.with_row_index("_row").filter(
-        pl.any_horizontal(
-            pl.lit(False), *[pl.col(names[c]).str.len_chars() > rooms[c] for c in texts]
-        )
-    )
-    heights: dict[int, float] = {}
-    for at, values in zip(wraps["_row"].to_list(), wraps.drop("_row").iter_rows(), strict=True):
-        lines, _ = row_lines(values, wrapping)
-        if lines > 1:
-            heights[at + 1] = LINE_HEIGHT * lines + 2
+    # Heights: only a text longer than its column's room can wrap; those texts are measured
+    # column by column (no Python for the other cells).
+    tallest: dict[int, int] = {}
+    for c, room, per_line in wrapping:
+        if frame.dtypes[c] != pl.String:
+            continue
+        long = frame.select(pl.int_range(pl.len()).alias("at"), pl.col(names[c]).alias("v"))
+        long = long.filter(pl.col("v").str.len_chars() > room)
+        for at, v in zip(long["at"].to_list(), long["v"].to_list(), strict=True):
+            needed = text_lines(v, per_line)
+            if needed > tallest.get(at, 1):
+                tallest[at] = needed
+    heights = {at + 1: LINE_HEIGHT * lines + 2 for at, lines in tallest.items()}
     plain = _as_written(frame)
     writers = [book.cell_writer(col.kind) for col in columns]
     start = reported = 0
