@@ -8,9 +8,10 @@ report tables' totals are SUBTOTAL formulas whose results are known when they ar
 results into the sheets' XML, as xlsxwriter does when given a value.
 
 Only the sheets with a result to store are rewritten, streamed (a chunk at a time, whatever
-the sheet's size) and recompressed; the other parts are copied through. The new file
-replaces the old one only once it is complete: a failure leaves the file as the binding
-wrote it.
+the sheet's size) and recompressed; the other parts are copied as they are, still
+compressed (reports/xlsx_parts.py): in the all-donor export only the small Summary sheet
+holds totals. The new file replaces the old one only once it is complete: a failure
+leaves the file as the binding wrote it.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from xml.etree import ElementTree
 
+from reports.xlsx_parts import PartWriter
+
 # Results per sheet name: {(row, col): value}, rows and columns 0-based.
 Results = Mapping[str, Mapping[tuple[int, int], float | int]]
 
 CHUNK = 1 << 20
-# Deflate level of the rewritten sheets: level 1 writes several times faster than the
-# binding's level and makes the file about a fifth larger (docs/benchmarks.md).
-LEVEL = 1
+# Deflate level of the rewritten sheets (zlib's default: the size the binding gives them).
+LEVEL = 6
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -132,25 +134,20 @@ def store_results(path: Path, results: Results) -> None:
         return
     temp = path.with_name(path.name + ".results")
     try:
-        with (
-            zipfile.ZipFile(path) as source,
-            zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as target,
-        ):
+        with zipfile.ZipFile(path) as source, path.open("rb") as raw, temp.open("wb") as out:
             parts = _sheet_parts(source)
             unknown = set(wanted) - set(parts)
             if unknown:
                 raise ValueError(f"no sheet named {sorted(unknown)} in {path.name}")
             by_part = {parts[name]: name for name in wanted}
+            target = PartWriter(out)
             for info in source.infolist():
                 sheet = by_part.get(info.filename)
-                chunks = _read(source, info)
-                if sheet is not None:
-                    chunks = _patched(chunks, wanted[sheet], sheet)
-                # The other parts are the file's small ones (styles, theme, properties) or
-                # sheets without totals: copied through, recompressed like the rest.
-                with target.open(info.filename, "w", force_zip64=info.file_size > 1 << 30) as part:
-                    for chunk in chunks:
-                        part.write(chunk)
+                if sheet is None:  # copied as the binding compressed it
+                    target.copy(raw, info)
+                else:
+                    target.write(info, _patched(_read(source, info), wanted[sheet], sheet), LEVEL)
+            target.close()
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

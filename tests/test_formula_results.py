@@ -4,6 +4,7 @@ or LibreOffice shows for a total is its value, not the binding's 0."""
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from reports import formula_results
 from reports.formula_results import cell_name, store_results
+from reports.xlsx_parts import PartWriter
 
 pytest.importorskip("rvgsrust_xlsxwriter")
 from reports import rust_workbook  # after the skip: it needs the binding
@@ -100,6 +102,41 @@ def test_results_are_stored_and_nothing_else_changes(
         assert old.count("<v>0</v>") - new.count("<v>0</v>") == 2
         assert re.sub(r"(<f>[^<]*</f>)<v>[^<]*</v>", r"\1<v>0</v>", new) == old
     assert not list(tmp_path.glob("*.results"))
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(stored) as b:
+        for name in set(before) - changed:  # copied still compressed, byte for byte
+            assert _raw(plain, a.getinfo(name)) == _raw(stored, b.getinfo(name)), name
+
+
+def _raw(path: Path, info: zipfile.ZipInfo) -> bytes:
+    """An entry's compressed bytes."""
+    with path.open("rb") as f:
+        f.seek(info.header_offset + 26)
+        name, extra = struct.unpack("<2H", f.read(4))
+        f.seek(name + extra, 1)
+        return f.read(info.compress_size)
+
+
+def test_parts_are_copied_whatever_their_compression_and_name(tmp_path: Path) -> None:
+    source, copied = tmp_path / "source.zip", tmp_path / "copied.zip"
+    with zipfile.ZipFile(source, "w") as z:
+        z.writestr("stored.xml", b"<a/>" * 100, zipfile.ZIP_STORED)
+        z.writestr("Données/é.xml", "<é/>" * 1000, zipfile.ZIP_DEFLATED)
+        z.writestr("rewritten.xml", b"old", zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(source) as z, source.open("rb") as raw, copied.open("wb") as out:
+        parts = PartWriter(out)
+        for info in z.infolist():
+            if info.filename == "rewritten.xml":
+                parts.write(info, iter([b"new ", b"content " * 5000]), 6)
+            else:
+                parts.copy(raw, info)
+        parts.close()
+    with zipfile.ZipFile(copied) as z:
+        assert z.testzip() is None
+        assert z.namelist() == ["stored.xml", "Données/é.xml", "rewritten.xml"]
+        assert z.read("stored.xml") == b"<a/>" * 100
+        assert z.read("Données/é.xml") == "<é/>".encode() * 1000
+        assert z.read("rewritten.xml") == b"new " + b"content " * 5000
+        assert z.getinfo("stored.xml").compress_type == zipfile.ZIP_STORED
 
 
 def test_a_result_without_its_cell_fails_and_leaves_the_file(tmp_path: Path) -> None:
