@@ -16,12 +16,13 @@ wrote.
 How to add a call the reports need (the binding's API is in
 .venv/lib/python3.*/site-packages/rvgsrust_xlsxwriter/_core.pyi; rust_xlsxwriter's
 documentation says what each does):
-1. a format property: one entry in FORMAT_PROPERTIES (xlsxwriter's property name and a
-   function doing it on an rvgsrust Format);
-2. a worksheet, workbook or chart call: a method on Worksheet / Workbook / Chart with
+1. a format property: one entry in FORMAT_PROPERTIES (reports/rust_formats.py:
+   xlsxwriter's property name and a function doing it on an rvgsrust Format);
+2. a worksheet, workbook or chart call: a method on Worksheet / Workbook (here) / Chart
+   (reports/rust_charts.py) with
    xlsxwriter's name and arguments (rows and columns 0-based, like both libraries) that
-   makes the rvgsrust call(s); an options dict goes through `_options(call, options,
-   known)`, so an option not handled raises instead of being ignored;
+   makes the rvgsrust call(s); an options dict goes through `rust_formats.options(call,
+   options, known)`, so an option not handled raises instead of being ignored;
 3. a case in tests/test_report_writers.py::test_adapter_features (or a report using it, so
    the every-cell comparison covers it).
 
@@ -44,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -52,20 +53,11 @@ from typing import Any, cast
 import rvgsrust_xlsxwriter as rx
 
 from reports import formula_results
+from reports.rust_charts import Chart
+from reports.rust_formats import FORMAT_PROPERTIES
+from reports.rust_formats import options as _options
 
 MAX_TEXT = 32_767  # Excel's limit for one cell
-_ALIGN = ("left", "center", "right", "fill", "justify", "center_across", "distributed")
-_VALIGN = {
-    "top": "top", "vcenter": "center", "bottom": "bottom", "vjustify": "justify",
-    "vdistributed": "distributed",
-}  # fmt: skip
-_PATTERNS = {0: "none", 1: "solid"}  # xlsxwriter's pattern index (the two the reports use)
-# xlsxwriter's border index -> rust_xlsxwriter's style name
-_BORDERS = (
-    None, "thin", "medium", "dashed", "dotted", "thick", "double", "hair", "medium_dashed",
-    "dash_dot", "medium_dash_dot", "dash_dot_dot", "medium_dash_dot_dot", "slant_dash_dot",
-)  # fmt: skip
-# xlsxwriter's validation criteria (either spelling) -> rust_xlsxwriter's rule
 _CRITERIA = {
     "between": "between", "not between": "not_between",
     "==": "equal_to", "equal to": "equal_to", "!=": "not_equal_to",
@@ -107,130 +99,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, dt.date):
         return excel_day(value)
     return value
-
-
-def _options(call: str, options: Mapping[str, Any] | None, known: set[str]) -> Mapping[str, Any]:
-    """The options of an xlsxwriter call; one this module does not translate is an error."""
-    given = options or {}
-    unknown = set(given) - known
-    if unknown:
-        raise ValueError(f"{call}: options not mapped to rvgsrust: {sorted(unknown)}")
-    return given
-
-
-def _col(n: int) -> str:
-    name = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
-def _range(ref: Sequence[Any]) -> str:
-    sheet, r1, c1, r2, c2 = ref
-    quoted = "'" + str(sheet).replace("'", "''") + "'"
-    return f"{quoted}!${_col(c1)}${r1 + 1}:${_col(c2)}${r2 + 1}"
-
-
-def _border(f: Any, setter: str, index: int) -> None:
-    if index:
-        getattr(f, setter)(_BORDERS[index])
-
-
-# ------------------------------------------------------------------------------- formats
-# xlsxwriter's format property -> what it does on an rvgsrust Format
-FORMAT_PROPERTIES: dict[str, Callable[[Any, Any], Any]] = {
-    "bold": lambda f, v: v and f.set_bold(),
-    "italic": lambda f, v: v and f.set_italic(),
-    "underline": lambda f, v: v and f.set_underline(),
-    "font_strikeout": lambda f, v: v and f.set_font_strikethrough(),
-    "font_name": lambda f, v: f.set_font_name(v),
-    "font_size": lambda f, v: f.set_font_size(v),
-    "font_color": lambda f, v: f.set_font_color(v),
-    "bg_color": lambda f, v: f.set_background_color(v),
-    "fg_color": lambda f, v: f.set_foreground_color(v),
-    "pattern": lambda f, v: f.set_pattern(_PATTERNS[v]) if v in _PATTERNS else _no("pattern", v),
-    "border": lambda f, v: _border(f, "set_border", v),
-    "top": lambda f, v: _border(f, "set_top_border", v),
-    "bottom": lambda f, v: _border(f, "set_bottom_border", v),
-    "left": lambda f, v: _border(f, "set_left_border", v),
-    "right": lambda f, v: _border(f, "set_right_border", v),
-    "border_color": lambda f, v: f.set_border_color(v),
-    "text_wrap": lambda f, v: v and f.set_text_wrap(),
-    "shrink": lambda f, v: v and f.set_shrink(),
-    "indent": lambda f, v: f.set_indent(v),
-    "rotation": lambda f, v: f.set_rotation(v),
-    "align": lambda f, v: f.set_align(v) if v in _ALIGN else _no("align", v),
-    "valign": lambda f, v: f.set_vertical_align(_VALIGN[v]) if v in _VALIGN else _no("valign", v),
-    "quote_prefix": lambda f, v: v and f.set_quote_prefix(),
-    "num_format": lambda f, v: f.set_num_format(v),
-    "locked": lambda f, v: f.set_locked() if v else f.set_unlocked(),
-    "hidden": lambda f, v: v and f.set_hidden(),
-}
-
-
-def _no(prop: str, value: Any) -> None:
-    raise ValueError(f"format property {prop}={value!r} not mapped to rvgsrust")
-
-
-# ------------------------------------------------------------------------------- charts
-class Chart:
-    """xlsxwriter's chart calls on an rvgsrust chart."""
-
-    def __init__(self, kind: str) -> None:
-        self.chart = rx.Chart(cast(Any, kind))
-
-    def add_series(self, options: dict[str, Any]) -> None:
-        o = _options("add_series", options, {"name", "categories", "values", "fill"})
-        series = rx.ChartSeries()  # its setters return None: one call each
-        if "name" in o:
-            series.set_name(str(o["name"]))
-        if "categories" in o:
-            series.set_categories(_range(o["categories"]))
-        series.set_values(_range(o["values"]))
-        if "fill" in o:
-            fill = rx.ChartFormat()
-            fill.set_fill_color(_options("fill", o["fill"], {"color"})["color"])
-            series.set_format(fill)
-        self.chart.push_series(series)
-
-    def set_title(self, options: dict[str, Any]) -> None:
-        o = _options("set_title", options, {"name", "none"})
-        if o.get("none"):
-            self.chart.set_title_hidden()
-        else:
-            self.chart.set_title_name(str(o["name"]))
-
-    def set_legend(self, options: dict[str, Any]) -> None:
-        o = _options("set_legend", options, {"none", "position"})
-        if o.get("none"):
-            self.chart.set_legend_hidden()
-        if "position" in o:
-            self.chart.set_legend_position(o["position"])
-
-    def _axis(self, axis: str, options: dict[str, Any]) -> None:
-        o = _options(f"set_{axis}_axis", options, {"name", "min", "max"})
-        for key in ("name", "min", "max"):
-            if key in o:
-                value = str(o[key]) if key == "name" else o[key]
-                getattr(self.chart, f"set_{axis}_axis_{key}")(value)
-
-    def set_x_axis(self, options: dict[str, Any]) -> None:
-        self._axis("x", options)
-
-    def set_y_axis(self, options: dict[str, Any]) -> None:
-        self._axis("y", options)
-
-    def set_size(self, options: dict[str, Any]) -> None:
-        o = _options("set_size", options, {"width", "height"})
-        if "width" in o:
-            self.chart.set_width(o["width"])
-        if "height" in o:
-            self.chart.set_height(o["height"])
-
-    def set_style(self, style: int) -> None:
-        self.chart.set_style(style)
 
 
 # ------------------------------------------------------------------------------- sheets
