@@ -22,6 +22,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from xml.etree import ElementTree
 
+from xlsxwriter.utility import xl_rowcol_to_cell as cell_name
+
 from reports.xlsx_parts import PartWriter
 
 # Results per sheet name: {(row, col): value}, rows and columns 0-based.
@@ -35,16 +37,6 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-
-
-def cell_name(row: int, col: int) -> str:
-    """A1-style name of a 0-based cell."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
 
 
 def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:

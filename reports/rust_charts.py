@@ -6,23 +6,15 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import rvgsrust_xlsxwriter as rx
+from xlsxwriter.utility import xl_col_to_name
 
 from reports.rust_formats import options as _options
-
-
-def _col(n: int) -> str:
-    name = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _range(ref: Sequence[Any]) -> str:
     sheet, r1, c1, r2, c2 = ref
     quoted = "'" + str(sheet).replace("'", "''") + "'"
-    return f"{quoted}!${_col(c1)}${r1 + 1}:${_col(c2)}${r2 + 1}"
+    return f"{quoted}!${xl_col_to_name(c1)}${r1 + 1}:${xl_col_to_name(c2)}${r2 + 1}"
 
 
 class Chart:
