@@ -161,7 +161,7 @@ def write_rows(
                 write(ws, n, c, values[c])
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(name, n, total)
-    _finish(book, ws, name, n, columns, sizes, sums, key_columns, progress, total)
+    _finish(book, ws, name, n, columns, sizes, totalled, sums, key_columns, progress, total)
     return n
 
 
@@ -230,7 +230,7 @@ def write_frame(
         if progress is not None and (start - reported >= PROGRESS_EVERY or at == n):
             reported = start
             progress(name, min(start, n), n)
-    _finish(book, ws, name, n, columns, sizes, sums, key_columns, None, n)
+    _finish(book, ws, name, n, columns, sizes, totalled, sums, key_columns, None, n)
     return n
 
 
@@ -253,6 +253,7 @@ def _finish(
     n: int,
     columns: Sequence[Column],
     sizes: list[float],
+    totalled: list[int],
     sums: list[float],
     key_columns: int,
     progress: Progress | None,
@@ -260,7 +261,6 @@ def _finish(
 ) -> None:
     """Autofilter, totals below it, print setup."""
     ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
-    totalled = [c for c, col in enumerate(columns) if col.total]
     if totalled and n:
         _subtotals(book, ws, n, columns, totalled, sums)
     key_width = sum(sizes[:key_columns])
